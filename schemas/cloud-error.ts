@@ -1,0 +1,27 @@
+// The ARM error envelope every failure is answered with (wire contract §3).
+
+export const cloudErrorSchema = {
+  $id: 'CloudError',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        target: { type: 'string' },
+        details: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, target: { type: 'string' } },
+          },
+        },
+        innererror: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+} as const;

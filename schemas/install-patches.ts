@@ -1,0 +1,53 @@
+// VirtualMachineInstallPatchesParameters (wire contract §1.3, S1 2024-07-01 plus the newer
+// `patchNameMasksTo*`). Enum values are canonicalised case-insensitively before validation
+// (R2: PowerShell sent "critical" and got 202), so the schema lists only the canonical spellings.
+
+import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS } from '../simulator/catalogue.js';
+
+/** ISO-8601 duration with days, hours, minutes, seconds (years and months have no fixed length). */
+export const ISO_DURATION_PATTERN =
+  '^[Pp](?=\\d|[Tt]\\d)(\\d+(\\.\\d+)?[Ww])?(\\d+(\\.\\d+)?[Dd])?([Tt](?=\\d)(\\d+(\\.\\d+)?[Hh])?(\\d+(\\.\\d+)?[Mm])?(\\d+(\\.\\d+)?[Ss])?)?$';
+export const KB_NUMBER_PATTERN = '^[Kk][Bb][0-9]+$';
+
+const stringList = { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 1024 } } as const;
+const kbList = { type: 'array', maxItems: 1000, items: { type: 'string', pattern: KB_NUMBER_PATTERN, maxLength: 64 } } as const;
+
+export const windowsParametersSchema = {
+  $id: 'WindowsParameters',
+  type: 'object',
+  description: 'Input for InstallPatches on a Windows VM, as directly received by the API',
+  properties: {
+    classificationsToInclude: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...WINDOWS_CLASSIFICATIONS] } },
+    kbNumbersToInclude: kbList,
+    kbNumbersToExclude: kbList,
+    excludeKbsRequiringReboot: { type: 'boolean' },
+    maxPatchPublishDate: { type: 'string', format: 'date-time' },
+    patchNameMasksToInclude: { ...stringList, description: 'api-version 2025-04-01 and later' },
+    patchNameMasksToExclude: { ...stringList, description: 'api-version 2025-04-01 and later' },
+  },
+} as const;
+
+export const linuxParametersSchema = {
+  $id: 'LinuxParameters',
+  type: 'object',
+  description: 'Input for InstallPatches on a Linux VM, as directly received by the API',
+  properties: {
+    classificationsToInclude: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...LINUX_CLASSIFICATIONS] } },
+    packageNameMasksToInclude: stringList,
+    packageNameMasksToExclude: stringList,
+    maintenanceRunId: { type: 'string', maxLength: 1024 },
+  },
+} as const;
+
+export const installPatchesBodySchema = {
+  $id: 'VirtualMachineInstallPatchesParameters',
+  type: 'object',
+  description: 'Input for InstallPatches as directly received by the API',
+  required: ['rebootSetting'],
+  properties: {
+    maximumDuration: { type: 'string', maxLength: 64, pattern: ISO_DURATION_PATTERN },
+    rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
+    windowsParameters: { $ref: 'WindowsParameters#' },
+    linuxParameters: { $ref: 'LinuxParameters#' },
+  },
+} as const;

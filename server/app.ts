@@ -1,0 +1,82 @@
+// The Fastify application: the ARM API behind its pipeline, plus the emulator's own endpoints.
+// Built from services so that tests can drive it with app.inject and a real SQLite database.
+
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import { cloudErrorSchema } from '../schemas/cloud-error.js';
+import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchema } from '../schemas/install-patches.js';
+import { imageReferenceSchema } from '../schemas/resources.js';
+import { ArmError } from './arm/errors.js';
+import { registerErrorHandler } from './arm/error-handler.js';
+import type { JsonSchema } from './arm/enums.js';
+import { registerArmPipeline, setStandardHeaders } from './arm/pipeline.js';
+import { healthRoutes } from './routes/health.js';
+import { patchOperationRoutes } from './routes/patch-operations.js';
+import { resourceGroupRoutes } from './routes/resource-groups.js';
+import { virtualMachineRoutes } from './routes/virtual-machines.js';
+import type { RouteContext } from './routes/context.js';
+import type { EmulatorServices } from './services.js';
+
+export interface AppOptions {
+  retryAfterSeconds: number | null;
+  logger?: boolean | Record<string, unknown>;
+  serverFactory?: FastifyServerFactory;
+  version?: string;
+}
+
+/** ARM refuses request bodies over 4 MiB. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+const SHARED_SCHEMAS = [windowsParametersSchema, linuxParametersSchema, imageReferenceSchema, cloudErrorSchema] as const;
+
+export function buildApp(services: EmulatorServices, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // ARM does not coerce types, and keeps what it does not know: ajv is told the same.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+  });
+  // ARM takes JSON only; anything else is a 415, not a string for the validator to refuse.
+  app.removeContentTypeParser('text/plain');
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
+
+  const context: RouteContext = {
+    resources: services.resources,
+    operations: services.operations,
+    patchOperations: services.patchOperations,
+    clock: services.clock,
+    catalogues: services.catalogues,
+    seed: services.seed,
+    retryAfterSeconds: options.retryAfterSeconds,
+  };
+
+  registerErrorHandler(app);
+  app.setNotFoundHandler((request, reply) => {
+    setStandardHeaders(request, reply);
+    const error = new ArmError(404, 'NotFound', `The requested resource '${request.url.split('?')[0]}' is not served by this emulator.`);
+    reply.code(404).type('application/json; charset=utf-8').send(error.toBody());
+  });
+
+  app.register(async (arm) => {
+    registerArmPipeline(arm, {
+      locationOf: (params) => {
+        if (!params.subscriptionId || !params.resourceGroupName) return undefined;
+        if (params.vmName) {
+          const vm = services.resources.getVirtualMachine(params.subscriptionId, params.resourceGroupName, params.vmName);
+          if (vm) return vm.location;
+        }
+        return services.resources.getResourceGroup(params.subscriptionId, params.resourceGroupName)?.location;
+      },
+      resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
+    });
+    await arm.register(resourceGroupRoutes, context);
+    await arm.register(virtualMachineRoutes, context);
+    await arm.register(patchOperationRoutes, context);
+  });
+  app.register(healthRoutes, { services, version: options.version ?? 'dev' });
+  return app;
+}

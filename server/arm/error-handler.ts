@@ -1,0 +1,49 @@
+// One error handler: every failure leaves as an ARM CloudError. A 500 is a bug, and is logged.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ArmError,
+  requestContentInvalid,
+  requiredParameterMissing,
+  unsupportedMediaType,
+} from './errors.js';
+import { setStandardHeaders } from './pipeline.js';
+import { armErrorForSchemaIssue, type SchemaIssue } from './validation.js';
+
+function toArmError(error: FastifyError, request: FastifyRequest): ArmError {
+  if (error instanceof ArmError) return error;
+  const bodyName = request.routeOptions.config?.arm?.bodyName ?? 'parameters';
+  if (error.validation && error.validation.length > 0) {
+    return armErrorForSchemaIssue(error.validation[0] as unknown as SchemaIssue, request.body, bodyName);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return requiredParameterMissing(bodyName);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return unsupportedMediaType(String(request.headers['content-type'] ?? ''));
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ArmError(413, 'RequestEntityTooLarge', 'The request content size exceeds the maximum allowed.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return requestContentInvalid('The request content length does not match the content.');
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return requestContentInvalid(error.message);
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ArmError(error.statusCode, 'BadRequest', error.message);
+  }
+  return new ArmError(500, 'InternalServerError', 'An internal error occurred in the emulator. Its log has the details.');
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const arm = toArmError(error, request);
+    if (arm.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (!reply.hasHeader('x-ms-request-id')) setStandardHeaders(request, reply);
+    reply
+      .code(arm.statusCode)
+      .headers(arm.extra.headers ?? {})
+      .type('application/json; charset=utf-8')
+      .send(arm.toBody());
+  });
+}

@@ -1,0 +1,113 @@
+// ARM errors: the codes and message shapes of wire contract §3, never invented ones. Every failure
+// the emulator reports is an ArmError; the error handler turns it into a CloudError body.
+
+export interface CloudErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
+export interface CloudErrorBody {
+  code: string;
+  message: string;
+  target?: string;
+  details?: CloudErrorDetail[];
+  innererror?: Record<string, unknown>;
+}
+
+export class ArmError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { target?: string; details?: CloudErrorDetail[]; innererror?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'ArmError';
+  }
+
+  toBody(): { error: CloudErrorBody } {
+    const { target, details, innererror } = this.extra;
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(target !== undefined ? { target } : {}),
+        ...(details !== undefined ? { details } : {}),
+        ...(innererror !== undefined ? { innererror } : {}),
+      },
+    };
+  }
+}
+
+// §3.1
+export const missingApiVersion = () =>
+  new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+
+// §3.2
+export const noRegisteredProvider = (location: string, apiVersion: string, type: string, versions: readonly string[], locations: readonly string[]) =>
+  new ArmError(
+    400,
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${type}'. ` +
+      `The supported api-versions are '${versions.join(', ')}'. The supported locations are '${locations.join(', ')}'.`,
+  );
+
+// §3.3
+export const invalidApiVersion = (apiVersion: string, versions: readonly string[]) =>
+  new ArmError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '${versions.join(',')}'.`);
+
+// §3.12, §3.13: ARM adds a WWW-Authenticate challenge to its 401s.
+const challenge = {
+  'WWW-Authenticate':
+    'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
+};
+export const authorizationMissing = () =>
+  new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", { headers: challenge });
+export const authorizationMalformed = () =>
+  new ArmError(401, 'AuthenticationFailedInvalidHeader', "Authentication failed. The 'Authorization' header is provided in an invalid format.", {
+    headers: challenge,
+  });
+
+// ARM's answer for a subscription id that is not a GUID.
+export const invalidSubscriptionId = (subscriptionId: string) =>
+  new ArmError(400, 'InvalidSubscriptionId', `The provided subscription identifier '${subscriptionId}' is malformed or invalid.`);
+
+// §3.4: ARM-generated, hence x-ms-failure-cause: gateway.
+export const resourceGroupNotFound = (resourceGroup: string) =>
+  new ArmError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`, {
+    headers: { 'x-ms-failure-cause': 'gateway' },
+  });
+
+// §3.5
+export const resourceNotFound = (type: string, name: string, resourceGroup: string) =>
+  new ArmError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    { headers: { 'x-ms-failure-cause': 'gateway' } },
+  );
+
+// §5.8: the code for an unknown operation id is unverified; NotFound is the contract's proposal.
+export const operationNotFound = (operationId: string) =>
+  new ArmError(404, 'NotFound', `The operation '${operationId}' was not found.`);
+
+// §3.6
+export const requiredParameterMissing = (target: string) =>
+  new ArmError(400, 'InvalidParameter', `Required parameter '${target}' is missing (null).`, { target });
+export const parameterInvalid = (target: string) =>
+  new ArmError(400, 'InvalidParameter', `The value of parameter ${target} is invalid.`, { target });
+export const kbNumberInvalid = (listName: string, value: string, target: string) =>
+  new ArmError(400, 'InvalidParameter', `The entry in '${listName}' with value '${value}' is not valid. It must be a KBID such as KB4512508.`, {
+    target,
+  });
+export const requestContentInvalid = (reason: string) =>
+  new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${reason}'.`);
+export const locationRequired = () =>
+  new ArmError(400, 'LocationRequired', 'The location property is required for this definition.');
+export const unsupportedMediaType = (contentType: string) =>
+  new ArmError(415, 'UnsupportedMediaType', `The content media type '${contentType}' is not supported. Only 'application/json' is supported.`);
+
+// §3.7, §3.8
+export const vmDeallocated = (operation: string, vm: string) =>
+  new ArmError(409, 'OperationNotAllowed', `Operation '${operation}' is not allowed on VM '${vm}' since the VM is either deallocated or marked to be deallocated.`);

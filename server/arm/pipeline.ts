@@ -1,0 +1,115 @@
+// The ARM request pipeline, in the order DESIGN.md gives, as Fastify hooks on the ARM routes:
+//   1. request context (ids, standard headers)     onRequest
+//   2. api-version against schemas/api-versions    onRequest
+//   3. authentication                              onRequest
+//   4. subscription id shape                       onRequest
+//   5. enum canonicalisation, then ajv             preValidation, validation
+//   6. existence checks, 7. handler                in the routes
+//   8. errors -> CloudError                        errorHandler (server/arm/error-handler.ts)
+
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiVersionsFor, SUPPORTED_LOCATIONS, type ArmResourceType } from '../../schemas/api-versions.js';
+import { canonicaliseEnums, type JsonSchema } from './enums.js';
+import {
+  authorizationMalformed,
+  authorizationMissing,
+  invalidApiVersion,
+  invalidSubscriptionId,
+  missingApiVersion,
+  noRegisteredProvider,
+} from './errors.js';
+
+export interface ArmRouteConfig {
+  resourceType: ArmResourceType;
+  /** Narrower than the resource type's list, for actions that appeared later (installPatches). */
+  apiVersions?: readonly string[];
+  /** The body parameter's name in the REST spec, named in "Required parameter ... is missing". */
+  bodyName?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    arm?: ArmRouteConfig;
+  }
+  interface FastifyRequest {
+    apiVersion: string;
+    correlationId: string;
+  }
+}
+
+export interface PipelineOptions {
+  /** The region to name in NoRegisteredProviderFound: the addressed resource's, when it exists. */
+  locationOf: (params: Record<string, string>) => string | undefined;
+  /** Finds a schema by its $id, to follow $refs while canonicalising enums. */
+  resolveSchema: (ref: string) => JsonSchema | undefined;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The front-door region in x-ms-routing-request-id (R2 shows CENTRALUS:...). */
+const ROUTING_REGION = 'WESTUS';
+
+function compactUtc(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Headers ARM puts on every response, success or error (wire contract §2.1, §5.6). */
+export function setStandardHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const clientRequestId = singleHeader(request.headers['x-ms-client-request-id']);
+  const correlationId = singleHeader(request.headers['x-ms-correlation-request-id']) ?? randomUUID();
+  request.correlationId = correlationId;
+  reply.headers({
+    'cache-control': 'no-cache',
+    pragma: 'no-cache',
+    expires: '-1',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    server: 'Microsoft-HTTPAPI/2.0',
+    'x-ms-request-id': request.id,
+    'x-ms-correlation-request-id': correlationId,
+    'x-ms-routing-request-id': `${ROUTING_REGION}:${compactUtc(new Date())}:${correlationId}`,
+    ...(clientRequestId !== undefined ? { 'x-ms-client-request-id': clientRequestId } : {}),
+  });
+}
+
+export function registerArmPipeline(app: FastifyInstance, options: PipelineOptions): void {
+  app.decorateRequest('apiVersion', '');
+  app.decorateRequest('correlationId', '');
+
+  app.addHook('onRequest', async (request, reply) => {
+    setStandardHeaders(request, reply);
+    const arm = request.routeOptions.config.arm;
+    if (!arm) return;
+
+    // 2. api-version: a repeated parameter arrives as an array and matches no registered version.
+    const raw = (request.query as Record<string, unknown>)['api-version'];
+    if (raw === undefined || raw === '') throw missingApiVersion();
+    const apiVersion = Array.isArray(raw) ? raw.join(',') : String(raw);
+    const versions = arm.apiVersions ?? apiVersionsFor(arm.resourceType);
+    if (!versions.includes(apiVersion)) {
+      if (arm.resourceType === 'resourceGroups') throw invalidApiVersion(apiVersion, versions);
+      const location = options.locationOf(request.params as Record<string, string>) ?? 'westus';
+      throw noRegisteredProvider(location, apiVersion, arm.resourceType, versions, SUPPORTED_LOCATIONS);
+    }
+    request.apiVersion = apiVersion;
+
+    // 3. authentication (§3.12, §3.13): any bearer token is accepted.
+    const authorization = singleHeader(request.headers.authorization);
+    if (authorization === undefined) throw authorizationMissing();
+    if (!/^Bearer\s+\S+/i.test(authorization)) throw authorizationMalformed();
+
+    // 4. subscription id shape.
+    const subscriptionId = (request.params as Record<string, string>).subscriptionId;
+    if (subscriptionId !== undefined && !GUID.test(subscriptionId)) throw invalidSubscriptionId(subscriptionId);
+  });
+
+  // 5. enum values to their canonical spelling, so that ajv can compare exactly.
+  app.addHook('preValidation', async (request) => {
+    const bodySchema = request.routeOptions.schema?.body as JsonSchema | undefined;
+    if (bodySchema && request.body !== undefined) canonicaliseEnums(bodySchema, request.body, options.resolveSchema);
+  });
+}

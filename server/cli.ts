@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The command-line entry: options, start-up lines, clean shutdown on SIGTERM/SIGINT.
+
+import { ConfigError, helpText, parseConfig } from './config.js';
+import { emulatorVersion, startEmulator } from './emulator.js';
+
+const NAME = 'compute-patch-emulator';
+/** A shutdown that takes longer than this is cut short. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${NAME}: ${error.message} (see --help)\n`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(helpText());
+    return;
+  }
+  if (config.version) {
+    process.stdout.write(`${emulatorVersion()}\n`);
+    return;
+  }
+
+  let emulator;
+  try {
+    emulator = await startEmulator(config);
+  } catch (error) {
+    process.stderr.write(`${NAME}: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    [
+      `${NAME} ${emulatorVersion()} is ready`,
+      `  HTTPS   ${emulator.httpsUrl}`,
+      `  HTTP    ${emulator.httpUrl}`,
+      `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
+      `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => {
+      process.stderr.write(`${NAME}: shutdown took over ${SHUTDOWN_LIMIT_MS} ms, exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    timer.unref();
+    emulator.close().then(
+      () => {
+        process.stdout.write(`${NAME}: stopped (${signal})\n`);
+        process.exit(0);
+      },
+      (error: Error) => {
+        process.stderr.write(`${NAME}: shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

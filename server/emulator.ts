@@ -1,0 +1,84 @@
+// Starting and stopping a whole emulator: data folder, database, certificate, and the HTTPS and
+// plain-HTTP listeners, which share one Fastify application.
+
+import { mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { dataDirectory } from './catalogues.js';
+import type { EmulatorConfig } from './config.js';
+import { openServices, type EmulatorServices } from './services.js';
+import { loadOrCreateCertificate } from './tls.js';
+
+export interface RunningEmulator {
+  app: FastifyInstance;
+  services: EmulatorServices;
+  httpsUrl: string;
+  httpUrl: string;
+  certPath: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function emulatorVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(dataDirectory(), '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key });
+  const services = openServices({
+    databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
+    seed: config.seed,
+    clockSpeed: config.clockSpeed,
+    completion: config.completion,
+  });
+
+  let httpServer: http.Server | undefined;
+  const app = buildApp(services, {
+    retryAfterSeconds: config.retryAfter,
+    version: emulatorVersion(),
+    logger: config.silent ? false : { level: config.logLevel },
+    serverFactory: (handler) => {
+      httpServer = http.createServer(handler);
+      return https.createServer({ cert: tls.cert, key: tls.key }, handler);
+    },
+  });
+  app.addHook('onClose', async () => {
+    await new Promise<void>((done) => (httpServer?.listening ? httpServer.close(() => done()) : done()));
+    httpServer?.closeAllConnections();
+    services.close();
+  });
+
+  try {
+    await app.listen({ host: config.host, port: config.httpsPort });
+    await new Promise<void>((done, fail) => {
+      httpServer!.once('error', fail);
+      httpServer!.listen(config.httpPort, config.host, () => done());
+    });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const httpsPort = (app.server.address() as AddressInfo).port;
+  const httpPort = (httpServer!.address() as AddressInfo).port;
+  return {
+    app,
+    services,
+    httpsUrl: `https://${urlHost(config.host)}:${httpsPort}`,
+    httpUrl: `http://${urlHost(config.host)}:${httpPort}`,
+    certPath: tls.certPath,
+    dataDir,
+    close: () => app.close(),
+  };
+}

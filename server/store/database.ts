@@ -1,0 +1,113 @@
+// The SQLite database: opening, pragmas and the schema migrations. The schema version lives in
+// PRAGMA user_version; each migration is applied in one transaction.
+
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Migration N (1-based) brings a database from version N-1 to N. Never edit a released one. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE resource_groups (
+    subscription_id TEXT NOT NULL,   -- lower case
+    name_key        TEXT NOT NULL,   -- lower case: ARM names are case-insensitive
+    name            TEXT NOT NULL,   -- as first created
+    location        TEXT NOT NULL,
+    tags            TEXT NOT NULL,   -- JSON
+    PRIMARY KEY (subscription_id, name_key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE virtual_machines (
+    subscription_id    TEXT NOT NULL,
+    resource_group_key TEXT NOT NULL,
+    name_key           TEXT NOT NULL,
+    name               TEXT NOT NULL,
+    location           TEXT NOT NULL,
+    vm_id              TEXT NOT NULL,
+    os_family          TEXT NOT NULL,  -- Windows | Linux
+    catalogue_key      TEXT NOT NULL,
+    power_state        TEXT NOT NULL,  -- running | stopped | deallocated
+    time_created       TEXT NOT NULL,
+    definition         TEXT NOT NULL,  -- JSON: tags and properties as given
+    patch_state        TEXT NOT NULL,  -- JSON: VmPatchState
+    operation_count    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (subscription_id, resource_group_key, name_key),
+    FOREIGN KEY (subscription_id, resource_group_key)
+      REFERENCES resource_groups (subscription_id, name_key) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+
+  CREATE TABLE operations (
+    subscription_id    TEXT NOT NULL,
+    id                 TEXT NOT NULL,
+    kind               TEXT NOT NULL,  -- installPatches | assessPatches
+    location           TEXT NOT NULL,  -- lower case region of the VM
+    resource_group_key TEXT NOT NULL,
+    vm_key             TEXT NOT NULL,
+    api_version        TEXT NOT NULL,
+    completion         TEXT NOT NULL,  -- instant | polls:N | time
+    status             TEXT NOT NULL,  -- InProgress, then the envelope's terminal status
+    start_ms           INTEGER NOT NULL,
+    end_ms             INTEGER,
+    status_polls       INTEGER NOT NULL DEFAULT 0,
+    plan               TEXT NOT NULL,  -- JSON: the plan, computed once
+    result             TEXT,           -- JSON: the result, once terminal
+    PRIMARY KEY (subscription_id, id)
+  ) WITHOUT ROWID;
+
+  CREATE INDEX operations_by_vm ON operations (subscription_id, resource_group_key, vm_key, start_ms);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class DatabaseOpenError extends Error {}
+
+export function openDatabase(file: string): Db {
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new DatabaseOpenError(`cannot open database ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new DatabaseOpenError(
+        `database ${file} has schema version ${version}, newer than this emulator knows (${SCHEMA_VERSION}); it was left untouched`,
+      );
+    }
+    if (version === 0 && hasForeignTables(db)) {
+      throw new DatabaseOpenError(`${file} is not an emulator database (it has tables of its own); it was left untouched`);
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, version);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof DatabaseOpenError) throw error;
+    // better-sqlite3 says "file is not a database" for a file of another kind.
+    throw new DatabaseOpenError(`${file} is not an emulator database: ${(error as Error).message}; it was left untouched`);
+  }
+}
+
+function hasForeignTables(db: Db): boolean {
+  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  return row.n > 0;
+}
+
+function migrate(db: Db, from: number): void {
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

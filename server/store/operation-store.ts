@@ -1,0 +1,129 @@
+// Patch operations: one row each, written before the 202 is sent, with the plan computed once.
+// A status poll counts itself and, on reaching a terminal state, records it in the same transaction.
+
+import type { Db } from './database.js';
+
+export type OperationKind = 'installPatches' | 'assessPatches';
+export type EnvelopeStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+
+export interface OperationRecord<Plan = unknown, Result = unknown> {
+  subscriptionId: string;
+  id: string;
+  kind: OperationKind;
+  location: string;
+  resourceGroup: string;
+  vmName: string;
+  apiVersion: string;
+  completion: string;
+  status: EnvelopeStatus;
+  startMs: number;
+  endMs: number | null;
+  statusPolls: number;
+  plan: Plan;
+  result: Result | null;
+}
+
+interface OperationRow {
+  subscription_id: string;
+  id: string;
+  kind: OperationKind;
+  location: string;
+  resource_group_key: string;
+  vm_key: string;
+  api_version: string;
+  completion: string;
+  status: EnvelopeStatus;
+  start_ms: number;
+  end_ms: number | null;
+  status_polls: number;
+  plan: string;
+  result: string | null;
+}
+
+export class OperationStore {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, api_version, completion,
+           status, start_ms, plan)
+         VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @apiVersion, @completion, 'InProgress', @startMs, @plan)`,
+      ),
+      get: db.prepare('SELECT * FROM operations WHERE subscription_id = ? AND id = ?'),
+      countPoll: db.prepare(
+        'UPDATE operations SET status_polls = status_polls + 1 WHERE subscription_id = ? AND id = ? RETURNING status_polls',
+      ),
+      complete: db.prepare(
+        `UPDATE operations SET status = @status, end_ms = @endMs, result = @result
+         WHERE subscription_id = @subscriptionId AND id = @id AND status = 'InProgress'`,
+      ),
+      listForVm: db.prepare(
+        `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? ORDER BY start_ms, id`,
+      ),
+    };
+  }
+
+  insert(operation: Omit<OperationRecord, 'status' | 'endMs' | 'statusPolls' | 'result'>): void {
+    this.statements.insert.run({
+      subscriptionId: operation.subscriptionId.toLowerCase(),
+      id: operation.id,
+      kind: operation.kind,
+      location: operation.location,
+      resourceGroup: operation.resourceGroup.toLowerCase(),
+      vmName: operation.vmName.toLowerCase(),
+      apiVersion: operation.apiVersion,
+      completion: operation.completion,
+      startMs: operation.startMs,
+      plan: JSON.stringify(operation.plan),
+    });
+  }
+
+  get(subscriptionId: string, id: string): OperationRecord | undefined {
+    const row = this.statements.get.get(subscriptionId.toLowerCase(), id.toLowerCase()) as OperationRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /** Counts one status poll and returns the new count. */
+  countStatusPoll(subscriptionId: string, id: string): number {
+    const row = this.statements.countPoll.get(subscriptionId.toLowerCase(), id.toLowerCase()) as { status_polls: number };
+    return row.status_polls;
+  }
+
+  /** Records the terminal state once; a second call for the same operation changes nothing. */
+  complete(subscriptionId: string, id: string, status: Exclude<EnvelopeStatus, 'InProgress'>, endMs: number, result: unknown): boolean {
+    return (
+      this.statements.complete.run({ subscriptionId: subscriptionId.toLowerCase(), id, status, endMs, result: JSON.stringify(result) })
+        .changes > 0
+    );
+  }
+
+  listForVm(subscriptionId: string, resourceGroup: string, vmName: string): OperationRecord[] {
+    return (this.statements.listForVm.all(subscriptionId.toLowerCase(), resourceGroup.toLowerCase(), vmName.toLowerCase()) as OperationRow[]).map(
+      toRecord,
+    );
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+}
+
+function toRecord(row: OperationRow): OperationRecord {
+  return {
+    subscriptionId: row.subscription_id,
+    id: row.id,
+    kind: row.kind,
+    location: row.location,
+    resourceGroup: row.resource_group_key,
+    vmName: row.vm_key,
+    apiVersion: row.api_version,
+    completion: row.completion,
+    status: row.status,
+    startMs: row.start_ms,
+    endMs: row.end_ms,
+    statusPolls: row.status_polls,
+    plan: JSON.parse(row.plan),
+    result: row.result === null ? null : JSON.parse(row.result),
+  };
+}

@@ -1,0 +1,49 @@
+// The HTTPS certificate: the one given with --cert/--key, or one generated on first start for
+// localhost, 127.0.0.1 and ::1 and kept in the data folder, so clients can trust it once
+// (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** The file clients should trust. */
+  certPath: string;
+  generated: boolean;
+}
+
+export const DEFAULT_CERT_NAMES = ['localhost', '127.0.0.1', '::1'];
+
+export async function loadOrCreateCertificate(options: { dataDir: string; cert?: string | undefined; key?: string | undefined; names?: string[] }): Promise<TlsMaterial> {
+  if (options.cert && options.key) {
+    return { cert: readFileSync(options.cert, 'utf8'), key: readFileSync(options.key, 'utf8'), certPath: options.cert, generated: false };
+  }
+  const folder = join(options.dataDir, 'tls');
+  const certPath = join(folder, 'cert.pem');
+  const keyPath = join(folder, 'key.pem');
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath, generated: false };
+  }
+  const names = options.names ?? DEFAULT_CERT_NAMES;
+  const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
+  const now = new Date();
+  const pems = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    notBeforeDate: new Date(now.getTime() - 24 * 3600_000),
+    notAfterDate: new Date(now.getTime() + 825 * 24 * 3600_000),
+    extensions: [
+      // A self-signed leaf that is also its own CA, so NODE_EXTRA_CA_CERTS can trust it directly.
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: names.map((name) => (isIp(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name })) },
+    ],
+  });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  writeFileSync(certPath, pems.cert);
+  return { cert: pems.cert, key: pems.private, certPath, generated: true };
+}

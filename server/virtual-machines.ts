@@ -1,0 +1,102 @@
+// Turning an ARM virtual-machine definition into the record the emulator keeps, and the record
+// back into the ARM shape a GET returns.
+
+import { catalogueKeyForImage, osFamilyForImage, type ImageReference, type OsFamily } from '../simulator/catalogue.js';
+import { guidFrom } from '../simulator/random.js';
+import type { VirtualMachineRecord } from './store/resource-store.js';
+
+export interface VmDefinitionInput {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  tags?: Record<string, string>;
+  properties?: Record<string, unknown>;
+}
+
+/** ARM accepts display names ("West US") and answers with the normalised one ("westus"). */
+export function normaliseLocation(location: string): string {
+  return location.replace(/\s+/g, '').toLowerCase();
+}
+
+export function vmResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
+}
+
+interface StorageProfile {
+  imageReference?: ImageReference;
+  osDisk?: { osType?: OsFamily; name?: string };
+}
+
+export function newVirtualMachine(
+  input: VmDefinitionInput,
+  seed: string,
+  createdAtMs: number,
+): Omit<VirtualMachineRecord, 'operationCount' | 'patchState'> {
+  const properties = input.properties ?? {};
+  const storage = (properties.storageProfile ?? {}) as StorageProfile;
+  const osFamily = storage.osDisk?.osType ?? osFamilyForImage(storage.imageReference);
+  // Passwords are write-only in ARM: never stored, never returned.
+  const osProfile = { ...((properties.osProfile ?? {}) as Record<string, unknown>) };
+  delete osProfile.adminPassword;
+  return {
+    subscriptionId: input.subscriptionId,
+    resourceGroup: input.resourceGroup,
+    name: input.name,
+    location: normaliseLocation(input.location),
+    vmId: guidFrom(seed, 'vmId', vmResourceId(input.subscriptionId, input.resourceGroup, input.name).toLowerCase()),
+    osFamily,
+    catalogueKey: catalogueKeyForImage(storage.imageReference, osFamily),
+    powerState: 'running',
+    timeCreated: new Date(createdAtMs).toISOString(),
+    definition: { ...(input.tags ? { tags: input.tags } : {}), properties: { ...properties, osProfile } },
+  };
+}
+
+/** The VM as GET .../virtualMachines/{vm} returns it. */
+export function virtualMachineResource(vm: VirtualMachineRecord, subscriptionId: string): Record<string, unknown> {
+  const given = vm.definition.properties as Record<string, Record<string, unknown> | undefined>;
+  const storage = (given.storageProfile ?? {}) as StorageProfile & Record<string, unknown>;
+  const osProfile = given.osProfile ?? {};
+  const configuration =
+    vm.osFamily === 'Windows'
+      ? { windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByOS', assessmentMode: 'ImageDefault' }, ...(osProfile.windowsConfiguration as object) } }
+      : { linuxConfiguration: { disablePasswordAuthentication: false, provisionVMAgent: true, patchSettings: { patchMode: 'ImageDefault', assessmentMode: 'ImageDefault' }, ...(osProfile.linuxConfiguration as object) } };
+  return {
+    name: vm.name,
+    id: vmResourceId(subscriptionId, vm.resourceGroup, vm.name),
+    type: 'Microsoft.Compute/virtualMachines',
+    location: vm.location,
+    ...(vm.definition.tags ? { tags: vm.definition.tags } : {}),
+    properties: {
+      ...given,
+      vmId: vm.vmId,
+      hardwareProfile: given.hardwareProfile ?? { vmSize: 'Standard_D2s_v3' },
+      storageProfile: {
+        ...storage,
+        osDisk: {
+          osType: vm.osFamily,
+          name: `${vm.name}_OsDisk_1`,
+          createOption: 'FromImage',
+          caching: 'ReadWrite',
+          managedDisk: { storageAccountType: 'Premium_LRS' },
+          deleteOption: 'Detach',
+          diskSizeGB: vm.osFamily === 'Windows' ? 127 : 30,
+          ...storage.osDisk,
+        },
+        dataDisks: (storage.dataDisks as unknown[] | undefined) ?? [],
+      },
+      osProfile: {
+        computerName: vm.name,
+        adminUsername: 'azureuser',
+        ...osProfile,
+        ...configuration,
+        secrets: [],
+        allowExtensionOperations: true,
+        requireGuestProvisionSignal: true,
+      },
+      provisioningState: 'Succeeded',
+      timeCreated: vm.timeCreated,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The simulated clock as plain data. Simulated time runs `speed` times faster than wall time from an
+// anchor; freezing pins it; advancing moves the anchor. The server reads the wall time and persists
+// the state, so a restart carries on from where the clock was (DESIGN: "the clock moves on").
+
+export interface ClockState {
+  anchorWallMs: number;
+  anchorSimulatedMs: number;
+  speed: number;
+  frozen: boolean;
+}
+
+export function startClock(wallMs: number, speed: number): ClockState {
+  return { anchorWallMs: wallMs, anchorSimulatedMs: wallMs, speed, frozen: false };
+}
+
+export function simulatedNow(clock: ClockState, wallMs: number): number {
+  if (clock.frozen) return clock.anchorSimulatedMs;
+  return clock.anchorSimulatedMs + Math.max(0, wallMs - clock.anchorWallMs) * clock.speed;
+}
+
+/** Re-anchor at the present, so that a change of speed or freezing does not move time already passed. */
+function reanchor(clock: ClockState, wallMs: number): ClockState {
+  return { ...clock, anchorWallMs: wallMs, anchorSimulatedMs: simulatedNow(clock, wallMs) };
+}
+
+export function withSpeed(clock: ClockState, wallMs: number, speed: number): ClockState {
+  return { ...reanchor(clock, wallMs), speed };
+}
+
+export function withFrozen(clock: ClockState, wallMs: number, frozen: boolean): ClockState {
+  return { ...reanchor(clock, wallMs), frozen };
+}
+
+export function advancedBy(clock: ClockState, wallMs: number, durationMs: number): ClockState {
+  const anchored = reanchor(clock, wallMs);
+  return { ...anchored, anchorSimulatedMs: anchored.anchorSimulatedMs + durationMs };
+}
+
+export function setTo(clock: ClockState, wallMs: number, simulatedMs: number): ClockState {
+  return { ...clock, anchorWallMs: wallMs, anchorSimulatedMs: simulatedMs };
+}

@@ -1,0 +1,88 @@
+// Which available patches a request selects (wire contract §4 "Selection semantics", §5.12).
+// Exclusion wins over everything: R1 shows the MSRT (UpdateRollUp, outside the requested
+// classifications) reported `Excluded` by `excludeKbsRequiringReboot`, not `NotSelected`.
+
+import type { CataloguePatch, OsFamily } from './catalogue.js';
+
+export type RebootSetting = 'IfRequired' | 'Never' | 'Always';
+
+export interface WindowsParameters {
+  classificationsToInclude?: string[];
+  kbNumbersToInclude?: string[];
+  kbNumbersToExclude?: string[];
+  excludeKbsRequiringReboot?: boolean;
+  maxPatchPublishDate?: string;
+  patchNameMasksToInclude?: string[];
+  patchNameMasksToExclude?: string[];
+}
+
+export interface LinuxParameters {
+  classificationsToInclude?: string[];
+  packageNameMasksToInclude?: string[];
+  packageNameMasksToExclude?: string[];
+  maintenanceRunId?: string;
+}
+
+/** The installPatches request body, its enum values already in canonical case. */
+export interface InstallParameters {
+  maximumDuration?: string;
+  rebootSetting: RebootSetting;
+  windowsParameters?: WindowsParameters;
+  linuxParameters?: LinuxParameters;
+}
+
+export type Selection = 'Selected' | 'Excluded' | 'NotSelected';
+
+/** A shell-style mask (`*`, `?`) matched case-insensitively against the whole text. */
+export function maskMatches(mask: string, text: string): boolean {
+  const pattern = mask.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${pattern}$`, 'i').test(text);
+}
+
+/**
+ * Linux masks name a package (`kernel*`) or a package at a version: the documented form is
+ * `name_version`, while the extension is reported to match `name=version` (Azure/azure-cli#32333),
+ * so both are accepted.
+ */
+function packageMaskMatches(mask: string, patch: CataloguePatch): boolean {
+  const version = patch.version ?? '';
+  return [patch.name, `${patch.name}=${version}`, `${patch.name}_${version}`].some((text) => maskMatches(mask, text));
+}
+
+function hasClassification(patch: CataloguePatch, wanted: string[] | undefined): boolean {
+  if (!wanted || wanted.length === 0) return false;
+  return patch.classifications.some((c) => wanted.some((w) => w.toLowerCase() === c.toLowerCase()));
+}
+
+function kbListed(patch: CataloguePatch, list: string[] | undefined): boolean {
+  if (!patch.kbId || !list) return false;
+  return list.some((kb) => kb.toUpperCase().replace(/^KB/, '') === patch.kbId);
+}
+
+function windowsSelection(patch: CataloguePatch, params: WindowsParameters): Selection {
+  if (
+    kbListed(patch, params.kbNumbersToExclude) ||
+    (params.excludeKbsRequiringReboot === true && patch.rebootBehavior !== 'NeverReboots') ||
+    (params.patchNameMasksToExclude ?? []).some((mask) => maskMatches(mask, patch.name))
+  ) {
+    return 'Excluded';
+  }
+  // An explicit KB or name mask selects a patch whatever its classification or publish date.
+  if (kbListed(patch, params.kbNumbersToInclude)) return 'Selected';
+  if ((params.patchNameMasksToInclude ?? []).some((mask) => maskMatches(mask, patch.name))) return 'Selected';
+  const publishedInTime =
+    params.maxPatchPublishDate === undefined || Date.parse(patch.publishedDate) <= Date.parse(params.maxPatchPublishDate);
+  return hasClassification(patch, params.classificationsToInclude) && publishedInTime ? 'Selected' : 'NotSelected';
+}
+
+function linuxSelection(patch: CataloguePatch, params: LinuxParameters): Selection {
+  if ((params.packageNameMasksToExclude ?? []).some((mask) => packageMaskMatches(mask, patch))) return 'Excluded';
+  if ((params.packageNameMasksToInclude ?? []).some((mask) => packageMaskMatches(mask, patch))) return 'Selected';
+  return hasClassification(patch, params.classificationsToInclude) ? 'Selected' : 'NotSelected';
+}
+
+export function selectionOf(patch: CataloguePatch, osFamily: OsFamily, params: InstallParameters): Selection {
+  return osFamily === 'Windows'
+    ? windowsSelection(patch, params.windowsParameters ?? {})
+    : linuxSelection(patch, params.linuxParameters ?? {});
+}
