@@ -40,7 +40,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
   { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw and id' },
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
-  { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '600', description: 'simulated seconds per wall-clock second' },
+  { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '3600', description: 'simulated seconds per wall-clock second' },
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },

@@ -61,7 +61,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   });
 
   try {
-    await app.listen({ host: config.host, port: config.httpsPort });
+    // The start-up lines (cli.ts) name both listeners; Fastify's own line would call HTTPS 'http'.
+    await app.listen({ host: config.host, port: config.httpsPort, listenTextResolver: (address) => `HTTPS listener at ${address.replace(/^http:/, 'https:')}` });
     await new Promise<void>((done, fail) => {
       httpServer!.once('error', fail);
       httpServer!.listen(config.httpPort, config.host, () => done());

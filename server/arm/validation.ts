@@ -1,6 +1,6 @@
 // Turns an ajv error into the ARM error CRP gives for the same fault (wire contract §3.6).
 
-import { ArmError, kbNumberInvalid, parameterInvalid, requiredParameterMissing } from './errors.js';
+import { ArmError, kbNumberInvalid, locationRequired, parameterInvalid, requiredParameterMissing } from './errors.js';
 
 export interface SchemaIssue {
   keyword: string;
@@ -32,6 +32,8 @@ function targetOf(segments: string[]): string {
 export function armErrorForSchemaIssue(issue: SchemaIssue, body: unknown, bodyName: string): ArmError {
   const segments = pathSegments(issue.instancePath);
   if (segments.length === 0 && (body === null || body === undefined)) return requiredParameterMissing(bodyName);
+  // ARM itself, not the resource provider, checks a resource's location.
+  if (issue.keyword === 'required' && segments.length === 0 && issue.params.missingProperty === 'location') return locationRequired();
   if (issue.keyword === 'required') {
     return requiredParameterMissing(targetOf([...segments, String(issue.params.missingProperty)]));
   }

@@ -1,0 +1,148 @@
+// The emulator as a user starts it: a spawned `node dist/server/cli.js`, its start-up lines, HTTPS
+// with the generated certificate, the spec example through to Succeeded, a clean SIGTERM, and a
+// restart on the same data folder that keeps what was accepted.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { join } from 'node:path';
+import t from 'tap';
+import { fileURLToPath } from 'node:url';
+import { SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir, vmPath, WINDOWS_VM } from '../helpers.js';
+
+const CLI = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
+const STARTUP_LIMIT_MS = 30_000;
+
+interface Started {
+  child: ChildProcess;
+  lines: string[];
+  httpsUrl: string;
+  httpUrl: string;
+  certPath: string;
+}
+
+/** Spawns the CLI and resolves once it printed its ready block (bounded in time). */
+function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Started> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CPE_')));
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no ready line within ${STARTUP_LIMIT_MS} ms: ${out}${err}`));
+    }, STARTUP_LIMIT_MS);
+    child.stderr!.on('data', (chunk) => (err += chunk));
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const trust = /^\s+trust\s+(\S+)/m.exec(out);
+      if (!trust) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        lines: out.split('\n'),
+        httpsUrl: /^\s+HTTPS\s+(\S+)/m.exec(out)![1]!,
+        httpUrl: /^\s+HTTP\s+(\S+)/m.exec(out)![1]!,
+        certPath: trust[1]!,
+      });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ready: ${out}${err}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+}
+
+function request(url: string, options: { method?: string; body?: unknown; ca?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const req = https.request(url, {
+      method: options.method ?? 'GET',
+      ca: options.ca,
+      headers: { authorization: 'Bearer curl', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      timeout: 10_000,
+    }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+t.test('start-up lines, HTTPS trusted through the printed certificate, the spec example to Succeeded', async (t) => {
+  const dataDir = tempDir(t);
+  const started = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--completion', 'polls:2', '--silent']);
+  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.match(started.httpsUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
+  t.match(started.httpUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.equal(started.certPath, join(dataDir, 'tls', 'cert.pem'));
+  t.ok(started.lines.some((line) => line.includes(dataDir)), 'the data folder is printed');
+  t.ok(started.lines.some((line) => line.includes('NODE_EXTRA_CA_CERTS')), 'how to trust the certificate is printed');
+
+  const ca = readFileSync(started.certPath, 'utf8');
+  const base = started.httpsUrl.replace('127.0.0.1', 'localhost');
+  const accepted = await request(`${base}${vmPath(WINDOWS_VM)}/installPatches?api-version=2024-07-01`, { method: 'POST', body: SPEC_EXAMPLE_BODY, ca });
+  t.equal(accepted.status, 202);
+  const statusUrl = String(accepted.headers['azure-asyncoperation']);
+  t.match(statusUrl, new RegExp(`^${base}/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/locations/westus/operations/`));
+  t.equal(JSON.parse((await request(statusUrl, { ca })).body).status, 'InProgress');
+  const done = JSON.parse((await request(statusUrl, { ca })).body);
+  t.equal(done.status, 'Succeeded');
+  t.ok(done.properties.output.installedPatchCount > 0);
+
+  // The same certificate is valid for 127.0.0.1 too.
+  t.equal((await request(`${started.httpsUrl}/_emulator/health`, { ca })).status, 200);
+  t.equal(await stop(started.child), 0, 'SIGTERM shuts down cleanly');
+});
+
+t.test('a restart on the same data folder keeps operations and reuses the certificate', async (t) => {
+  const dataDir = tempDir(t);
+  const args = ['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--completion', 'polls:1', '--silent'];
+  const first = await startCli(args);
+  const ca = readFileSync(first.certPath, 'utf8');
+  const accepted = await request(`${first.httpsUrl.replace('127.0.0.1', 'localhost')}${vmPath(WINDOWS_VM)}/installPatches?api-version=2024-07-01`, { method: 'POST', body: SPEC_EXAMPLE_BODY, ca });
+  t.equal(accepted.status, 202);
+  t.equal(await stop(first.child), 0);
+
+  const second = await startCli(args);
+  t.teardown(() => stop(second.child, 'SIGKILL'));
+  t.equal(readFileSync(second.certPath, 'utf8'), ca, 'the certificate is kept');
+  const port = new URL(second.httpsUrl).port;
+  const statusUrl = String(accepted.headers['azure-asyncoperation']).replace(/:\d+\//, `:${port}/`);
+  const done = JSON.parse((await request(statusUrl, { ca })).body);
+  t.equal(done.status, 'Succeeded', 'the operation accepted before the restart completes after it');
+  t.equal(done.name, accepted.headers['x-ms-request-id']);
+});
+
+t.test('with no flags at all it serves the defaults: HTTPS 8443 and HTTP 8080 on loopback, ./.cpe-data', async (t) => {
+  const cwd = tempDir(t);
+  const started = await startCli([], { cwd });
+  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.equal(started.httpsUrl, 'https://127.0.0.1:8443');
+  t.equal(started.httpUrl, 'http://127.0.0.1:8080');
+  t.equal(started.certPath, join(cwd, '.cpe-data', 'tls', 'cert.pem'));
+  const health = await request('https://localhost:8443/_emulator/health', { ca: readFileSync(started.certPath, 'utf8') });
+  t.equal(JSON.parse(health.body).status, 'Healthy');
+  t.equal(await stop(started.child, 'SIGINT'), 0, 'SIGINT shuts down cleanly');
+});
+
+t.test('a bad option stops start-up with one line and exit status 2', async (t) => {
+  const child = spawn(process.execPath, [CLI, '--https-port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (chunk) => (err += chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  t.equal(code, 2);
+  t.equal(err.trim().split('\n').length, 1);
+  t.match(err, /--https-port: expected a port number from 0 to 65535, got 'eighty'/);
+});
