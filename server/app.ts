@@ -6,7 +6,10 @@ import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastif
 import { cloudErrorSchema } from '../schemas/cloud-error.js';
 import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchema } from '../schemas/install-patches.js';
 import { imageReferenceSchema } from '../schemas/resources.js';
+import { adminRoutes } from './admin/routes.js';
+import { redactHeaders, RequestJournal } from './admin/journal.js';
 import { ArmError } from './arm/errors.js';
+import { applyFaultRules } from './arm/faults.js';
 import { registerErrorHandler } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
 import { registerArmPipeline, setStandardHeaders } from './arm/pipeline.js';
@@ -16,12 +19,19 @@ import { resourceGroupRoutes } from './routes/resource-groups.js';
 import { virtualMachineRoutes } from './routes/virtual-machines.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
+import { loadDefaultSeed, type SeedDocument } from './seed.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
   logger?: boolean | Record<string, unknown>;
   serverFactory?: FastifyServerFactory;
   version?: string;
+  /** What a reset goes back to; the default seed when absent. */
+  seedDocument?: SeedDocument;
+  /** The configured clock speed, which a reset restores. */
+  clockSpeed?: number;
+  /** How many requests the journal keeps. */
+  journalSize?: number;
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -54,6 +64,24 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     retryAfterSeconds: options.retryAfterSeconds,
   };
 
+  const journal = new RequestJournal(options.journalSize ?? 1000);
+  // Every ARM request, as answered, for GET /_emulator/requests.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.url.startsWith('/_emulator/')) return;
+    const params = request.params as Record<string, string> | undefined;
+    const operationId = params?.operationId ?? (reply.statusCode === 202 ? String(reply.getHeader('x-ms-request-id') ?? '') : '');
+    journal.record({
+      time: new Date().toISOString(),
+      requestId: request.id,
+      method: request.method,
+      url: request.url,
+      headers: redactHeaders(request.headers),
+      body: request.body ?? null,
+      status: reply.statusCode,
+      ...(operationId ? { operationId: operationId.toLowerCase() } : {}),
+    });
+  });
+
   registerErrorHandler(app);
   app.setNotFoundHandler((request, reply) => {
     setStandardHeaders(request, reply);
@@ -72,11 +100,18 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
         return services.resources.getResourceGroup(params.subscriptionId, params.resourceGroupName)?.location;
       },
       resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
+      applyFaults: (request, reply) => applyFaultRules(services.control, services.seed, request, reply),
     });
     await arm.register(resourceGroupRoutes, context);
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
   });
   app.register(healthRoutes, { services, version: options.version ?? 'dev' });
+  app.register(adminRoutes, {
+    services,
+    journal,
+    seedDocument: options.seedDocument ?? loadDefaultSeed(),
+    clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
+  });
   return app;
 }

@@ -24,6 +24,20 @@ export class EmulatorClock {
     return simulatedNow(this.state, this.wallNow());
   }
 
+  /** The raw state, for a state export; `restore` puts it back as it was. */
+  exportState(): ClockState {
+    return { ...this.state };
+  }
+
+  restore(state: ClockState): void {
+    this.save({ ...state });
+  }
+
+  /** Back to the wall time, running at `speed`. */
+  reset(speed: number): void {
+    this.save(startClock(this.wallNow(), speed));
+  }
+
   snapshot(): { nowMs: number; speed: number; frozen: boolean } {
     return { nowMs: this.now(), speed: this.state.speed, frozen: this.state.frozen };
   }

@@ -16,6 +16,8 @@ export interface EmulatorConfig {
   completion: CompletionMode;
   clockSpeed: number;
   retryAfter: number | null;
+  seedFile: string | undefined;
+  journalSize: number;
   logLevel: string;
   silent: boolean;
   help: boolean;
@@ -42,6 +44,8 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '3600', description: 'simulated seconds per wall-clock second' },
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
+  { flag: 'seed-file', env: 'CPE_SEED_FILE', default: '', description: 'JSON loaded into a new database: a seed like data/seed.json, or a GET /_emulator/state document' },
+  { flag: 'journal-size', env: 'CPE_JOURNAL_SIZE', default: '1000', description: 'how many requests GET /_emulator/requests keeps' },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
   { flag: 'help', env: undefined, boolean: true, default: 'false', description: 'print this help and exit' },
@@ -104,6 +108,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   const httpsPort = portValue('https-port', raw('https-port'));
   const httpPort = portValue('http-port', raw('http-port'));
   if (httpsPort !== 0 && httpsPort === httpPort) throw new ConfigError(`--https-port and --http-port are both ${httpsPort}`);
+  const journalText = raw('journal-size');
+  if (!/^\d{1,6}$/.test(journalText) || Number(journalText) < 1) throw new ConfigError(`--journal-size: expected a whole number from 1 to 999999, got '${journalText}'`);
   const host = raw('host');
   if (host.trim() === '') throw new ConfigError('--host: expected an address');
 
@@ -119,6 +125,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     completion,
     clockSpeed,
     retryAfter,
+    seedFile: raw('seed-file') || undefined,
+    journalSize: Number(journalText),
     logLevel,
     silent: booleanValue('silent', raw('silent')),
     help: booleanValue('help', raw('help')),

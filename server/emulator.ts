@@ -12,6 +12,8 @@ import { dataDirectory } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
 import { openServices, type EmulatorServices } from './services.js';
 import { loadOrCreateCertificate } from './tls.js';
+import { isStateDocument, type StateDocument } from './admin/state.js';
+import type { SeedDocument } from './seed.js';
 
 export interface RunningEmulator {
   app: FastifyInstance;
@@ -28,6 +30,19 @@ export function emulatorVersion(): string {
   return manifest.version;
 }
 
+/** A --seed-file: a seed (data/seed.json's shape) or a state document; anything else stops start-up. */
+function readSeedFile(file: string): SeedDocument | StateDocument {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`--seed-file ${file}: ${(error as Error).message}`);
+  }
+  if (isStateDocument(document)) return document;
+  if (typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions)) return document as SeedDocument;
+  throw new Error(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
+}
+
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
@@ -37,17 +52,22 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key });
+  const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,
     clockSpeed: config.clockSpeed,
     completion: config.completion,
+    ...(seedDocument ? { seedDocument } : {}),
   });
 
   let httpServer: http.Server | undefined;
   const app = buildApp(services, {
     retryAfterSeconds: config.retryAfter,
     version: emulatorVersion(),
+    clockSpeed: config.clockSpeed,
+    journalSize: config.journalSize,
+    ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
     logger: config.silent ? false : { level: config.logLevel },
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);

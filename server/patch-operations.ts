@@ -4,9 +4,12 @@
 import { availablePatches } from '../simulator/inventory.js';
 import { planInstallation, type InstallPlan } from '../simulator/plan.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
+import { parseDurationMs } from '../simulator/duration.js';
+import { applyScenario } from '../simulator/scenario.js';
 import { guidFrom } from '../simulator/random.js';
 import { installResult, type InstallPatchesResult } from '../simulator/results.js';
 import type { InstallParameters } from '../simulator/selection.js';
+import type { ControlStore } from './admin/control-store.js';
 import type { Catalogues } from './catalogues.js';
 import type { EmulatorClock } from './clock.js';
 import type { OperationRecord, OperationStore } from './store/operation-store.js';
@@ -26,8 +29,14 @@ export class PatchOperations {
     private readonly operations: OperationStore,
     private readonly clock: EmulatorClock,
     private readonly catalogues: Catalogues,
+    private readonly control: ControlStore,
     private readonly options: PatchOperationsOptions,
   ) {}
+
+  /** The completion mode new operations get when no rule covers them. */
+  defaultCompletion(): CompletionMode {
+    return parseCompletionMode(this.control.snapshot().completion.default) ?? this.options.completion;
+  }
 
   /** Plans and stores an installation; the row is committed before this returns (so before the 202). */
   startInstall(vm: VirtualMachineRecord, parameters: InstallParameters, apiVersion: string): InstallOperation {
@@ -36,7 +45,7 @@ export class PatchOperations {
     return this.operations.transaction(() => {
       const startMs = this.clock.now();
       const id = this.nextOperationId(vm);
-      const plan = planInstallation({
+      const planned = planInstallation({
         seed: this.options.seed,
         operationId: id,
         osFamily: vm.osFamily,
@@ -50,6 +59,12 @@ export class PatchOperations {
         parameters,
         rebootPendingBefore: vm.patchState.rebootPending,
       });
+      const target = { subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name };
+      const scenario = this.control.takeScenario({ ...target, operation: 'installPatches' });
+      const plan = scenario
+        ? applyScenario(planned, scenario.outcome, scenario.outcome.duration ? parseDurationMs(scenario.outcome.duration) : undefined)
+        : planned;
+      const completion = this.control.completionFor(target, this.defaultCompletion());
       const record = {
         subscriptionId: vm.subscriptionId,
         id,
@@ -58,7 +73,7 @@ export class PatchOperations {
         resourceGroup: vm.resourceGroup,
         vmName: vm.name,
         apiVersion,
-        completion: formatCompletionMode(this.options.completion),
+        completion: formatCompletionMode(completion),
         startMs,
         plan,
       };
@@ -106,10 +121,20 @@ export class PatchOperations {
     const mode = parseCompletionMode(operation.completion) ?? this.options.completion;
     const progress = stateAt(operation.plan, mode, this.clock.now(), operation.statusPolls);
     if (!progress.terminal || progress.endMs === undefined) return operation;
+    // An operation-level failure (a scenario's) has no result: the envelope carries the error.
+    if (operation.plan.operationFailure) {
+      this.operations.complete(operation.subscriptionId, operation.id, 'Failed', progress.endMs, null);
+      return { ...operation, status: 'Failed', endMs: progress.endMs, result: null };
+    }
     const result = installResult(operation.plan);
     this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', progress.endMs, result);
     this.applyToVm(operation);
     return { ...operation, status: 'Succeeded', endMs: progress.endMs, result };
+  }
+
+  /** Changes how one running operation completes; false when it is unknown or already over. */
+  setCompletion(subscriptionId: string, operationId: string, mode: CompletionMode): boolean {
+    return this.operations.setCompletion(subscriptionId, operationId, formatCompletionMode(mode));
   }
 
   /** What a finished install leaves on the VM: installed patches and a reboot still owed. */

@@ -22,10 +22,23 @@ export function loadDefaultSeed(): SeedDocument {
   return JSON.parse(readFileSync(`${dataDirectory()}seed.json`, 'utf8')) as SeedDocument;
 }
 
-/** Creates what the document names and is missing; existing resources are left as they are. */
-export function applySeed(resources: ResourceStore, document: SeedDocument, seed: string, nowMs: number): void {
+export interface SeedScope {
+  subscriptionId?: string;
+  resourceGroup?: string;
+  vmName?: string;
+}
+
+const within = (wanted: string | undefined, name: string) => wanted === undefined || wanted.toLowerCase() === name.toLowerCase();
+
+/**
+ * Creates what the document names and is missing, or only its part inside `scope`; existing
+ * resources are left as they are.
+ */
+export function applySeed(resources: ResourceStore, document: SeedDocument, seed: string, nowMs: number, scope: SeedScope = {}): void {
   for (const subscription of document.subscriptions) {
+    if (!within(scope.subscriptionId, subscription.subscriptionId)) continue;
     for (const group of subscription.resourceGroups) {
+      if (!within(scope.resourceGroup, group.name)) continue;
       const { group: stored } = resources.putResourceGroup({
         subscriptionId: subscription.subscriptionId,
         name: group.name,
@@ -33,6 +46,7 @@ export function applySeed(resources: ResourceStore, document: SeedDocument, seed
         tags: group.tags ?? {},
       });
       for (const vm of group.virtualMachines ?? []) {
+        if (!within(scope.vmName, vm.name)) continue;
         if (resources.getVirtualMachine(subscription.subscriptionId, stored.name, vm.name)) continue;
         resources.insertVirtualMachine(
           newVirtualMachine(

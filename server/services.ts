@@ -1,10 +1,12 @@
 // Everything behind the HTTP edge, wired once: database, stores, clock, catalogues, simulator services.
 
-import type { CompletionMode } from '../simulator/progress.js';
+import { formatCompletionMode, type CompletionMode } from '../simulator/progress.js';
+import { ControlStore } from './admin/control-store.js';
 import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
 import { PatchOperations } from './patch-operations.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
+import { importState, isStateDocument, type StateDocument } from './admin/state.js';
 import { openDatabase, type Db } from './store/database.js';
 import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
@@ -16,7 +18,8 @@ export interface ServiceOptions {
   seed: string;
   clockSpeed: number;
   completion: CompletionMode;
-  seedDocument?: SeedDocument;
+  /** What a new database starts with: a seed document, or a state document from GET /_emulator/state. */
+  seedDocument?: SeedDocument | StateDocument;
   wallNow?: () => number;
 }
 
@@ -26,6 +29,7 @@ export interface EmulatorServices {
   operations: OperationStore;
   settings: SettingsStore;
   clock: EmulatorClock;
+  control: ControlStore;
   catalogues: Catalogues;
   patchOperations: PatchOperations;
   seed: string;
@@ -39,13 +43,17 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
   const catalogues = loadCatalogues();
+  const control = new ControlStore(settings, options.seed, formatCompletionMode(options.completion));
+  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, { seed: options.seed, completion: options.completion });
+  const services = { db, resources, operations, settings, clock, control, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
+    const document = options.seedDocument ?? loadDefaultSeed();
     db.transaction(() => {
-      applySeed(resources, options.seedDocument ?? loadDefaultSeed(), options.seed, clock.now());
+      if (isStateDocument(document)) importState(services, document);
+      else applySeed(resources, document, options.seed, clock.now());
       settings.put('seeded', true);
     })();
   }
-  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, { seed: options.seed, completion: options.completion });
-  return { db, resources, operations, settings, clock, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
+  return services;
 }

@@ -40,6 +40,8 @@ export interface InstallPlan {
   /** Oldest first. */
   errors: PatchErrorDetail[];
   maintenanceRunId?: string;
+  /** Set by a scenario: the operation itself fails, and the envelope carries this error. */
+  operationFailure?: { code: string; message: string };
 }
 
 /** Defaults and timings of the simulated run; each is documented in the README. */

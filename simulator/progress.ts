@@ -55,3 +55,30 @@ export function patchStatesAt(plan: InstallPlan, elapsedMs: number): Installatio
     return p.endOffsetMs !== undefined && p.endOffsetMs <= elapsedMs ? p.state : 'Pending';
   });
 }
+
+/** A completion mode for part of the fleet: a subscription, a resource group in it, or one VM. */
+export interface CompletionRule {
+  subscriptionId: string;
+  resourceGroup?: string;
+  vmName?: string;
+  mode: string;
+}
+
+export interface CompletionTarget {
+  subscriptionId: string;
+  resourceGroup: string;
+  vmName: string;
+}
+
+/** The most specific rule that covers the target wins (VM, then resource group, then subscription). */
+export function completionFor(rules: readonly CompletionRule[], fallback: CompletionMode, target: CompletionTarget): CompletionMode {
+  const same = (a: string | undefined, b: string) => a === undefined || a.toLowerCase() === b.toLowerCase();
+  let best: { rank: number; mode: CompletionMode } | undefined;
+  for (const rule of rules) {
+    if (!same(rule.subscriptionId, target.subscriptionId) || !same(rule.resourceGroup, target.resourceGroup) || !same(rule.vmName, target.vmName)) continue;
+    const rank = rule.vmName !== undefined ? 3 : rule.resourceGroup !== undefined ? 2 : 1;
+    const mode = parseCompletionMode(rule.mode);
+    if (mode && (!best || rank >= best.rank)) best = { rank, mode };
+  }
+  return best?.mode ?? fallback;
+}

@@ -38,7 +38,7 @@ function toArmError(error: FastifyError, request: FastifyRequest): ArmError {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const arm = toArmError(error, request);
-    if (arm.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (arm.statusCode >= 500 && !(error instanceof ArmError)) request.log.error({ err: error }, 'request failed');
     if (!reply.hasHeader('x-ms-request-id')) setStandardHeaders(request, reply);
     reply
       .code(arm.statusCode)

@@ -2,7 +2,7 @@
 //   1. request context (ids, standard headers)     onRequest
 //   2. api-version against schemas/api-versions    onRequest
 //   3. authentication                              onRequest
-//   4. subscription id shape                       onRequest
+//   4. subscription id shape, fault rules          onRequest
 //   5. enum canonicalisation, then ajv             preValidation, validation
 //   6. existence checks, 7. handler                in the routes
 //   8. errors -> CloudError                        errorHandler (server/arm/error-handler.ts)
@@ -43,6 +43,8 @@ export interface PipelineOptions {
   locationOf: (params: Record<string, string>) => string | undefined;
   /** Finds a schema by its $id, to follow $refs while canonicalising enums. */
   resolveSchema: (ref: string) => JsonSchema | undefined;
+  /** Fault rules; true when the request was answered or dropped by one. */
+  applyFaults: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -105,6 +107,10 @@ export function registerArmPipeline(app: FastifyInstance, options: PipelineOptio
     // 4. subscription id shape.
     const subscriptionId = (request.params as Record<string, string>).subscriptionId;
     if (subscriptionId !== undefined && !GUID.test(subscriptionId)) throw invalidSubscriptionId(subscriptionId);
+
+    // 4. fault rules, once the client is known to be a well-formed ARM client.
+    if (await options.applyFaults(request, reply)) return reply;
+    return undefined;
   });
 
   // 5. enum values to their canonical spelling, so that ajv can compare exactly.

@@ -6,7 +6,7 @@ import { INSTALL_PATCHES_API_VERSIONS, MAXIMUM_DURATION_REQUIRED_IN } from '../.
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import { armTimestamp } from '../../simulator/time-format.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated } from '../arm/errors.js';
+import { ArmError, operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated } from '../arm/errors.js';
 import type { InstallOperation } from '../patch-operations.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
 
@@ -30,6 +30,10 @@ function statusEnvelope(operation: InstallOperation) {
   const startTime = armTimestamp(operation.startMs);
   if (operation.status === 'InProgress' || operation.endMs === null) {
     return { startTime, status: 'InProgress', name: operation.id };
+  }
+  const failure = operation.plan.operationFailure;
+  if (failure) {
+    return { startTime, endTime: armTimestamp(operation.endMs), status: 'Failed', error: { code: failure.code, message: failure.message }, name: operation.id };
   }
   return {
     startTime,
@@ -122,6 +126,9 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
         return statusEnvelope(read);
       }
       // The Location URL: 202 and itself while running, then the raw result (§2.3, §5.9).
+      // After an operation-level failure the result URL answers with the failure (§5.9, unverified).
+      const failure = read.plan.operationFailure;
+      if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
       if (read.status === 'InProgress' || read.result === null) {
         retryAfter(reply);
         const host = request.host || `localhost:${request.socket.localPort}`;

@@ -58,6 +58,20 @@ export class OperationStore {
         `UPDATE operations SET status = @status, end_ms = @endMs, result = @result
          WHERE subscription_id = @subscriptionId AND id = @id AND status = 'InProgress'`,
       ),
+      setCompletion: db.prepare(
+        `UPDATE operations SET completion = ?, status_polls = 0 WHERE subscription_id = ? AND id = ? AND status = 'InProgress'`,
+      ),
+      all: db.prepare('SELECT * FROM operations ORDER BY subscription_id, start_ms, id'),
+      restore: db.prepare(
+        `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, api_version, completion,
+           status, start_ms, end_ms, status_polls, plan, result)
+         VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @apiVersion, @completion,
+           @status, @startMs, @endMs, @statusPolls, @plan, @result)`,
+      ),
+      deleteScope: db.prepare(
+        `DELETE FROM operations WHERE (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
+           AND (@resourceGroup IS NULL OR resource_group_key = @resourceGroup) AND (@vmName IS NULL OR vm_key = @vmName)`,
+      ),
       listForVm: db.prepare(
         `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? ORDER BY start_ms, id`,
       ),
@@ -98,10 +112,47 @@ export class OperationStore {
     );
   }
 
+  /** A new completion mode for a running operation; its poll count starts again from zero. */
+  setCompletion(subscriptionId: string, id: string, completion: string): boolean {
+    return this.statements.setCompletion.run(completion, subscriptionId.toLowerCase(), id.toLowerCase()).changes > 0;
+  }
+
   listForVm(subscriptionId: string, resourceGroup: string, vmName: string): OperationRecord[] {
     return (this.statements.listForVm.all(subscriptionId.toLowerCase(), resourceGroup.toLowerCase(), vmName.toLowerCase()) as OperationRow[]).map(
       toRecord,
     );
+  }
+
+  exportAll(): OperationRecord[] {
+    return (this.statements.all.all() as OperationRow[]).map(toRecord);
+  }
+
+  /** Adds exported operations back exactly as they were. */
+  importAll(records: OperationRecord[]): void {
+    for (const r of records) {
+      this.statements.restore.run({
+        subscriptionId: r.subscriptionId.toLowerCase(),
+        id: r.id.toLowerCase(),
+        kind: r.kind,
+        location: r.location,
+        resourceGroup: r.resourceGroup.toLowerCase(),
+        vmName: r.vmName.toLowerCase(),
+        apiVersion: r.apiVersion,
+        completion: r.completion,
+        status: r.status,
+        startMs: r.startMs,
+        endMs: r.endMs,
+        statusPolls: r.statusPolls,
+        plan: JSON.stringify(r.plan),
+        result: r.result === null ? null : JSON.stringify(r.result),
+      });
+    }
+  }
+
+  /** Deletes the operations of a scope; an empty scope deletes them all. */
+  deleteScope(scope: { subscriptionId?: string; resourceGroup?: string; vmName?: string }): void {
+    const lower = (text: string | undefined) => (text === undefined ? null : text.toLowerCase());
+    this.statements.deleteScope.run({ subscriptionId: lower(scope.subscriptionId), resourceGroup: lower(scope.resourceGroup), vmName: lower(scope.vmName) });
   }
 
   transaction<T>(work: () => T): T {

@@ -84,6 +84,19 @@ export class ResourceStore {
         `UPDATE virtual_machines SET operation_count = operation_count + 1
          WHERE subscription_id = ? AND resource_group_key = ? AND name_key = ? RETURNING operation_count`,
       ),
+      allGroups: db.prepare('SELECT * FROM resource_groups ORDER BY subscription_id, name_key'),
+      allVms: db.prepare(
+        `SELECT vm.*, rg.name AS resource_group_name FROM virtual_machines vm
+         JOIN resource_groups rg ON rg.subscription_id = vm.subscription_id AND rg.name_key = vm.resource_group_key
+         ORDER BY vm.subscription_id, vm.resource_group_key, vm.name_key`,
+      ),
+      setOperationCount: db.prepare(
+        'UPDATE virtual_machines SET operation_count = ?, power_state = ? WHERE subscription_id = ? AND resource_group_key = ? AND name_key = ?',
+      ),
+      deleteScope: db.prepare(
+        `DELETE FROM resource_groups WHERE subscription_id = @subscriptionId AND (@resourceGroup IS NULL OR name_key = @resourceGroup)`,
+      ),
+      deleteAll: db.prepare('DELETE FROM resource_groups'),
       deleteVm: db.prepare('DELETE FROM virtual_machines WHERE subscription_id = ? AND resource_group_key = ? AND name_key = ?'),
     };
   }
@@ -155,6 +168,31 @@ export class ResourceStore {
       | undefined;
     if (!row) throw new Error(`virtual machine ${vm.name} vanished`);
     return row.operation_count;
+  }
+
+  /** Everything, for a state export. */
+  exportAll(): { resourceGroups: ResourceGroupRecord[]; virtualMachines: VirtualMachineRecord[] } {
+    const groups = this.statements.allGroups.all() as Array<{ subscription_id: string; name: string; location: string; tags: string }>;
+    return {
+      resourceGroups: groups.map((row) => ({ subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: JSON.parse(row.tags) })),
+      virtualMachines: (this.statements.allVms.all() as VmRow[]).map(toVm),
+    };
+  }
+
+  /** Adds exported records back as they were (ids, counters and patch state included). */
+  importAll(data: { resourceGroups: ResourceGroupRecord[]; virtualMachines: VirtualMachineRecord[] }): void {
+    for (const group of data.resourceGroups) this.putResourceGroup(group);
+    for (const vm of data.virtualMachines) {
+      this.insertVirtualMachine(vm);
+      this.updatePatchState(vm, vm.patchState);
+      this.statements.setOperationCount.run(vm.operationCount, vm.powerState, key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
+    }
+  }
+
+  /** Deletes a subscription's groups (or one group), and with them their VMs; no subscription: everything. */
+  deleteScope(subscriptionId?: string, resourceGroup?: string): void {
+    if (subscriptionId === undefined) this.statements.deleteAll.run();
+    else this.statements.deleteScope.run({ subscriptionId: key(subscriptionId), resourceGroup: resourceGroup === undefined ? null : key(resourceGroup) });
   }
 
   deleteVirtualMachine(subscriptionId: string, resourceGroup: string, name: string): boolean {

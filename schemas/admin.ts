@@ -1,0 +1,171 @@
+// The admin API under /_emulator/: request bodies and query strings, validated by ajv like the ARM
+// API's, and described in the OpenAPI document from these same objects.
+
+import { ISO_DURATION_PATTERN } from './install-patches.js';
+
+const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const completionMode = { type: 'string', pattern: '^([Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:[0-9]{1,4})$', description: 'instant | polls:N | time' } as const;
+const duration = { type: 'string', maxLength: 64, pattern: ISO_DURATION_PATTERN } as const;
+const remaining = { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'applies to the next N matches only' } as const;
+
+export const completionRuleSchema = {
+  $id: 'CompletionRule',
+  type: 'object',
+  required: ['subscriptionId', 'mode'],
+  additionalProperties: false,
+  properties: { subscriptionId: name, resourceGroup: name, vmName: name, mode: completionMode },
+} as const;
+
+export const completionSettingsSchema = {
+  $id: 'CompletionSettings',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    default: completionMode,
+    rules: { type: 'array', maxItems: 1000, items: { $ref: 'CompletionRule#' } },
+  },
+} as const;
+
+export const operationCompletionSchema = {
+  $id: 'OperationCompletion',
+  type: 'object',
+  required: ['mode'],
+  additionalProperties: false,
+  properties: { mode: completionMode },
+} as const;
+
+export const clockChangeSchema = {
+  $id: 'ClockChange',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    speed: { type: 'number', exclusiveMinimum: 0, maximum: 1e9, description: 'simulated seconds per wall-clock second' },
+    frozen: { type: 'boolean' },
+    advance: { ...duration, description: 'ISO-8601 duration to move the clock forward, e.g. PT2H' },
+    set: { type: 'string', format: 'date-time', description: 'jump to this simulated time' },
+  },
+} as const;
+
+export const scenarioSchema = {
+  $id: 'Scenario',
+  type: 'object',
+  required: ['outcome'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    match: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { subscriptionId: name, resourceGroup: name, vmName: name, operation: { type: 'string', enum: ['installPatches', 'assessPatches'] } },
+    },
+    remaining,
+    outcome: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        status: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
+        operationFailure: {
+          type: 'object',
+          required: ['code', 'message'],
+          additionalProperties: false,
+          properties: { code: { type: 'string', minLength: 1, maxLength: 256 }, message: { type: 'string', minLength: 1, maxLength: 4096 } },
+        },
+        failPatches: { type: 'array', maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 512 } },
+        maintenanceWindowExceeded: { type: 'boolean' },
+        rebootStatus: { type: 'string', enum: ['NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
+        duration,
+      },
+    },
+  },
+} as const;
+
+export const faultRuleSchema = {
+  $id: 'FaultRule',
+  type: 'object',
+  required: ['effect'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    match: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        method: { type: 'string', enum: ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD'] },
+        path: { type: 'string', minLength: 1, maxLength: 2048, description: 'shell-style mask over the URL path, e.g. */installPatches' },
+        operation: { type: 'string', enum: ['installPatches', 'assessPatches', 'operationStatus', 'operationResult', 'resource'] },
+      },
+    },
+    effect: {
+      oneOf: [
+        { type: 'object', required: ['kind', 'retryAfterSeconds'], additionalProperties: false, properties: { kind: { const: 'throttle' }, retryAfterSeconds: { type: 'integer', minimum: 0, maximum: 3600 } } },
+        {
+          type: 'object',
+          required: ['kind', 'statusCode'],
+          additionalProperties: false,
+          properties: {
+            kind: { const: 'error' },
+            statusCode: { type: 'integer', enum: [500, 502, 503, 504] },
+            code: { type: 'string', minLength: 1, maxLength: 256 },
+            message: { type: 'string', minLength: 1, maxLength: 4096 },
+            retryAfterSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+          },
+        },
+        { type: 'object', required: ['kind', 'delayMs'], additionalProperties: false, properties: { kind: { const: 'latency' }, delayMs: { type: 'integer', minimum: 0, maximum: 60_000 } } },
+        { type: 'object', required: ['kind'], additionalProperties: false, properties: { kind: { const: 'drop' } } },
+      ],
+    },
+    probability: { type: 'number', minimum: 0, maximum: 1 },
+    remaining,
+  },
+} as const;
+
+export const resetSchema = {
+  $id: 'Reset',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    subscriptionId: name,
+    resourceGroup: name,
+    vmName: name,
+    keepClock: { type: 'boolean' },
+    keepScenarios: { type: 'boolean' },
+    keepFaults: { type: 'boolean' },
+  },
+  dependencies: { resourceGroup: ['subscriptionId'], vmName: ['resourceGroup'] },
+} as const;
+
+export const stateDocumentSchema = {
+  $id: 'StateDocument',
+  type: 'object',
+  required: ['format', 'version', 'clock', 'control', 'resourceGroups', 'virtualMachines', 'operations'],
+  properties: {
+    format: { const: 'compute-patch-emulator/state' },
+    version: { const: 1 },
+    seed: { type: 'string' },
+    clock: {
+      type: 'object',
+      required: ['anchorWallMs', 'anchorSimulatedMs', 'speed', 'frozen'],
+      properties: { anchorWallMs: { type: 'number' }, anchorSimulatedMs: { type: 'number' }, speed: { type: 'number', exclusiveMinimum: 0 }, frozen: { type: 'boolean' } },
+    },
+    control: { type: 'object', required: ['completion', 'scenarios', 'faults', 'created'] },
+    resourceGroups: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'name', 'location', 'tags'] } },
+    virtualMachines: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'vmId', 'osFamily', 'catalogueKey', 'powerState', 'timeCreated', 'definition', 'patchState', 'operationCount'] } },
+    operations: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'id', 'kind', 'location', 'resourceGroup', 'vmName', 'apiVersion', 'completion', 'status', 'startMs', 'plan'] } },
+  },
+} as const;
+
+export const journalQuerySchema = {
+  $id: 'JournalQuery',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    method: { type: 'string', maxLength: 16 },
+    path: { type: 'string', maxLength: 2048, description: 'substring of the URL path, case-insensitive' },
+    status: { type: 'string', pattern: '^[1-5][0-9][0-9]$' },
+    operationId: { type: 'string', maxLength: 64 },
+    limit: { type: 'string', pattern: '^[0-9]{1,6}$' },
+  },
+} as const;
+
+export const ADMIN_SCHEMAS = [completionRuleSchema] as const;

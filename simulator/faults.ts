@@ -1,0 +1,74 @@
+// HTTP fault rules: which request a rule hits, decided from the seed and the rule's own match count,
+// so a given seed gives the same sequence of faults in every run.
+
+import { unitDraw } from './random.js';
+import { maskMatches } from './selection.js';
+
+export type RequestOperation = 'installPatches' | 'assessPatches' | 'operationStatus' | 'operationResult' | 'resource';
+
+export type FaultEffect =
+  | { kind: 'throttle'; retryAfterSeconds: number }
+  | { kind: 'error'; statusCode: 500 | 502 | 503 | 504; code?: string; message?: string; retryAfterSeconds?: number }
+  | { kind: 'latency'; delayMs: number }
+  | { kind: 'drop' };
+
+export interface FaultRule {
+  id: string;
+  match: { method?: string; path?: string; operation?: RequestOperation };
+  effect: FaultEffect;
+  /** Chance in [0, 1] that a matching request is hit; 1 when absent. */
+  probability?: number;
+  /** How many more requests it may hit; absent for no limit. */
+  remaining?: number;
+  /** Matching requests seen so far (hit or not): the index of the next draw. */
+  matched: number;
+}
+
+export interface FaultTarget {
+  method: string;
+  path: string;
+  operation: RequestOperation;
+}
+
+/** Classifies a request path for `match.operation`. */
+export function requestOperation(path: string, monitor: boolean): RequestOperation {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('/installpatches')) return 'installPatches';
+  if (lower.endsWith('/assesspatches')) return 'assessPatches';
+  if (/\/providers\/microsoft\.compute\/locations\/[^/]+\/operations\//.test(lower)) return monitor ? 'operationResult' : 'operationStatus';
+  return 'resource';
+}
+
+function ruleMatches(rule: FaultRule, target: FaultTarget): boolean {
+  const { match } = rule;
+  return (
+    (rule.remaining === undefined || rule.remaining > 0) &&
+    (match.method === undefined || match.method.toUpperCase() === target.method.toUpperCase()) &&
+    (match.path === undefined || maskMatches(match.path, target.path)) &&
+    (match.operation === undefined || match.operation === target.operation)
+  );
+}
+
+export interface FaultDecision {
+  /** Rules whose counters moved, with their new counters. */
+  updated: FaultRule[];
+  /** Effects to apply, in rule order: latency first, then at most one terminal effect. */
+  effects: FaultEffect[];
+}
+
+export function decideFaults(rules: readonly FaultRule[], target: FaultTarget, seed: string): FaultDecision {
+  const updated: FaultRule[] = [];
+  const effects: FaultEffect[] = [];
+  let terminal = false;
+  for (const rule of rules) {
+    if (!ruleMatches(rule, target)) continue;
+    if (terminal && rule.effect.kind !== 'latency') continue;
+    const draw = unitDraw(seed, 'fault', rule.id, String(rule.matched));
+    const hit = draw < (rule.probability ?? 1);
+    updated.push({ ...rule, matched: rule.matched + 1, ...(hit && rule.remaining !== undefined ? { remaining: rule.remaining - 1 } : {}) });
+    if (!hit) continue;
+    effects.push(rule.effect);
+    if (rule.effect.kind !== 'latency') terminal = true;
+  }
+  return { updated, effects: [...effects.filter((e) => e.kind === 'latency'), ...effects.filter((e) => e.kind !== 'latency')] };
+}
