@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
+import type { OverlappingOperations } from './patch-operations.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -16,6 +17,7 @@ export interface EmulatorConfig {
   completion: CompletionMode;
   clockSpeed: number;
   retryAfter: number | null;
+  overlappingOperations: OverlappingOperations;
   logLevel: string;
   silent: boolean;
   help: boolean;
@@ -42,6 +44,12 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '600', description: 'simulated seconds per wall-clock second' },
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
+  {
+    flag: 'overlapping-operations',
+    env: 'CPE_OVERLAPPING_OPERATIONS',
+    default: 'supersede',
+    description: 'a patch operation on a VM busy with one: supersede (the running one fails) | reject (409)',
+  },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
   { flag: 'help', env: undefined, boolean: true, default: 'false', description: 'print this help and exit' },
@@ -96,6 +104,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     if (!/^\d{1,4}$/.test(retryText)) throw new ConfigError(`--retry-after: expected whole seconds (0-9999) or 'none', got '${retryText}'`);
     retryAfter = Number(retryText);
   }
+  const overlapping = raw('overlapping-operations').toLowerCase();
+  if (overlapping !== 'supersede' && overlapping !== 'reject') {
+    throw new ConfigError(`--overlapping-operations: expected supersede or reject, got '${raw('overlapping-operations')}'`);
+  }
   const logLevel = raw('log-level').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got '${raw('log-level')}'`);
   const cert = raw('cert') || undefined;
@@ -119,6 +131,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     completion,
     clockSpeed,
     retryAfter,
+    overlappingOperations: overlapping,
     logLevel,
     silent: booleanValue('silent', raw('silent')),
     help: booleanValue('help', raw('help')),

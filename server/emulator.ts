@@ -42,6 +42,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     seed: config.seed,
     clockSpeed: config.clockSpeed,
     completion: config.completion,
+    overlappingOperations: config.overlappingOperations,
   });
 
   let httpServer: http.Server | undefined;

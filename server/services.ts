@@ -3,7 +3,7 @@
 import type { CompletionMode } from '../simulator/progress.js';
 import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
-import { PatchOperations } from './patch-operations.js';
+import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { openDatabase, type Db } from './store/database.js';
 import { OperationStore } from './store/operation-store.js';
@@ -16,6 +16,8 @@ export interface ServiceOptions {
   seed: string;
   clockSpeed: number;
   completion: CompletionMode;
+  /** What a second patch operation on a busy VM does; default `supersede`. */
+  overlappingOperations?: OverlappingOperations;
   seedDocument?: SeedDocument;
   wallNow?: () => number;
 }
@@ -46,6 +48,10 @@ export function openServices(options: ServiceOptions): EmulatorServices {
       settings.put('seeded', true);
     })();
   }
-  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, { seed: options.seed, completion: options.completion });
+  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, {
+    seed: options.seed,
+    completion: options.completion,
+    overlappingOperations: options.overlappingOperations ?? 'supersede',
+  });
   return { db, resources, operations, settings, clock, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
 }
