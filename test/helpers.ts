@@ -41,7 +41,7 @@ export interface TestEmulator {
   services: EmulatorServices;
 }
 
-export function testServices(options: Partial<ServiceOptions> & { completion?: string } = {}): EmulatorServices {
+export function testServices(options: Omit<Partial<ServiceOptions>, 'completion'> & { completion?: string } = {}): EmulatorServices {
   const { completion, ...rest } = options;
   return openServices({
     databaseFile: ':memory:',
@@ -55,7 +55,7 @@ export function testServices(options: Partial<ServiceOptions> & { completion?: s
 /** An in-process emulator for app.inject; closed when the test ends. */
 export function testEmulator(
   t: { teardown(fn: () => unknown): void },
-  options: Partial<ServiceOptions> & { completion?: string; retryAfterSeconds?: number | null } = {},
+  options: Omit<Partial<ServiceOptions>, 'completion'> & { completion?: string; retryAfterSeconds?: number | null } = {},
 ): TestEmulator {
   const { retryAfterSeconds, ...serviceOptions } = options;
   const services = testServices(serviceOptions);
