@@ -240,7 +240,8 @@ export class PatchOperations {
   /** What an installation leaves on the VM: installed patches and a reboot still owed. */
   private applyInstallation(operation: InstallOperation, elapsedMs: number): void {
     const vm = this.resources.getVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
-    if (!vm) return;
+    // A VM deleted and created again under the same name is another machine.
+    if (!vm || Date.parse(vm.timeCreated) > operation.startMs) return;
     const installed = installedPatchIdsAt(operation.plan, elapsedMs);
     this.resources.updatePatchState(vm, {
       installedPatchIds: [...new Set([...vm.patchState.installedPatchIds, ...installed])],
