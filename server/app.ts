@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
 import { virtualMachineRoutes } from './routes/virtual-machines.js';
+import { vmActionRoutes } from './routes/vm-actions.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
 import { loadDefaultSeed, type SeedDocument } from './seed.js';
@@ -105,6 +106,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(resourceGroupRoutes, context);
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
+    await arm.register(vmActionRoutes, context);
   });
   app.register(healthRoutes, { services, version: options.version ?? 'dev' });
   app.register(adminRoutes, {

@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
+import type { OverlappingOperations } from './patch-operations.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -18,6 +19,7 @@ export interface EmulatorConfig {
   retryAfter: number | null;
   seedFile: string | undefined;
   journalSize: number;
+  overlappingOperations: OverlappingOperations;
   logLevel: string;
   silent: boolean;
   help: boolean;
@@ -46,6 +48,12 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
   { flag: 'seed-file', env: 'CPE_SEED_FILE', default: '', description: 'JSON loaded into a new database: a seed like data/seed.json, or a GET /_emulator/state document' },
   { flag: 'journal-size', env: 'CPE_JOURNAL_SIZE', default: '1000', description: 'how many requests GET /_emulator/requests keeps' },
+  {
+    flag: 'overlapping-operations',
+    env: 'CPE_OVERLAPPING_OPERATIONS',
+    default: 'supersede',
+    description: 'a patch operation on a VM busy with one: supersede (the running one fails) | reject (409)',
+  },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
   { flag: 'help', env: undefined, boolean: true, default: 'false', description: 'print this help and exit' },
@@ -100,6 +108,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     if (!/^\d{1,4}$/.test(retryText)) throw new ConfigError(`--retry-after: expected whole seconds (0-9999) or 'none', got '${retryText}'`);
     retryAfter = Number(retryText);
   }
+  const overlapping = raw('overlapping-operations').toLowerCase();
+  if (overlapping !== 'supersede' && overlapping !== 'reject') {
+    throw new ConfigError(`--overlapping-operations: expected supersede or reject, got '${raw('overlapping-operations')}'`);
+  }
   const logLevel = raw('log-level').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got '${raw('log-level')}'`);
   const cert = raw('cert') || undefined;
@@ -127,6 +139,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     retryAfter,
     seedFile: raw('seed-file') || undefined,
     journalSize: Number(journalText),
+    overlappingOperations: overlapping,
     logLevel,
     silent: booleanValue('silent', raw('silent')),
     help: booleanValue('help', raw('help')),

@@ -59,6 +59,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     clockSpeed: config.clockSpeed,
     completion: config.completion,
     ...(seedDocument ? { seedDocument } : {}),
+    overlappingOperations: config.overlappingOperations,
   });
 
   let httpServer: http.Server | undefined;

@@ -1,27 +1,44 @@
-// Patch operations: accepting a request (inventory -> plan -> stored row) and reading one back
-// (plan + clock + polls -> state, recording the terminal transition once).
+// The operations a VM runs: accepting a request (VM state -> plan -> stored row) and reading one back
+// (plan + clock + polls -> state, recording the terminal transition once). Patch operations
+// (installPatches, assessPatches) and the power actions share the same long-running-operation URLs.
+//
+// Nothing runs in the background: an operation that is due is settled when it, or its VM, is next
+// looked at, and what it did to the VM (installed patches, a reboot owed) is applied then.
 
+import { planAssessment, type AssessPlan } from '../simulator/assessment.js';
 import { availablePatches } from '../simulator/inventory.js';
-import { planInstallation, type InstallPlan } from '../simulator/plan.js';
+import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
+import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
-import { parseDurationMs } from '../simulator/duration.js';
-import { applyScenario } from '../simulator/scenario.js';
 import { guidFrom } from '../simulator/random.js';
-import { installResult, type InstallPatchesResult } from '../simulator/results.js';
+import { parseDurationMs } from '../simulator/duration.js';
+import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../simulator/scenario.js';
+import { assessResult, installResultAt, type AssessPatchesResult, type InstallPatchesResult } from '../simulator/results.js';
 import type { InstallParameters } from '../simulator/selection.js';
+import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors.js';
 import type { ControlStore } from './admin/control-store.js';
 import type { Catalogues } from './catalogues.js';
 import type { EmulatorClock } from './clock.js';
-import type { OperationRecord, OperationStore } from './store/operation-store.js';
+import type { OperationKind, OperationRecord, OperationStore } from './store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
 
 export type InstallOperation = OperationRecord<InstallPlan, InstallPatchesResult>;
+export type AssessOperation = OperationRecord<AssessPlan, AssessPatchesResult>;
+export type PowerActionOperation = OperationRecord<PowerActionPlan, null>;
+export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation;
+
+/** What a new patch operation does to one already running on the VM (§3.9, §5.14). */
+export type OverlappingOperations = 'supersede' | 'reject';
 
 export interface PatchOperationsOptions {
   seed: string;
   completion: CompletionMode;
+  /** Default `supersede`. */
+  overlappingOperations?: OverlappingOperations;
 }
+
+const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
 export class PatchOperations {
   constructor(
@@ -39,59 +56,96 @@ export class PatchOperations {
   }
 
   /** Plans and stores an installation; the row is committed before this returns (so before the 202). */
-  startInstall(vm: VirtualMachineRecord, parameters: InstallParameters, apiVersion: string): InstallOperation {
-    const catalogue = this.catalogues.get(vm.catalogueKey);
-    if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
+  startInstall(vm: VirtualMachineRecord, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes): InstallOperation {
+    const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
-      const startMs = this.clock.now();
-      const id = this.nextOperationId(vm);
-      const planned = planInstallation({
-        seed: this.options.seed,
-        operationId: id,
-        osFamily: vm.osFamily,
-        startMs,
-        available: availablePatches(catalogue, {
+      const current = this.makeRoomFor(vm, 'installPatches');
+      const scenario = this.takeScenario(current, 'installPatches');
+      return this.begin(current, 'installPatches', apiVersion, (id, startMs) => {
+        const available = this.available(current, startMs);
+        const scenarioForced = scenario ? forcedOutcomes(scenario.outcome, available) : {};
+        const allForced = { ...scenarioForced, ...forced };
+        const plan = planInstallation({
           seed: this.options.seed,
-          vmResourceId: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
-          asOfMs: startMs,
-          patchState: vm.patchState,
-        }),
-        parameters,
-        rebootPendingBefore: vm.patchState.rebootPending,
+          operationId: id,
+          osFamily: current.osFamily,
+          ...(catalogue.distro !== undefined ? { distro: catalogue.distro } : {}),
+          startMs,
+          available,
+          parameters,
+          rebootPendingBefore: current.patchState.rebootPending,
+          ...(Object.keys(allForced).length > 0 ? { forced: allForced } : {}),
+        });
+        return scenario ? applyScenario(plan, scenario.outcome, scenarioDuration(scenario)) : plan;
       });
-      const target = { subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name };
-      const scenario = this.control.takeScenario({ ...target, operation: 'installPatches' });
-      const plan = scenario
-        ? applyScenario(planned, scenario.outcome, scenario.outcome.duration ? parseDurationMs(scenario.outcome.duration) : undefined)
-        : planned;
-      const completion = this.control.completionFor(target, this.defaultCompletion());
-      const record = {
-        subscriptionId: vm.subscriptionId,
-        id,
-        kind: 'installPatches' as const,
-        location: vm.location,
-        resourceGroup: vm.resourceGroup,
-        vmName: vm.name,
-        apiVersion,
-        completion: formatCompletionMode(completion),
-        startMs,
-        plan,
-      };
-      this.operations.insert(record);
-      return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, result: null };
+    });
+  }
+
+  /** Changes how one running operation completes; false when it is unknown or already over. */
+  setCompletion(subscriptionId: string, operationId: string, mode: CompletionMode): boolean {
+    return this.operations.setCompletion(subscriptionId, operationId, formatCompletionMode(mode));
+  }
+
+  private takeScenario(vm: VirtualMachineRecord, operation: PatchOperationKind): Scenario | undefined {
+    return this.control.takeScenario({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name, operation });
+  }
+
+  /** Plans and stores an assessment of what the VM has available now. */
+  startAssess(vm: VirtualMachineRecord, apiVersion: string): AssessOperation {
+    return this.operations.transaction(() => {
+      const current = this.makeRoomFor(vm, 'assessPatches');
+      const scenario = this.takeScenario(current, 'assessPatches');
+      return this.begin(current, 'assessPatches', apiVersion, (id, startMs) => {
+        const plan = planAssessment({
+          operationId: id,
+          osFamily: current.osFamily,
+          startMs,
+          available: this.available(current, startMs),
+          rebootPending: current.patchState.rebootPending,
+        });
+        return scenario ? applyScenario(plan, scenario.outcome, scenarioDuration(scenario)) : plan;
+      });
     });
   }
 
   /**
-   * Ids are derived from the seed, the VM and its operation number, so the same requests give the
-   * same ids (DESIGN). A VM deleted and created again starts numbering anew: skip ids already used.
+   * A power action: the VM takes its new power state at once, and a reboot (restart, or a start
+   * from stopped or deallocated) pays the reboot a patch run left owing.
    */
-  private nextOperationId(vm: VirtualMachineRecord): string {
-    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
-    for (;;) {
-      const id = guidFrom(this.options.seed, 'operation', resourceId, String(this.resources.nextOperationNumber(vm)));
-      if (!this.operations.get(vm.subscriptionId, id)) return id;
-    }
+  startPowerAction(vm: VirtualMachineRecord, action: PowerAction, apiVersion: string): PowerActionOperation {
+    return this.operations.transaction(() => {
+      this.settleVm(vm);
+      const current = this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
+      const transition = powerTransition(action, current.powerState);
+      if ('refused' in transition) {
+        throw transition.refused === 'deallocated' ? vmDeallocated(action, current.name) : vmStopped(action, current.name);
+      }
+      if (action === 'restart' || (action === 'start' && current.powerState !== 'running')) {
+        this.resources.updatePatchState(current, { ...current.patchState, rebootPending: false });
+      }
+      this.resources.updatePowerState(current, transition.to);
+      return this.begin(current, action, apiVersion, (_id, startMs) => planPowerAction(action, startMs));
+    });
+  }
+
+  /** Settles the VM's operations that are due, so that its state is current. */
+  settleVm(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'timeCreated'>): void {
+    this.operations.transaction(() => {
+      for (const operation of this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]) {
+        this.settle(operation);
+      }
+    });
+  }
+
+  /** The VM's most recent installation or assessment, settled first. */
+  latest<K extends 'installPatches' | 'assessPatches'>(
+    vm: VirtualMachineRecord,
+    kind: K,
+  ): (K extends 'installPatches' ? InstallOperation : AssessOperation) | undefined {
+    this.settleVm(vm);
+    return this.operations.latestForVm(vm, kind, Date.parse(vm.timeCreated)) as
+      | (K extends 'installPatches' ? InstallOperation : AssessOperation)
+      | undefined;
   }
 
   /** The `p` parameter of the operation URLs: opaque to clients, stable for an operation. */
@@ -100,9 +154,9 @@ export class PatchOperations {
   }
 
   /** A status-monitor poll: counts itself, then reads the state. */
-  pollStatus(subscriptionId: string, operationId: string): InstallOperation | undefined {
+  pollStatus(subscriptionId: string, operationId: string): EmulatorOperation | undefined {
     return this.operations.transaction(() => {
-      const found = this.operations.get(subscriptionId, operationId) as InstallOperation | undefined;
+      const found = this.operations.get(subscriptionId, operationId) as EmulatorOperation | undefined;
       if (!found || found.status !== 'InProgress') return found;
       const polls = this.operations.countStatusPoll(subscriptionId, operationId);
       return this.settle({ ...found, statusPolls: polls });
@@ -110,41 +164,125 @@ export class PatchOperations {
   }
 
   /** A read that is not a status poll (the Location URL): the clock alone may complete it. */
-  read(subscriptionId: string, operationId: string): InstallOperation | undefined {
+  read(subscriptionId: string, operationId: string): EmulatorOperation | undefined {
     return this.operations.transaction(() => {
-      const found = this.operations.get(subscriptionId, operationId) as InstallOperation | undefined;
+      const found = this.operations.get(subscriptionId, operationId) as EmulatorOperation | undefined;
       return found && found.status === 'InProgress' ? this.settle(found) : found;
     });
   }
 
-  private settle(operation: InstallOperation): InstallOperation {
+  private catalogueOf(vm: VirtualMachineRecord) {
+    const catalogue = this.catalogues.get(vm.catalogueKey);
+    if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
+    return catalogue;
+  }
+
+  private available(vm: VirtualMachineRecord, asOfMs: number) {
+    return availablePatches(this.catalogueOf(vm), {
+      seed: this.options.seed,
+      vmResourceId: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
+      asOfMs,
+      patchState: vm.patchState,
+    });
+  }
+
+  /**
+   * Before a new patch operation: settle what is due, then refuse (switch `reject`) or supersede
+   * (default) a patch operation still running. Returns the VM as the new operation finds it.
+   */
+  private makeRoomFor(vm: VirtualMachineRecord, kind: OperationKind): VirtualMachineRecord {
+    this.settleVm(vm);
+    const running = (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]).filter((op) =>
+      isPatchOperation(op.kind),
+    );
+    if (running.length > 0 && this.options.overlappingOperations === 'reject') {
+      throw patchOperationInProgress(kind, vm.name, running[0]!.kind);
+    }
+    const nowMs = this.clock.now();
+    for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);
+    return this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
+  }
+
+  private begin<P extends { startMs: number; durationMs: number }>(
+    vm: VirtualMachineRecord,
+    kind: OperationKind,
+    apiVersion: string,
+    makePlan: (id: string, startMs: number) => P,
+  ): OperationRecord<P, never> {
+    const startMs = this.clock.now();
+    const { id, sequence } = this.nextOperationId(vm);
+    const record = {
+      subscriptionId: vm.subscriptionId,
+      id,
+      kind,
+      location: vm.location,
+      resourceGroup: vm.resourceGroup,
+      vmName: vm.name,
+      vmSequence: sequence,
+      apiVersion,
+      completion: formatCompletionMode(
+        this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name }, this.defaultCompletion()),
+      ),
+      startMs,
+      plan: makePlan(id, startMs),
+    };
+    this.operations.insert(record);
+    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, result: null };
+  }
+
+  /**
+   * Ids are derived from the seed, the VM and its operation number, so the same requests give the
+   * same ids (DESIGN). A VM deleted and created again starts numbering anew: skip ids already used.
+   */
+  private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
+    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
+    for (;;) {
+      const sequence = this.resources.nextOperationNumber(vm);
+      const id = guidFrom(this.options.seed, 'operation', resourceId, String(sequence));
+      if (!this.operations.get(vm.subscriptionId, id)) return { id, sequence };
+    }
+  }
+
+  private settle<O extends EmulatorOperation>(operation: O): O {
     const mode = parseCompletionMode(operation.completion) ?? this.options.completion;
     const progress = stateAt(operation.plan, mode, this.clock.now(), operation.statusPolls);
     if (!progress.terminal || progress.endMs === undefined) return operation;
-    // An operation-level failure (a scenario's) has no result: the envelope carries the error.
-    if (operation.plan.operationFailure) {
-      this.operations.complete(operation.subscriptionId, operation.id, 'Failed', progress.endMs, null);
-      return { ...operation, status: 'Failed', endMs: progress.endMs, result: null };
+    return this.finish(operation, progress.endMs, operation.plan.durationMs, false);
+  }
+
+  /** Records the terminal state `elapsedMs` into the plan, and what it leaves on the VM. */
+  private finish<O extends EmulatorOperation>(operation: O, endMs: number, elapsedMs: number, superseded: boolean): O {
+    // An operation-level failure (a scenario's) has no result and leaves the VM as it was.
+    const plan = operation.plan as { operationFailure?: unknown };
+    if (plan.operationFailure && !superseded) {
+      this.operations.complete(operation.subscriptionId, operation.id, 'Failed', endMs, null);
+      return { ...operation, status: 'Failed', endMs, result: null };
     }
-    const result = installResult(operation.plan);
-    this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', progress.endMs, result);
-    this.applyToVm(operation);
-    return { ...operation, status: 'Succeeded', endMs: progress.endMs, result };
+    let result: InstallPatchesResult | AssessPatchesResult | null = null;
+    if (operation.plan.kind === 'installPatches') {
+      result = installResultAt(operation.plan, elapsedMs, superseded);
+      this.applyInstallation(operation as InstallOperation, elapsedMs);
+    } else if (operation.plan.kind === 'assessPatches') {
+      result = assessResult(operation.plan, endMs, superseded);
+    }
+    // Patch-level outcomes live inside a successful envelope (§5.10).
+    this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', endMs, result);
+    return { ...operation, status: 'Succeeded', endMs, result };
   }
 
-  /** Changes how one running operation completes; false when it is unknown or already over. */
-  setCompletion(subscriptionId: string, operationId: string, mode: CompletionMode): boolean {
-    return this.operations.setCompletion(subscriptionId, operationId, formatCompletionMode(mode));
-  }
-
-  /** What a finished install leaves on the VM: installed patches and a reboot still owed. */
-  private applyToVm(operation: InstallOperation): void {
+  /** What an installation leaves on the VM: installed patches and a reboot still owed. */
+  private applyInstallation(operation: InstallOperation, elapsedMs: number): void {
     const vm = this.resources.getVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
-    if (!vm) return;
-    const installed = operation.plan.patches.filter((p) => p.state === 'Installed').map((p) => p.patch.patchId);
+    // A VM deleted and created again under the same name is another machine.
+    if (!vm || Date.parse(vm.timeCreated) > operation.startMs) return;
+    const installed = installedPatchIdsAt(operation.plan, elapsedMs);
     this.resources.updatePatchState(vm, {
       installedPatchIds: [...new Set([...vm.patchState.installedPatchIds, ...installed])],
-      rebootPending: operation.plan.rebootPendingAfter,
+      rebootPending: rebootPendingAt(operation.plan, elapsedMs),
     });
   }
+}
+
+function scenarioDuration(scenario: Scenario): number | undefined {
+  return scenario.outcome.duration === undefined ? undefined : parseDurationMs(scenario.outcome.duration);
 }

@@ -4,7 +4,7 @@ import { formatCompletionMode, type CompletionMode } from '../simulator/progress
 import { ControlStore } from './admin/control-store.js';
 import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
-import { PatchOperations } from './patch-operations.js';
+import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
 import { openDatabase, type Db } from './store/database.js';
@@ -20,6 +20,8 @@ export interface ServiceOptions {
   completion: CompletionMode;
   /** What a new database starts with: a seed document, or a state document from GET /_emulator/state. */
   seedDocument?: SeedDocument | StateDocument;
+  /** What a second patch operation on a busy VM does; default `supersede`. */
+  overlappingOperations?: OverlappingOperations;
   wallNow?: () => number;
 }
 
@@ -44,7 +46,11 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
   const catalogues = loadCatalogues();
   const control = new ControlStore(settings, options.seed, formatCompletionMode(options.completion));
-  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, { seed: options.seed, completion: options.completion });
+  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, {
+    seed: options.seed,
+    completion: options.completion,
+    overlappingOperations: options.overlappingOperations ?? 'supersede',
+  });
   const services = { db, resources, operations, settings, clock, control, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {

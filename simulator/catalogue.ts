@@ -28,8 +28,12 @@ export interface Catalogue {
   key: string;
   image: string;
   osFamily: OsFamily;
+  /** Linux: the distribution name and version the extension puts in patch ids (E1 StatusHandler). */
   distro?: string;
   distroVersion?: string;
+  /** What the guest agent reports in the instance view (`osName`, `osVersion`). */
+  osName: string;
+  osVersion: string;
   patches: CataloguePatch[];
 }
 
@@ -39,6 +43,8 @@ export interface CatalogueFile {
   osFamily: OsFamily;
   distro?: string;
   distroVersion?: string;
+  osName: string;
+  osVersion: string;
   patches: Array<Omit<CataloguePatch, 'patchId'> & { patchId?: string }>;
 }
 

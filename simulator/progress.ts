@@ -1,8 +1,6 @@
 // Progress is a pure function of the plan, the completion mode, the simulated clock and the number
 // of status polls: nothing runs in the background (DESIGN "The simulated patch run").
 
-import type { InstallationState, InstallPlan } from './plan.js';
-
 export type CompletionMode = { kind: 'instant' } | { kind: 'polls'; polls: number } | { kind: 'time' };
 
 export const MAX_COMPLETION_POLLS = 1000;
@@ -31,7 +29,7 @@ export interface OperationProgress {
 }
 
 export function stateAt(
-  plan: Pick<InstallPlan, 'startMs' | 'durationMs'>,
+  plan: { startMs: number; durationMs: number },
   mode: CompletionMode,
   nowMs: number,
   statusPolls: number,
@@ -46,14 +44,6 @@ export function stateAt(
     case 'polls':
       return statusPolls >= mode.polls ? { terminal: true, endMs: nowMs } : { terminal: false };
   }
-}
-
-/** Each patch's state part-way through a run: attempted patches show their outcome once done. */
-export function patchStatesAt(plan: InstallPlan, elapsedMs: number): InstallationState[] {
-  return plan.patches.map((p) => {
-    if (p.state !== 'Installed' && p.state !== 'Failed') return p.state === 'Pending' ? 'Pending' : p.state;
-    return p.endOffsetMs !== undefined && p.endOffsetMs <= elapsedMs ? p.state : 'Pending';
-  });
 }
 
 /** A completion mode for part of the fleet: a subscription, a resource group in it, or one VM. */

@@ -1,8 +1,18 @@
 // Result bodies as CRP serialises them (wire contract §1.3, §1.4, §5.11). Counts are always the
 // tallies of the patch list; `error` is never null.
 
+import { isCriticalOrSecurity, type AssessPlan } from './assessment.js';
 import type { CataloguePatch, OsFamily } from './catalogue.js';
-import type { InstallationState, InstallPlan, PatchErrorDetail, PatchOperationStatus } from './plan.js';
+import {
+  errorsAt,
+  patchStatesAt,
+  rebootStatusAt,
+  SUPERSEDED_MESSAGE,
+  type InstallationState,
+  type InstallPlan,
+  type PatchErrorDetail,
+  type PatchOperationStatus,
+} from './plan.js';
 import { armTimestamp } from './time-format.js';
 
 export interface PatchOperationError {
@@ -45,14 +55,11 @@ const LOG_FILE: Record<OsFamily, string> = {
 };
 
 /**
- * The extension's error summary (E1 StatusHandler): code "0"/"Success" when clean, "1" on error,
- * "2" on warning. Windows says "Success" and drops the final period (R1, R2).
+ * The extension's error summary (E1 StatusHandler.__set_errors_json): code "0" when clean, "1" as
+ * soon as anything was reported (warnings included). Windows says "Success" and drops the final
+ * period when clean (R1, R2).
  */
-export function patchOperationError(
-  osFamily: OsFamily,
-  status: PatchOperationStatus,
-  errors: PatchErrorDetail[],
-): PatchOperationError {
+export function patchOperationError(osFamily: OsFamily, errors: PatchErrorDetail[]): PatchOperationError {
   if (errors.length === 0) {
     return osFamily === 'Windows'
       ? { details: [], code: 'Success', message: '0 error/s reported' }
@@ -61,7 +68,7 @@ export function patchOperationError(
   const details = errors.slice(-ERROR_DETAIL_LIMIT).reverse();
   return {
     details,
-    code: status === 'CompletedWithWarnings' ? '2' : '1',
+    code: '1',
     message:
       `${errors.length} error/s reported. The latest ${details.length} error/s are shared in detail. ` +
       `To view all errors, review this log file on the machine: ${LOG_FILE[osFamily]}`,
@@ -105,19 +112,91 @@ export function countStates(patches: Array<{ installationState: InstallationStat
   };
 }
 
-/** The final result of an installation, as the Location URL and `properties.output` carry it. */
-export function installResult(plan: InstallPlan): InstallPatchesResult {
-  const patches = plan.patches.map((p) => patchDetail(plan.osFamily, p.patch, p.state));
+/**
+ * The result of an installation `elapsedMs` into its run: the final result when the run is over, or
+ * the state it was stopped in when a newer operation superseded it (§3.9: status `Failed`, the
+ * NEWER_OPERATION_SUPERSEDED detail, E1 StatusHandler.report_sequence_number_changed_termination).
+ */
+export function installResultAt(plan: InstallPlan, elapsedMs: number, superseded = false): InstallPatchesResult {
+  const states = patchStatesAt(plan, elapsedMs);
+  const patches = plan.patches.map((p, i) => patchDetail(plan.osFamily, p.patch, states[i]!));
   if (plan.osFamily === 'Linux') patches.sort(linuxOrder);
+  const errors = errorsAt(plan, elapsedMs);
+  if (superseded) errors.push({ code: 'NEWER_OPERATION_SUPERSEDED', message: SUPERSEDED_MESSAGE });
+  const status = superseded ? 'Failed' : plan.status;
   return {
-    status: plan.status,
+    status,
     installationActivityId: plan.operationId,
-    rebootStatus: plan.rebootStatus,
-    maintenanceWindowExceeded: plan.maintenanceWindowExceeded,
+    rebootStatus: plan.reportedRebootStatus !== undefined && elapsedMs >= plan.durationMs && !superseded ? plan.reportedRebootStatus : rebootStatusAt(plan, elapsedMs),
+    maintenanceWindowExceeded: plan.windowExceededAtMs !== undefined && plan.windowExceededAtMs <= elapsedMs,
     ...countStates(patches),
     patches,
     startDateTime: armTimestamp(plan.startMs),
     ...(plan.maintenanceRunId !== undefined ? { maintenanceRunId: plan.maintenanceRunId } : {}),
-    error: patchOperationError(plan.osFamily, plan.status, plan.errors),
+    error: patchOperationError(plan.osFamily, errors),
+  };
+}
+
+/** The final result of an installation, as the Location URL and `properties.output` carry it. */
+export function installResult(plan: InstallPlan): InstallPatchesResult {
+  return installResultAt(plan, plan.durationMs);
+}
+
+export interface SoftwarePatch {
+  patchId: string;
+  name: string;
+  version?: string;
+  kbId?: string;
+  classifications: string[];
+  rebootBehavior: string;
+  publishedDate: string;
+  activityId: string;
+  lastModifiedDateTime: string;
+  assessmentState: 'Available';
+}
+
+export interface AssessPatchesResult {
+  status: PatchOperationStatus;
+  assessmentActivityId: string;
+  rebootPending: boolean;
+  criticalAndSecurityPatchCount: number;
+  otherPatchCount: number;
+  startDateTime: string;
+  availablePatches: SoftwarePatch[];
+  error: PatchOperationError;
+}
+
+/** Counts that are always the tallies of the list (E1 __new_assessment_summary_json). */
+export function assessmentCounts(patches: Array<Pick<CataloguePatch, 'classifications'>>) {
+  const critical = patches.filter(isCriticalOrSecurity).length;
+  return { criticalAndSecurityPatchCount: critical, otherPatchCount: patches.length - critical };
+}
+
+/**
+ * An assessment's result (R3 key order; Windows items carry `kbId` and no `version`). A superseded
+ * assessment reports nothing found, status `Failed` and the NEWER_OPERATION_SUPERSEDED detail.
+ */
+export function assessResult(plan: AssessPlan, endMs: number, superseded = false): AssessPatchesResult {
+  const listed = superseded ? [] : plan.available;
+  const availablePatches = listed.map((patch) => ({
+    patchId: patch.patchId,
+    name: patch.name,
+    ...(plan.osFamily === 'Windows' ? { kbId: patch.kbId ?? '' } : { version: patch.version ?? '' }),
+    classifications: patch.classifications,
+    rebootBehavior: patch.rebootBehavior,
+    publishedDate: armTimestamp(Date.parse(patch.publishedDate)),
+    activityId: plan.operationId,
+    lastModifiedDateTime: armTimestamp(endMs),
+    assessmentState: 'Available' as const,
+  }));
+  const errors = superseded ? [{ code: 'NEWER_OPERATION_SUPERSEDED', message: SUPERSEDED_MESSAGE }] : [];
+  return {
+    status: superseded ? 'Failed' : (plan.reportedStatus ?? 'Succeeded'),
+    assessmentActivityId: plan.operationId,
+    rebootPending: plan.rebootPending,
+    ...assessmentCounts(listed),
+    startDateTime: armTimestamp(plan.startMs),
+    availablePatches,
+    error: patchOperationError(plan.osFamily, errors),
   };
 }

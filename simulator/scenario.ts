@@ -1,8 +1,9 @@
 // Scenarios: outcomes a test chooses instead of the seeded ones. A scenario is matched when a
 // request is accepted and folded into its plan, so the plan stays the one truth about the run.
 
-import type { InstallPlan, PlannedPatch, RebootStatus } from './plan.js';
-import { WINDOW_EXCEEDED_MESSAGE } from './plan.js';
+import type { AssessPlan } from './assessment.js';
+import type { CataloguePatch } from './catalogue.js';
+import { WINDOW_EXCEEDED_MESSAGE, type ForcedOutcomes, type InstallPlan, type PlannedPatch, type RebootStatus } from './plan.js';
 import { maskMatches } from './selection.js';
 
 export type PatchOperationKind = 'installPatches' | 'assessPatches';
@@ -27,6 +28,7 @@ export interface ScenarioOutcome {
   /** Selected patches that fail: patch ids, KB numbers ("KB5009555" or "5009555") or name masks. */
   failPatches?: string[];
   maintenanceWindowExceeded?: boolean;
+  /** `Failed` makes the final reboot fail; any other value is what the result reports. */
   rebootStatus?: RebootStatus;
   /** ISO-8601 duration of the whole run on the simulated clock. */
   duration?: string;
@@ -58,74 +60,78 @@ export function findScenario(scenarios: readonly Scenario[], target: Required<Sc
   return scenarios.find((scenario) => scenarioMatches(scenario, target));
 }
 
-function patchNamed(planned: PlannedPatch, names: string[]): boolean {
-  const { patch } = planned;
+function patchNamed(patch: CataloguePatch, names: string[]): boolean {
   return names.some((name) => {
     const kb = name.toUpperCase().replace(/^KB/, '');
     return name.toLowerCase() === patch.patchId.toLowerCase() || (patch.kbId !== undefined && kb === patch.kbId) || maskMatches(name, patch.name);
   });
 }
 
-const attempted = (p: PlannedPatch) => p.state === 'Installed' || p.state === 'Failed';
-
-/** The plan with the scenario's outcome folded in. Counts stay the tallies of the patch list. */
-export function applyScenario(plan: InstallPlan, outcome: ScenarioOutcome, durationMs?: number): InstallPlan {
-  let patches = plan.patches;
-  const errors = [...plan.errors];
-
-  if (outcome.failPatches && outcome.failPatches.length > 0) {
-    const names = outcome.failPatches;
-    patches = patches.map((p) => {
-      if (!attempted(p) || p.state === 'Failed' || !patchNamed(p, names)) return p;
-      errors.push({ code: 'OPERATION_FAILED', message: `Failed to install patch: ${p.patch.name}`.slice(0, 128) });
-      return { ...p, state: 'Failed' as const };
-    });
-  }
-
-  let windowExceeded = plan.maintenanceWindowExceeded;
-  if (outcome.maintenanceWindowExceeded === true && !windowExceeded) {
-    // The window closes half-way through what the run attempts: the second half stays Pending.
-    const attempts = patches.filter(attempted).length;
-    let seen = 0;
-    patches = patches.map((p) => {
-      if (!attempted(p) && p.state !== 'Pending') return p;
-      seen += attempted(p) ? 1 : 0;
-      if (p.state === 'Pending' || seen > Math.ceil(attempts / 2)) {
-        const { startOffsetMs: _start, endOffsetMs: _end, ...rest } = p;
-        return { ...rest, state: 'Pending' as const };
-      }
-      return p;
-    });
-    errors.push({ code: 'OPERATION_FAILED', message: WINDOW_EXCEEDED_MESSAGE });
-    windowExceeded = true;
-  }
-
-  const rebootStatus = outcome.rebootStatus ?? plan.rebootStatus;
-  if (outcome.rebootStatus === 'Failed') errors.push({ code: 'ERROR', message: 'The machine failed to reboot after installing patches.' });
-
-  const failed = patches.some((p) => p.state === 'Failed') || windowExceeded || rebootStatus === 'Failed';
-  const derivedStatus = failed ? 'Failed' : plan.status === 'CompletedWithWarnings' ? 'CompletedWithWarnings' : 'Succeeded';
-
-  let scaled = patches;
-  let total = plan.durationMs;
-  if (durationMs !== undefined && durationMs > 0 && plan.durationMs > 0) {
-    const factor = durationMs / plan.durationMs;
-    scaled = patches.map((p) =>
-      p.startOffsetMs === undefined || p.endOffsetMs === undefined
-        ? p
-        : { ...p, startOffsetMs: Math.round(p.startOffsetMs * factor), endOffsetMs: Math.round(p.endOffsetMs * factor) },
-    );
-    total = durationMs;
-  }
-
+/** The planner's forced draws for a scenario: named patches fail, the final reboot fails. */
+export function forcedOutcomes(outcome: ScenarioOutcome, available: readonly CataloguePatch[]): ForcedOutcomes {
+  const names = outcome.failPatches ?? [];
   return {
-    ...plan,
-    patches: scaled,
-    durationMs: total,
-    maintenanceWindowExceeded: windowExceeded,
-    rebootStatus,
-    status: outcome.status ?? derivedStatus,
-    errors,
-    ...(outcome.operationFailure ? { operationFailure: outcome.operationFailure } : {}),
+    ...(names.length > 0 ? { failedPatchIds: available.filter((patch) => patchNamed(patch, names)).map((patch) => patch.patchId) } : {}),
+    ...(outcome.rebootStatus === 'Failed' ? { rebootFails: true } : {}),
   };
+}
+
+const attempted = (p: PlannedPatch) => p.startOffsetMs !== undefined && (p.state === 'Installed' || p.state === 'Failed');
+
+/** Moves every offset of the run so that it lasts `durationMs`. */
+function scaledTo<P extends InstallPlan | AssessPlan>(plan: P, durationMs: number): P {
+  if (durationMs <= 0 || plan.durationMs <= 0) return plan;
+  const factor = durationMs / plan.durationMs;
+  const at = (offset: number) => Math.round(offset * factor);
+  if (plan.kind === 'assessPatches') return { ...plan, durationMs };
+  const install = plan as InstallPlan;
+  const reboot = (r: InstallPlan['earlyReboot']) => r && { ...r, startOffsetMs: at(r.startOffsetMs), endOffsetMs: at(r.endOffsetMs) };
+  return {
+    ...install,
+    durationMs,
+    patches: install.patches.map((p) =>
+      p.startOffsetMs === undefined || p.endOffsetMs === undefined ? p : { ...p, startOffsetMs: at(p.startOffsetMs), endOffsetMs: at(p.endOffsetMs) },
+    ),
+    ...(install.earlyReboot ? { earlyReboot: reboot(install.earlyReboot) } : {}),
+    ...(install.finalReboot ? { finalReboot: reboot(install.finalReboot) } : {}),
+    ...(install.windowExceededAtMs !== undefined ? { windowExceededAtMs: at(install.windowExceededAtMs) } : {}),
+    errors: install.errors.map((e) => ({ ...e, offsetMs: at(e.offsetMs) })),
+  } as P;
+}
+
+/** The window closes half-way through what the run attempts: the second half stays Pending. */
+function windowExceeded(plan: InstallPlan): InstallPlan {
+  if (plan.windowExceededAtMs !== undefined) return plan;
+  const attempts = plan.patches.filter(attempted);
+  const firstCut = attempts[Math.ceil(attempts.length / 2)];
+  const cutMs = firstCut?.startOffsetMs ?? Math.max(0, ...attempts.map((p) => p.endOffsetMs ?? 0));
+  const patches = plan.patches.map((p): PlannedPatch => {
+    if (!attempted(p) || (p.startOffsetMs ?? 0) < cutMs) return p;
+    return { patch: p.patch, selection: p.selection, state: 'Pending' };
+  });
+  const { finalReboot, ...rest } = plan;
+  return {
+    ...rest,
+    patches,
+    ...(finalReboot && finalReboot.startOffsetMs < cutMs ? { finalReboot } : {}),
+    windowExceededAtMs: cutMs,
+    status: 'Failed',
+    errors: [...plan.errors.filter((e) => e.offsetMs <= cutMs), { code: 'ERROR', message: WINDOW_EXCEEDED_MESSAGE, offsetMs: cutMs }],
+  };
+}
+
+/** The plan with what the scenario says beyond the forced draws: window, statuses, duration, failure. */
+export function applyScenario<P extends InstallPlan | AssessPlan>(plan: P, outcome: ScenarioOutcome, durationMs: number | undefined): P {
+  let result: P = plan;
+  if (result.kind === 'installPatches') {
+    let install = result as InstallPlan;
+    if (outcome.maintenanceWindowExceeded === true) install = windowExceeded(install);
+    if (outcome.rebootStatus !== undefined && outcome.rebootStatus !== 'Failed') install = { ...install, reportedRebootStatus: outcome.rebootStatus };
+    if (outcome.status !== undefined) install = { ...install, status: outcome.status };
+    result = install as P;
+  } else if (outcome.status !== undefined) {
+    result = { ...result, reportedStatus: outcome.status };
+  }
+  if (durationMs !== undefined) result = scaledTo(result, durationMs);
+  return outcome.operationFailure ? { ...result, operationFailure: outcome.operationFailure } : result;
 }

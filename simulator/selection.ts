@@ -1,6 +1,9 @@
 // Which available patches a request selects (wire contract §4 "Selection semantics", §5.12).
 // Exclusion wins over everything: R1 shows the MSRT (UpdateRollUp, outside the requested
 // classifications) reported `Excluded` by `excludeKbsRequiringReboot`, not `NotSelected`.
+// Then an explicit include (KB number, name mask) selects a patch whatever its classification or
+// publish date; otherwise a patch is selected when its classification is requested (and, on
+// Windows, it was published on or before `maxPatchPublishDate`).
 
 import type { CataloguePatch, OsFamily } from './catalogue.js';
 
@@ -75,10 +78,21 @@ function windowsSelection(patch: CataloguePatch, params: WindowsParameters): Sel
   return hasClassification(patch, params.classificationsToInclude) && publishedInTime ? 'Selected' : 'NotSelected';
 }
 
+/**
+ * The Linux extension asks the package manager for two sets only, security updates and all
+ * updates: `Critical` and `Security` both select the critical-and-security set (E1 PackageFilter,
+ * PatchInstaller.get_available_updates).
+ */
+function linuxClassificationWanted(patch: CataloguePatch, wanted: string[] | undefined): boolean {
+  const asked = new Set((wanted ?? []).map((w) => w.toLowerCase()));
+  const critSec = patch.classifications.some((c) => c === 'Critical' || c === 'Security');
+  return critSec ? asked.has('critical') || asked.has('security') : asked.has('other');
+}
+
 function linuxSelection(patch: CataloguePatch, params: LinuxParameters): Selection {
   if ((params.packageNameMasksToExclude ?? []).some((mask) => packageMaskMatches(mask, patch))) return 'Excluded';
   if ((params.packageNameMasksToInclude ?? []).some((mask) => packageMaskMatches(mask, patch))) return 'Selected';
-  return hasClassification(patch, params.classificationsToInclude) ? 'Selected' : 'NotSelected';
+  return linuxClassificationWanted(patch, params.classificationsToInclude) ? 'Selected' : 'NotSelected';
 }
 
 export function selectionOf(patch: CataloguePatch, osFamily: OsFamily, params: InstallParameters): Selection {

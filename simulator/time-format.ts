@@ -6,3 +6,8 @@ export function armTimestamp(ms: number): string {
   const ticks = Math.round((ms - Math.floor(ms)) * 10_000).toString().padStart(4, '0');
   return `${iso.slice(0, 23)}${ticks}+00:00`;
 }
+
+/** The instance view's patch summaries write UTC with a "Z" (S5: "2020-04-24T21:02:04.2556154Z"). */
+export function armTimestampUtc(ms: number): string {
+  return armTimestamp(ms).replace(/\+00:00$/, 'Z');
+}

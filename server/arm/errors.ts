@@ -111,3 +111,14 @@ export const unsupportedMediaType = (contentType: string) =>
 // §3.7, §3.8
 export const vmDeallocated = (operation: string, vm: string) =>
   new ArmError(409, 'OperationNotAllowed', `Operation '${operation}' is not allowed on VM '${vm}' since the VM is either deallocated or marked to be deallocated.`);
+// A stopped (not deallocated) VM: CRP's wording is not in any recording; this follows the §3.7 pattern.
+export const vmStopped = (operation: string, vm: string) =>
+  new ArmError(409, 'OperationNotAllowed', `Operation '${operation}' is not allowed on VM '${vm}' since the VM is stopped.`);
+// §3.9, §5.14: the 409 for a second patch operation is a proposal (no recording shows one); the
+// code is CRP's for a refused operation, the wording follows the §3.7 pattern.
+export const patchOperationInProgress = (operation: string, vm: string, running: string) =>
+  new ArmError(
+    409,
+    'OperationNotAllowed',
+    `Operation '${operation}' is not allowed on VM '${vm}' since a patch operation ('${running}') is already in progress on it.`,
+  );

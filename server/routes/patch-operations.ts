@@ -1,48 +1,24 @@
-// POST .../virtualMachines/{vm}/installPatches and the operation URLs clients poll
-// (wire contract §2.1-§2.3, §5.6-§5.9).
+// POST .../virtualMachines/{vm}/installPatches and /assessPatches, and the operation URLs clients
+// poll (wire contract §2.1-§2.3, §5.6-§5.9).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INSTALL_PATCHES_API_VERSIONS, MAXIMUM_DURATION_REQUIRED_IN } from '../../schemas/api-versions.js';
+import {
+  ASSESS_PATCHES_API_VERSIONS,
+  INSTALL_PATCHES_API_VERSIONS,
+  MAXIMUM_DURATION_REQUIRED_IN,
+  PATCH_NAME_MASKS_SINCE,
+} from '../../schemas/api-versions.js';
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
-import { armTimestamp } from '../../simulator/time-format.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { ArmError, operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated } from '../arm/errors.js';
-import type { InstallOperation } from '../patch-operations.js';
+import { ArmError, operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated, vmStopped } from '../arm/errors.js';
+import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
+import { operationFailureOf, sendAccepted, setRetryAfter, statusEnvelope } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
 
 const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:location/operations/:operationId`;
-
-/** Absolute URLs on the scheme and host the client used: Python ignores relative ones (§5.6). */
-function operationUrls(request: FastifyRequest, subscriptionId: string, location: string, operationId: string, token: string) {
-  const host = request.host || `localhost:${request.socket.localPort}`;
-  const base = `${request.protocol}://${host}/subscriptions/${subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${operationId}`;
-  return {
-    asyncOperation: `${base}?p=${token}&api-version=${request.apiVersion}`,
-    location: `${base}?p=${token}&monitor=true&api-version=${request.apiVersion}`,
-  };
-}
-
-/** The status-monitor envelope (§2.2): key order as CRP writes it. */
-function statusEnvelope(operation: InstallOperation) {
-  const startTime = armTimestamp(operation.startMs);
-  if (operation.status === 'InProgress' || operation.endMs === null) {
-    return { startTime, status: 'InProgress', name: operation.id };
-  }
-  const failure = operation.plan.operationFailure;
-  if (failure) {
-    return { startTime, endTime: armTimestamp(operation.endMs), status: 'Failed', error: { code: failure.code, message: failure.message }, name: operation.id };
-  }
-  return {
-    startTime,
-    endTime: armTimestamp(operation.endMs),
-    status: operation.status,
-    properties: { output: operation.result },
-    name: operation.id,
-  };
-}
 
 /** Per-VM and per-subscription guest-patch budgets, as reported (never enforced) in the headers. */
 class RateBudget {
@@ -63,8 +39,27 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
   const pollBudget = new RateBudget(45, 60_000);
   const writeBudget = new RateBudget(1200, 60 * 60_000);
 
-  const retryAfter = (reply: FastifyReply) => {
-    if (context.retryAfterSeconds !== null) reply.header('retry-after', String(context.retryAfterSeconds));
+  /** Every call counts against the guest-patch budgets, failed ones too (R1). */
+  const countBudgets = (request: FastifyRequest<{ Params: VmParams }>, reply: FastifyReply) => {
+    const { subscriptionId, resourceGroupName, vmName } = request.params;
+    const sub = subscriptionId.toLowerCase();
+    reply.header(
+      'x-ms-ratelimit-remaining-resource',
+      `Microsoft.Compute/VMGuestPatchOperationSubscriptionMaximum;${subscriptionBudget.take(sub)},` +
+        `Microsoft.Compute/VMGuestPatchOperationResource;${vmBudget.take(`${sub}/${resourceGroupName}/${vmName}`.toLowerCase())}`,
+    );
+    reply.header('x-ms-ratelimit-remaining-subscription-writes', String(writeBudget.take(sub)));
+  };
+
+  /** Existence checks in ARM's order (§5.4), then the VM's power state (§3.7). */
+  const runningVm = (params: VmParams, operation: string): VirtualMachineRecord => {
+    const { subscriptionId, resourceGroupName, vmName } = params;
+    if (!context.resources.getResourceGroup(subscriptionId, resourceGroupName)) throw resourceGroupNotFound(resourceGroupName);
+    const vm = context.resources.getVirtualMachine(subscriptionId, resourceGroupName, vmName);
+    if (!vm) throw resourceNotFound('Microsoft.Compute/virtualMachines', vmName, resourceGroupName);
+    if (vm.powerState === 'deallocated') throw vmDeallocated(operation, vm.name);
+    if (vm.powerState === 'stopped') throw vmStopped(operation, vm.name);
+    return vm;
   };
 
   app.post<{ Params: VmParams; Body: InstallParameters }>(
@@ -74,36 +69,24 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       schema: { body: installPatchesBodySchema },
     },
     async (request, reply) => {
-      const { subscriptionId, resourceGroupName, vmName } = request.params;
-      const sub = subscriptionId.toLowerCase();
-      // Every call counts against the budget, failed ones too (R1).
-      reply.header(
-        'x-ms-ratelimit-remaining-resource',
-        `Microsoft.Compute/VMGuestPatchOperationSubscriptionMaximum;${subscriptionBudget.take(sub)},` +
-          `Microsoft.Compute/VMGuestPatchOperationResource;${vmBudget.take(`${sub}/${resourceGroupName}/${vmName}`.toLowerCase())}`,
-      );
-      reply.header('x-ms-ratelimit-remaining-subscription-writes', String(writeBudget.take(sub)));
+      countBudgets(request, reply);
       if (request.apiVersion === MAXIMUM_DURATION_REQUIRED_IN && request.body.maximumDuration === undefined) {
         throw requiredParameterMissing('maximumDuration');
       }
-      if (!context.resources.getResourceGroup(subscriptionId, resourceGroupName)) throw resourceGroupNotFound(resourceGroupName);
-      const vm = context.resources.getVirtualMachine(subscriptionId, resourceGroupName, vmName);
-      if (!vm) throw resourceNotFound('Microsoft.Compute/virtualMachines', vmName, resourceGroupName);
-      if (vm.powerState === 'deallocated') throw vmDeallocated('installPatches', vm.name);
+      const vm = runningVm(request.params, 'installPatches');
+      const operation = context.patchOperations.startInstall(vm, parametersFor(request.body, request.apiVersion), request.apiVersion);
+      sendAccepted(request, reply, context, operation);
+    },
+  );
 
-      const operation = context.patchOperations.startInstall(vm, request.body, request.apiVersion);
-      const urls = operationUrls(request, subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
-      retryAfter(reply);
-      reply
-        .code(202)
-        .headers({
-          location: urls.location,
-          'azure-asyncoperation': urls.asyncOperation,
-          'azure-asyncnotification': 'Enabled',
-          'x-ms-request-id': operation.id,
-          'content-length': '0',
-        })
-        .send();
+  // assessPatches takes no body (§1.1); one sent anyway is ignored.
+  app.post<{ Params: VmParams }>(
+    `${VM_PATH}/assessPatches`,
+    { config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } } },
+    async (request, reply) => {
+      countBudgets(request, reply);
+      const vm = runningVm(request.params, 'assessPatches');
+      sendAccepted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
     },
   );
 
@@ -122,20 +105,29 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       );
       reply.header('x-ms-ratelimit-remaining-subscription-reads', '11999');
       if (!monitor) {
-        if (read.status === 'InProgress') retryAfter(reply);
+        if (read.status === 'InProgress') setRetryAfter(reply, context);
         return statusEnvelope(read);
       }
-      // The Location URL: 202 and itself while running, then the raw result (§2.3, §5.9).
-      // After an operation-level failure the result URL answers with the failure (§5.9, unverified).
-      const failure = read.plan.operationFailure;
-      if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
-      if (read.status === 'InProgress' || read.result === null) {
-        retryAfter(reply);
+      // The Location URL: 202 and itself while running, then the raw result (§2.3, §5.9); a power
+      // action has no result, so its Location answers 200 with no body.
+      if (read.status === 'InProgress') {
+        setRetryAfter(reply, context);
         const host = request.host || `localhost:${request.socket.localPort}`;
         reply.code(202).headers({ location: `${request.protocol}://${host}${request.url}`, 'content-length': '0' }).send();
         return reply;
       }
+      // After an operation-level failure the result URL answers with the failure (§5.9, unverified).
+      const failure = operationFailureOf(read);
+      if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
+      if (read.result === null) return reply.code(200).header('content-length', '0').send();
       return read.result;
     },
   );
+}
+
+/** The name masks arrived in 2025-04-01 (§1.3): an older api-version's model has no such fields. */
+function parametersFor(body: InstallParameters, apiVersion: string): InstallParameters {
+  if (apiVersion >= PATCH_NAME_MASKS_SINCE || !body.windowsParameters) return body;
+  const { patchNameMasksToInclude: _include, patchNameMasksToExclude: _exclude, ...windowsParameters } = body.windowsParameters;
+  return { ...body, windowsParameters };
 }

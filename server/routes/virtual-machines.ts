@@ -6,6 +6,7 @@ import { virtualMachineBodySchema } from '../../schemas/resources.js';
 import { ArmError, resourceGroupNotFound, resourceNotFound } from '../arm/errors.js';
 import { newVirtualMachine, normaliseLocation, virtualMachineResource } from '../virtual-machines.js';
 import { RG_PATH, VM_PATH, type RouteContext } from './context.js';
+import { instanceViewOf } from './vm-actions.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type VmBody = { location: string; tags?: Record<string, string>; properties?: Record<string, unknown> };
@@ -39,13 +40,15 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     return virtualMachineResource(context.resources.getVirtualMachine(subscriptionId, group.name, vmName)!, subscriptionId);
   });
 
-  app.get<{ Params: VmParams }>(VM_PATH, { config }, async (request) => {
+  app.get<{ Params: VmParams; Querystring: { $expand?: string } }>(VM_PATH, { config }, async (request) => {
     const { subscriptionId, resourceGroupName, vmName } = request.params;
     const group = context.resources.getResourceGroup(subscriptionId, resourceGroupName);
     if (!group) throw resourceGroupNotFound(resourceGroupName);
     const vm = context.resources.getVirtualMachine(subscriptionId, resourceGroupName, vmName);
     if (!vm) throw resourceNotFound('Microsoft.Compute/virtualMachines', vmName, resourceGroupName);
-    return virtualMachineResource(vm, subscriptionId);
+    const resource = virtualMachineResource(vm, subscriptionId);
+    if (String(request.query.$expand ?? '').toLowerCase() !== 'instanceview') return resource;
+    return { ...resource, properties: { ...(resource.properties as object), instanceView: instanceViewOf(context, vm) } };
   });
 
   app.get<{ Params: Omit<VmParams, 'vmName'> }>(`${RG_PATH}/providers/Microsoft.Compute/virtualMachines`, { config }, async (request) => {

@@ -61,6 +61,10 @@ const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX operations_by_vm ON operations (subscription_id, resource_group_key, vm_key, start_ms);
   `,
+  // 2: the VM's operation number, which orders a VM's operations even when the clock is frozen.
+  `
+  ALTER TABLE operations ADD COLUMN vm_sequence INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

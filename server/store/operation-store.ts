@@ -1,9 +1,10 @@
 // Patch operations: one row each, written before the 202 is sent, with the plan computed once.
 // A status poll counts itself and, on reaching a terminal state, records it in the same transaction.
 
+import type { PowerAction } from '../../simulator/power.js';
 import type { Db } from './database.js';
 
-export type OperationKind = 'installPatches' | 'assessPatches';
+export type OperationKind = 'installPatches' | 'assessPatches' | PowerAction;
 export type EnvelopeStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
 
 export interface OperationRecord<Plan = unknown, Result = unknown> {
@@ -13,6 +14,8 @@ export interface OperationRecord<Plan = unknown, Result = unknown> {
   location: string;
   resourceGroup: string;
   vmName: string;
+  /** The VM's operation number (1, 2, ...): orders a VM's operations. */
+  vmSequence: number;
   apiVersion: string;
   completion: string;
   status: EnvelopeStatus;
@@ -30,6 +33,7 @@ interface OperationRow {
   location: string;
   resource_group_key: string;
   vm_key: string;
+  vm_sequence: number;
   api_version: string;
   completion: string;
   status: EnvelopeStatus;
@@ -46,9 +50,10 @@ export class OperationStore {
   constructor(private readonly db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, api_version, completion,
-           status, start_ms, plan)
-         VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @apiVersion, @completion, 'InProgress', @startMs, @plan)`,
+        `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version,
+           completion, status, start_ms, plan)
+         VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @vmSequence, @apiVersion, @completion,
+           'InProgress', @startMs, @plan)`,
       ),
       get: db.prepare('SELECT * FROM operations WHERE subscription_id = ? AND id = ?'),
       countPoll: db.prepare(
@@ -63,10 +68,10 @@ export class OperationStore {
       ),
       all: db.prepare('SELECT * FROM operations ORDER BY subscription_id, start_ms, id'),
       restore: db.prepare(
-        `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, api_version, completion,
-           status, start_ms, end_ms, status_polls, plan, result)
-         VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @apiVersion, @completion,
-           @status, @startMs, @endMs, @statusPolls, @plan, @result)`,
+        `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version,
+           completion, status, start_ms, end_ms, status_polls, plan, result)
+         VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @vmSequence, @apiVersion,
+           @completion, @status, @startMs, @endMs, @statusPolls, @plan, @result)`,
       ),
       deleteScope: db.prepare(
         `DELETE FROM operations WHERE (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
@@ -74,6 +79,14 @@ export class OperationStore {
       ),
       listForVm: db.prepare(
         `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? ORDER BY start_ms, id`,
+      ),
+      inProgressForVm: db.prepare(
+        `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND status = 'InProgress'
+           AND start_ms >= ? ORDER BY vm_sequence, start_ms`,
+      ),
+      latestForVm: db.prepare(
+        `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND kind = ?
+           AND start_ms >= ? ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1`,
       ),
     };
   }
@@ -86,6 +99,7 @@ export class OperationStore {
       location: operation.location,
       resourceGroup: operation.resourceGroup.toLowerCase(),
       vmName: operation.vmName.toLowerCase(),
+      vmSequence: operation.vmSequence,
       apiVersion: operation.apiVersion,
       completion: operation.completion,
       startMs: operation.startMs,
@@ -137,6 +151,7 @@ export class OperationStore {
         location: r.location,
         resourceGroup: r.resourceGroup.toLowerCase(),
         vmName: r.vmName.toLowerCase(),
+        vmSequence: r.vmSequence ?? 0,
         apiVersion: r.apiVersion,
         completion: r.completion,
         status: r.status,
@@ -155,10 +170,28 @@ export class OperationStore {
     this.statements.deleteScope.run({ subscriptionId: lower(scope.subscriptionId), resourceGroup: lower(scope.resourceGroup), vmName: lower(scope.vmName) });
   }
 
+  /**
+   * The VM's operations still in progress, oldest first. `sinceMs` (the VM's creation) leaves out
+   * those of an earlier VM of the same name.
+   */
+  inProgressForVm(vm: VmKey, sinceMs: number): OperationRecord[] {
+    const rows = this.statements.inProgressForVm.all(...vmKeys(vm), sinceMs) as OperationRow[];
+    return rows.map(toRecord);
+  }
+
+  /** The VM's most recently started operation of a kind, since `sinceMs`. */
+  latestForVm(vm: VmKey, kind: OperationKind, sinceMs: number): OperationRecord | undefined {
+    const row = this.statements.latestForVm.get(...vmKeys(vm), kind, sinceMs) as OperationRow | undefined;
+    return row && toRecord(row);
+  }
+
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }
 }
+
+type VmKey = { subscriptionId: string; resourceGroup: string; name: string };
+const vmKeys = (vm: VmKey) => [vm.subscriptionId.toLowerCase(), vm.resourceGroup.toLowerCase(), vm.name.toLowerCase()] as const;
 
 function toRecord(row: OperationRow): OperationRecord {
   return {
@@ -168,6 +201,7 @@ function toRecord(row: OperationRow): OperationRecord {
     location: row.location,
     resourceGroup: row.resource_group_key,
     vmName: row.vm_key,
+    vmSequence: row.vm_sequence,
     apiVersion: row.api_version,
     completion: row.completion,
     status: row.status,

@@ -3,7 +3,10 @@
 
 import type { OsFamily } from '../../simulator/catalogue.js';
 import { FRESH_PATCH_STATE, type VmPatchState } from '../../simulator/inventory.js';
+import type { PowerState } from '../../simulator/power.js';
 import type { Db } from './database.js';
+
+export type { PowerState };
 
 export interface ResourceGroupRecord {
   subscriptionId: string;
@@ -11,8 +14,6 @@ export interface ResourceGroupRecord {
   location: string;
   tags: Record<string, string>;
 }
-
-export type PowerState = 'running' | 'stopped' | 'deallocated';
 
 export interface VirtualMachineRecord {
   subscriptionId: string;
@@ -76,6 +77,9 @@ export class ResourceStore {
       ),
       updateVmDefinition: db.prepare(
         'UPDATE virtual_machines SET definition = ? WHERE subscription_id = ? AND resource_group_key = ? AND name_key = ?',
+      ),
+      updatePowerState: db.prepare(
+        'UPDATE virtual_machines SET power_state = ? WHERE subscription_id = ? AND resource_group_key = ? AND name_key = ?',
       ),
       updatePatchState: db.prepare(
         'UPDATE virtual_machines SET patch_state = ? WHERE subscription_id = ? AND resource_group_key = ? AND name_key = ?',
@@ -159,6 +163,10 @@ export class ResourceStore {
 
   updatePatchState(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name'>, state: VmPatchState): void {
     this.statements.updatePatchState.run(JSON.stringify(state), key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
+  }
+
+  updatePowerState(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name'>, state: PowerState): void {
+    this.statements.updatePowerState.run(state, key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
   }
 
   /** The VM's next operation number (1, 2, ...): an input of the operation id's derivation. */

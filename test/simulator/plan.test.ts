@@ -1,120 +1,163 @@
+// The install plan: maintenance-window cut-offs (§3.15), reboot handling, failures and the error
+// object (§4), and the run's state part-way through (supersession).
+
 import t from 'tap';
-import type { CataloguePatch } from '../../simulator/catalogue.js';
-import { planInstallation, REBOOT_NOT_ALLOWED_MESSAGE, WINDOW_EXCEEDED_MESSAGE, type PlanInput } from '../../simulator/plan.js';
-import { installResult } from '../../simulator/results.js';
-import { loadCatalogues } from '../../server/catalogues.js';
-import { availablePatches, FRESH_PATCH_STATE } from '../../simulator/inventory.js';
+import {
+  ASSESSMENT_MS,
+  REBOOT_MS,
+  REBOOT_NOT_ALLOWED_MESSAGE,
+  rebootPendingAt,
+  WINDOW_EXCEEDED_MESSAGE,
+} from '../../simulator/plan.js';
+import { installResult, installResultAt } from '../../simulator/results.js';
+import { linuxPatch, plan, windowsPatch } from './fixtures.js';
 
-const patch = (n: number, overrides: Partial<CataloguePatch> = {}): CataloguePatch => ({
-  patchId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  name: `Update ${n} (KB50000${n})`,
-  kbId: `50000${n}`,
-  classifications: ['Security'],
-  rebootBehavior: 'NeverReboots',
-  publishedDate: '2024-01-01T00:00:00Z',
-  installMinutes: 10,
-  failureRate: 0,
-  ...overrides,
+const states = (p: ReturnType<typeof plan>) => p.patches.map((x) => x.state);
+const windows = (maximumDuration: string, rebootSetting: 'IfRequired' | 'Never' | 'Always' = 'IfRequired') => ({
+  maximumDuration,
+  rebootSetting,
+  windowsParameters: { classificationsToInclude: ['Security', 'ServicePack', 'Critical'] },
+});
+const linux = (maximumDuration: string, rebootSetting: 'IfRequired' | 'Never' | 'Always' = 'IfRequired') => ({
+  maximumDuration,
+  rebootSetting,
+  linuxParameters: { classificationsToInclude: ['Security'] },
 });
 
-const input = (overrides: Partial<PlanInput> = {}): PlanInput => ({
-  seed: 'test-seed',
-  operationId: 'op-1',
-  osFamily: 'Windows',
-  startMs: Date.parse('2026-01-01T00:00:00Z'),
-  available: [patch(1), patch(2), patch(3, { classifications: ['Tools'] })],
-  parameters: { rebootSetting: 'IfRequired', maximumDuration: 'PT4H', windowsParameters: { classificationsToInclude: ['Security'] } },
-  rebootPendingBefore: false,
-  ...overrides,
+t.test('Windows: a patch starts only with 15 minutes left; the rest stay Pending and the run fails', async (t) => {
+  const patches = [1, 2, 3].map(() => windowsPatch({ installMinutes: 10 }));
+  const p = plan(patches, windows('PT30M'));
+  t.same(states(p), ['Installed', 'Installed', 'Pending']);
+  const result = installResult(p);
+  t.equal(result.maintenanceWindowExceeded, true);
+  t.equal(result.status, 'Failed');
+  t.equal(result.pendingPatchCount, 1);
+  t.ok(result.error.details.some((d) => d.message === WINDOW_EXCEEDED_MESSAGE));
+  t.match(result.error.details[0]!.message, /Operation status was marked as failed because: .*maintenance window exceeded/);
 });
 
-t.test('counts equal the tallies of the patch list, on every catalogue', async (t) => {
-  for (const catalogue of loadCatalogues().values()) {
-    const available = availablePatches(catalogue, { seed: 's', vmResourceId: `/vm/${catalogue.key}`, asOfMs: Date.now(), patchState: FRESH_PATCH_STATE });
-    const osFamily = catalogue.osFamily;
-    const plan = planInstallation(
-      input({
-        osFamily,
-        available,
-        parameters: {
-          rebootSetting: 'Never',
-          maximumDuration: 'PT1H',
-          windowsParameters: { classificationsToInclude: ['Critical', 'Security', 'Updates'], excludeKbsRequiringReboot: false },
-          linuxParameters: { classificationsToInclude: ['Security', 'Other'], packageNameMasksToExclude: ['lib*'] },
-        },
-      }),
-    );
-    const result = installResult(plan);
-    const tally = (state: string) => result.patches.filter((p) => p.installationState === state).length;
-    t.same(
-      [result.installedPatchCount, result.failedPatchCount, result.pendingPatchCount, result.excludedPatchCount, result.notSelectedPatchCount],
-      [tally('Installed'), tally('Failed'), tally('Pending'), tally('Excluded'), tally('NotSelected')],
-      catalogue.key,
-    );
-    t.equal(result.patches.length, available.length, `${catalogue.key}: every available patch is listed`);
-  }
+t.test('Windows: a Service Pack needs 20 minutes, and a shorter update may still fit after it', async (t) => {
+  const servicePack = windowsPatch({ classifications: ['ServicePack'], installMinutes: 30 });
+  const update = windowsPatch({ classifications: ['Security'], installMinutes: 5 });
+  const p = plan([servicePack, update], windows('PT18M')); // 17 minutes left after the assessment
+  t.same(states(p), ['Pending', 'Installed']);
+  t.equal(installResult(p).maintenanceWindowExceeded, true);
+  t.same(states(plan([windowsPatch({ installMinutes: 5 })], windows('PT16M'))), ['Installed'], 'exactly 15 minutes left is enough');
 });
 
-t.test('the same seed and inputs give the same plan; another seed may not', async (t) => {
-  const flaky = [patch(1, { failureRate: 0.5 }), patch(2, { failureRate: 0.5 }), patch(3, { failureRate: 0.5 }), patch(4, { failureRate: 0.5 })];
-  t.same(planInstallation(input({ available: flaky })), planInstallation(input({ available: flaky })));
-  const outcomes = new Set(['a', 'b', 'c', 'd', 'e', 'f'].map((seed) => JSON.stringify(planInstallation(input({ seed, available: flaky })).patches.map((p) => p.state))));
-  t.ok(outcomes.size > 1, 'failure draws depend on the seed');
+t.test('Linux: 5 minutes plus a 15-minute reboot buffer, unless reboots are off; stops at the first miss', async (t) => {
+  const make = () => ['a', 'b', 'c'].map((name) => linuxPatch(name, { installMinutes: 3 }));
+  t.same(states(plan(make(), linux('PT21M'))), ['Pending', 'Pending', 'Pending'], 'exactly 20 minutes left is not enough');
+  t.same(states(plan(make(), linux('PT22M'))), ['Installed', 'Pending', 'Pending']);
+  t.same(states(plan(make(), linux('PT22M', 'Never'))), ['Installed', 'Installed', 'Installed'], 'Never: only 5 minutes needed');
 });
 
-t.test('a window too short for the next patch leaves it and the rest Pending, status Failed', async (t) => {
-  // 1 min assessment + 8-12 min for the first patch leaves under 15 min of a 22-min window.
-  const plan = planInstallation(input({ parameters: { rebootSetting: 'Never', maximumDuration: 'PT22M', windowsParameters: { classificationsToInclude: ['Security'] } } }));
-  t.same(plan.patches.map((p) => p.state), ['Installed', 'Pending', 'NotSelected']);
-  t.equal(plan.maintenanceWindowExceeded, true);
-  t.equal(plan.status, 'Failed');
-  t.same(plan.errors.map((e) => e.message), [WINDOW_EXCEEDED_MESSAGE]);
+t.test('Pending only when the window was exceeded', async (t) => {
+  const p = plan([windowsPatch(), windowsPatch()], windows('PT4H'));
+  t.same(states(p), ['Installed', 'Installed']);
+  const result = installResult(p);
+  t.equal(result.maintenanceWindowExceeded, false);
+  t.equal(result.pendingPatchCount, 0);
+  t.equal(result.status, 'Succeeded');
+  t.same(result.error, { details: [], code: 'Success', message: '0 error/s reported' });
 });
 
-t.test('rebootSetting Never with a reboot-requiring install: Required and CompletedWithWarnings', async (t) => {
-  const available = [patch(1, { rebootBehavior: 'AlwaysRequiresReboot' })];
-  const never = planInstallation(input({ available, parameters: { rebootSetting: 'Never', windowsParameters: { classificationsToInclude: ['Security'] } } }));
-  t.equal(never.rebootStatus, 'Required');
-  t.equal(never.status, 'CompletedWithWarnings');
-  t.equal(never.rebootPendingAfter, true);
-  const result = installResult(never);
-  t.equal(result.error.code, '2');
+t.test('reboot: Never with a reboot needed is Required and CompletedWithWarnings', async (t) => {
+  const p = plan([windowsPatch({ rebootBehavior: 'AlwaysRequiresReboot' })], windows('PT4H', 'Never'));
+  const result = installResult(p);
+  t.equal(result.rebootStatus, 'Required');
+  t.equal(result.status, 'CompletedWithWarnings');
   t.same(result.error.details, [{ code: 'ERROR', message: REBOOT_NOT_ALLOWED_MESSAGE }]);
-
-  const ifRequired = planInstallation(input({ available, parameters: { rebootSetting: 'IfRequired', windowsParameters: { classificationsToInclude: ['Security'] } } }));
-  t.equal(ifRequired.rebootStatus, 'Completed');
-  t.equal(ifRequired.status, 'Succeeded');
-  t.ok(ifRequired.durationMs > never.durationMs, 'the reboot takes simulated time');
+  t.equal(rebootPendingAt(p, p.durationMs), true, 'the VM is left owing a reboot');
 });
 
-t.test('Always reboots even when nothing needs it; IfRequired does not', async (t) => {
-  const always = planInstallation(input({ parameters: { rebootSetting: 'Always', windowsParameters: { classificationsToInclude: ['Security'] } } }));
-  t.equal(always.rebootStatus, 'Completed');
-  const ifRequired = planInstallation(input());
-  t.equal(ifRequired.rebootStatus, 'NotNeeded');
+t.test('reboot: IfRequired reboots when needed, inside the window', async (t) => {
+  const needs = plan([windowsPatch({ rebootBehavior: 'AlwaysRequiresReboot', installMinutes: 5 })], windows('PT4H'));
+  const noNeed = plan([windowsPatch({ rebootBehavior: 'NeverReboots', installMinutes: 5 })], windows('PT4H'));
+  t.equal(installResult(needs).rebootStatus, 'Completed');
+  t.equal(installResult(noNeed).rebootStatus, 'NotNeeded');
+  t.equal(rebootPendingAt(needs, needs.durationMs), false);
+  t.equal(needs.finalReboot!.endOffsetMs - needs.finalReboot!.startOffsetMs, REBOOT_MS.Windows);
+  t.ok(needs.durationMs > noNeed.durationMs, 'the reboot takes simulated time');
 });
 
-t.test('a failure-prone patch can fail: Failed state, status and error detail', async (t) => {
-  const plan = planInstallation(input({ available: [patch(1, { failureRate: 1 })] }));
-  t.equal(plan.patches[0]!.state, 'Failed');
-  t.equal(plan.status, 'Failed');
-  const result = installResult(plan);
+t.test('reboot: Always reboots even when nothing asks for it', async (t) => {
+  const always = plan([windowsPatch({ rebootBehavior: 'NeverReboots' })], windows('PT4H', 'Always'));
+  t.equal(installResult(always).rebootStatus, 'Completed');
+  t.equal(always.finalReboot?.outcome, 'Completed');
+});
+
+t.test('reboot: without 15 minutes left for it, the window is exceeded', async (t) => {
+  const p = plan([windowsPatch({ installMinutes: 5 })], windows('PT16M', 'Always'));
+  const result = installResult(p);
+  t.same(result.patches.map((x) => x.installationState), ['Installed']);
+  t.equal(result.maintenanceWindowExceeded, true);
+  t.equal(result.status, 'Failed');
+  t.equal(result.rebootStatus, 'NotNeeded');
+  // E1's message, cut to the 128-character limit like every detail.
+  t.match(result.error.details[0]!.message, /^Reboot Management - There is not enough time to schedule a reboot as per patch installation configuration \(Always reboot\)\. Re\.\.\.$/);
+});
+
+t.test('reboot: one owed by an earlier run is taken first, unless reboots are off', async (t) => {
+  const owed = { rebootPendingBefore: true };
+  const ifRequired = plan([windowsPatch()], windows('PT4H'), owed);
+  t.same(ifRequired.earlyReboot, { startOffsetMs: ASSESSMENT_MS, endOffsetMs: ASSESSMENT_MS + REBOOT_MS.Windows, outcome: 'Completed' });
+  t.equal(installResult(ifRequired).rebootStatus, 'Completed');
+  t.notOk(ifRequired.finalReboot, 'nothing more to reboot for');
+  const always = plan([windowsPatch()], windows('PT4H', 'Always'), owed);
+  t.notOk(always.finalReboot, 'Always does not reboot twice when nothing is pending (E1)');
+  const never = plan([windowsPatch()], windows('PT4H', 'Never'), owed);
+  t.notOk(never.earlyReboot);
+  t.equal(installResult(never).rebootStatus, 'Required');
+  t.equal(installResult(never).status, 'CompletedWithWarnings');
+});
+
+t.test('reboot: a forced failure gives rebootStatus Failed and a failed run', async (t) => {
+  const p = plan([windowsPatch({ rebootBehavior: 'AlwaysRequiresReboot' })], windows('PT4H'), { forced: { rebootFails: true } });
+  const result = installResult(p);
+  t.equal(result.rebootStatus, 'Failed');
+  t.equal(result.status, 'Failed');
+  t.equal(result.error.details[0]!.message, 'Reboot failed to proceed on the machine in a timely manner.');
+  t.equal(rebootPendingAt(p, p.durationMs), true);
+});
+
+t.test('failures: failure-prone patches fail, deterministically, with the package manager error', async (t) => {
+  const flaky = linuxPatch('linux-firmware', { failureRate: 1, version: '20220329.git681281e4-0ubuntu3.36' });
+  const p = plan([flaky, linuxPatch('curl')], linux('PT4H'), { distro: 'Ubuntu' });
+  t.same(states(p), ['Failed', 'Installed']);
+  const result = installResult(p);
+  t.equal(result.status, 'Failed');
   t.equal(result.failedPatchCount, 1);
   t.equal(result.error.code, '1');
-  t.match(result.error.message, /^1 error\/s reported\. The latest 1 error\/s are shared in detail\./);
+  t.same(result.error.details.map((d) => d.code), ['OPERATION_FAILED', 'CL_PACKAGE_MANAGER_FAILURE']);
+  t.match(result.error.details[1]!.message, /^Unexpected return code from package manager\. \[Code=100\]\[Command=sudo apt-get .*linux-firmware=/);
+  t.same(plan([flaky, linuxPatch('curl')], linux('PT4H'), { distro: 'Ubuntu' }), p, 'same inputs, same plan');
+  const forced = plan([flaky, linuxPatch('curl')], linux('PT4H'), { forced: { installedPatchIds: [flaky.patchId], failedPatchIds: ['curl_1.0-1_Ubuntu_22.04'] } });
+  t.same(states(forced), ['Installed', 'Failed'], 'forced outcomes replace the draws');
 });
 
-t.test('error object on success: Windows and Linux spellings (R1)', async (t) => {
-  t.same(installResult(planInstallation(input())).error, { details: [], code: 'Success', message: '0 error/s reported' });
-  const linuxPlan = planInstallation(
-    input({
-      osFamily: 'Linux',
-      available: [{ ...patch(1), kbId: undefined, name: 'curl', version: '7.81.0-1ubuntu1.18', patchId: 'curl_7.81.0-1ubuntu1.18_Ubuntu_22.04' } as CataloguePatch],
-      parameters: { rebootSetting: 'IfRequired', linuxParameters: { classificationsToInclude: ['Security'] } },
-    }),
-  );
-  const linux = installResult(linuxPlan);
-  t.same(linux.error, { details: [], code: '0', message: '0 error/s reported.' });
-  t.equal(linux.maintenanceRunId, '');
-  t.same(Object.keys(linux.patches[0]!), ['patchId', 'name', 'version', 'classifications', 'installationState'], 'Linux items: version, no kbId');
+t.test('the error object: at most 5 details, newest first, counted in full, messages of at most 128 characters', async (t) => {
+  const failing = Array.from({ length: 7 }, () => windowsPatch({ failureRate: 1, name: `A very long update title ${'x'.repeat(150)}` }));
+  const result = installResult(plan(failing, windows('PT4H')));
+  t.equal(result.error.details.length, 5);
+  t.equal(result.error.details[0]!.code, 'OPERATION_FAILED', 'the newest first');
+  t.ok(result.error.details.every((d) => d.message.length <= 128));
+  t.match(result.error.message, /^8 error\/s reported\. The latest 5 error\/s are shared in detail\. To view all errors, review this log file on the machine: C:\\/);
+  const linuxClean = installResult(plan([linuxPatch('curl')], linux('PT4H')));
+  t.same(linuxClean.error, { details: [], code: '0', message: '0 error/s reported.' });
+});
+
+t.test('part-way through: what a superseded run reports', async (t) => {
+  const patches = [windowsPatch({ installMinutes: 10, rebootBehavior: 'AlwaysRequiresReboot' }), windowsPatch({ installMinutes: 10 })];
+  const p = plan(patches, windows('PT4H'));
+  const first = p.patches[0]!.endOffsetMs!;
+  const mid = installResultAt(p, first, true);
+  t.same(mid.patches.map((x) => x.installationState), ['Installed', 'Pending']);
+  t.equal(mid.status, 'Failed');
+  t.equal(mid.rebootStatus, 'Required');
+  t.same(mid.error.details[0], { code: 'NEWER_OPERATION_SUPERSEDED', message: 'Execution was stopped due to a newer operation taking precedence.' });
+  t.equal(mid.installedPatchCount, 1);
+  const rebooting = installResultAt(p, p.finalReboot!.startOffsetMs + 1, true);
+  t.equal(rebooting.rebootStatus, 'Started');
+  t.equal(installResultAt(p, 0, true).pendingPatchCount, 2, 'stopped during the assessment: nothing installed');
 });

@@ -1,80 +1,86 @@
+// Selection semantics (wire contract §4, §5.12): NotSelected vs Excluded vs selected.
+
 import t from 'tap';
-import type { CataloguePatch } from '../../simulator/catalogue.js';
-import { maskMatches, selectionOf, type InstallParameters } from '../../simulator/selection.js';
+import { maskMatches, selectionOf } from '../../simulator/selection.js';
+import { linuxPatch, windowsPatch } from './fixtures.js';
 
-const windowsPatch = (overrides: Partial<CataloguePatch> = {}): CataloguePatch => ({
-  patchId: '11111111-1111-4111-8111-111111111111',
-  name: '2020-10 Cumulative Update (KB4580346)',
-  kbId: '4580346',
-  classifications: ['Security'],
-  rebootBehavior: 'AlwaysRequiresReboot',
-  publishedDate: '2020-10-13T00:00:00Z',
-  installMinutes: 20,
-  failureRate: 0,
-  ...overrides,
+t.test('Windows: classifications select, others are NotSelected', async (t) => {
+  const security = windowsPatch({ classifications: ['Security'] });
+  const definition = windowsPatch({ classifications: ['Definition'] });
+  const params = { rebootSetting: 'IfRequired' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'] } };
+  t.equal(selectionOf(security, 'Windows', params), 'Selected');
+  t.equal(selectionOf(definition, 'Windows', params), 'NotSelected');
+  t.equal(selectionOf(security, 'Windows', { rebootSetting: 'IfRequired' }), 'NotSelected', 'no classification selects nothing');
 });
 
-const linuxPatch = (overrides: Partial<CataloguePatch> = {}): CataloguePatch => ({
-  patchId: 'vim_2:8.2.3995-1ubuntu2.20_Ubuntu_22.04',
-  name: 'vim',
-  version: '2:8.2.3995-1ubuntu2.20',
-  classifications: ['Other'],
-  rebootBehavior: 'NeverReboots',
-  publishedDate: '2024-10-01T00:00:00Z',
-  installMinutes: 1,
-  failureRate: 0,
-  ...overrides,
+t.test('Windows: maxPatchPublishDate leaves later patches NotSelected', async (t) => {
+  const older = windowsPatch({ publishedDate: '2020-11-10T00:00:00Z' });
+  const newer = windowsPatch({ publishedDate: '2020-12-08T00:00:00Z' });
+  const params = {
+    rebootSetting: 'IfRequired' as const,
+    windowsParameters: { classificationsToInclude: ['Security'], maxPatchPublishDate: '2020-11-19T02:36:43.0539904+00:00' },
+  };
+  t.equal(selectionOf(older, 'Windows', params), 'Selected');
+  t.equal(selectionOf(newer, 'Windows', params), 'NotSelected');
 });
 
-const windows = (windowsParameters: InstallParameters['windowsParameters']): InstallParameters => ({ rebootSetting: 'IfRequired', windowsParameters });
-const linux = (linuxParameters: InstallParameters['linuxParameters']): InstallParameters => ({ rebootSetting: 'IfRequired', linuxParameters });
-
-t.test('classificationsToInclude selects matching patches and leaves the rest NotSelected', async (t) => {
-  t.equal(selectionOf(windowsPatch(), 'Windows', windows({ classificationsToInclude: ['Critical', 'Security'] })), 'Selected');
-  t.equal(selectionOf(windowsPatch({ classifications: ['Definition'] }), 'Windows', windows({ classificationsToInclude: ['Critical', 'Security'] })), 'NotSelected');
-  t.equal(selectionOf(windowsPatch(), 'Windows', windows({})), 'NotSelected', 'nothing requested, nothing selected');
-  t.equal(selectionOf(windowsPatch(), 'Windows', {}  as InstallParameters), 'NotSelected', 'no windowsParameters at all');
+t.test('Windows: a KB include selects outside the classifications and the publish date', async (t) => {
+  const tools = windowsPatch({ classifications: ['Tools'], publishedDate: '2026-01-01T00:00:00Z' });
+  const params = {
+    rebootSetting: 'IfRequired' as const,
+    windowsParameters: { classificationsToInclude: ['Critical'], kbNumbersToInclude: [`kb${tools.kbId}`], maxPatchPublishDate: '2025-01-01T00:00:00Z' },
+  };
+  t.equal(selectionOf(tools, 'Windows', params), 'Selected');
 });
 
-t.test('maxPatchPublishDate leaves later patches NotSelected', async (t) => {
-  const params = windows({ classificationsToInclude: ['Security'], maxPatchPublishDate: '2020-11-19T02:36:43.0539904+00:00' });
-  t.equal(selectionOf(windowsPatch({ publishedDate: '2020-11-18T00:00:00Z' }), 'Windows', params), 'Selected');
-  t.equal(selectionOf(windowsPatch({ publishedDate: '2020-11-20T00:00:00Z' }), 'Windows', params), 'NotSelected');
+t.test('Windows: exclusions win, and are Excluded rather than NotSelected', async (t) => {
+  const rollup = windowsPatch({ classifications: ['UpdateRollUp'], rebootBehavior: 'CanRequestReboot' });
+  const security = windowsPatch({ classifications: ['Security'], rebootBehavior: 'NeverReboots' });
+  // R1: the MSRT, outside [Critical, Security], is Excluded by excludeKbsRequiringReboot.
+  const r1 = { rebootSetting: 'Never' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'], excludeKbsRequiringReboot: true } };
+  t.equal(selectionOf(rollup, 'Windows', r1), 'Excluded');
+  t.equal(selectionOf(security, 'Windows', r1), 'Selected', 'a NeverReboots patch passes excludeKbsRequiringReboot');
+  const both = {
+    rebootSetting: 'IfRequired' as const,
+    windowsParameters: { kbNumbersToInclude: [`KB${security.kbId}`], kbNumbersToExclude: [`KB${security.kbId}`] },
+  };
+  t.equal(selectionOf(security, 'Windows', both), 'Excluded', 'an exclusion beats an inclusion');
 });
 
-t.test('kbNumbersToInclude selects outside the classifications; kbNumbersToExclude wins', async (t) => {
-  t.equal(selectionOf(windowsPatch({ classifications: ['Tools'] }), 'Windows', windows({ classificationsToInclude: ['Critical'], kbNumbersToInclude: ['KB4580346'] })), 'Selected');
-  t.equal(selectionOf(windowsPatch({ classifications: ['Tools'] }), 'Windows', windows({ kbNumbersToInclude: ['kb4580346'] })), 'Selected', 'KB prefix in any case');
-  t.equal(selectionOf(windowsPatch(), 'Windows', windows({ classificationsToInclude: ['Security'], kbNumbersToExclude: ['KB4580346'] })), 'Excluded');
-  t.equal(selectionOf(windowsPatch(), 'Windows', windows({ kbNumbersToInclude: ['KB4580346'], kbNumbersToExclude: ['KB4580346'] })), 'Excluded');
+t.test('Windows: patch name masks include and exclude, with wildcards', async (t) => {
+  const cu = windowsPatch({ name: '2025-03 Cumulative Update for Windows Server (KB5053603)', classifications: ['Security'] });
+  const net = windowsPatch({ name: '2025-03 Cumulative Update for .NET Framework (KB5053000)', classifications: ['UpdateRollUp'] });
+  const params = {
+    rebootSetting: 'IfRequired' as const,
+    windowsParameters: { patchNameMasksToInclude: ['*Cumulative Update*'], patchNameMasksToExclude: ['*.NET*'] },
+  };
+  t.equal(selectionOf(cu, 'Windows', params), 'Selected');
+  t.equal(selectionOf(net, 'Windows', params), 'Excluded');
+  t.ok(maskMatches('KB50?3603', 'kb5053603'), '? matches one character, case-insensitively');
+  t.notOk(maskMatches('KB5053', 'KB5053603'), 'a mask matches the whole text');
 });
 
-t.test('excludeKbsRequiringReboot excludes all but NeverReboots, even outside the classifications (R1)', async (t) => {
-  const params = windows({ classificationsToInclude: ['Critical', 'Security'], excludeKbsRequiringReboot: true });
-  t.equal(selectionOf(windowsPatch({ rebootBehavior: 'AlwaysRequiresReboot' }), 'Windows', params), 'Excluded');
-  t.equal(selectionOf(windowsPatch({ rebootBehavior: 'CanRequestReboot', classifications: ['UpdateRollUp'] }), 'Windows', params), 'Excluded');
-  t.equal(selectionOf(windowsPatch({ rebootBehavior: 'NeverReboots' }), 'Windows', params), 'Selected');
-  t.equal(selectionOf(windowsPatch({ rebootBehavior: 'NeverReboots', classifications: ['Definition'] }), 'Windows', params), 'NotSelected');
+t.test('Linux: Critical or Security selects the whole critical-and-security set', async (t) => {
+  const critical = linuxPatch('sudo', { classifications: ['Critical'] });
+  const security = linuxPatch('openssl', { classifications: ['Security'] });
+  const other = linuxPatch('vim', { classifications: ['Other'] });
+  const onlyCritical = { rebootSetting: 'IfRequired' as const, linuxParameters: { classificationsToInclude: ['Critical'] } };
+  t.equal(selectionOf(critical, 'Linux', onlyCritical), 'Selected');
+  t.equal(selectionOf(security, 'Linux', onlyCritical), 'Selected');
+  t.equal(selectionOf(other, 'Linux', onlyCritical), 'NotSelected');
+  t.equal(selectionOf(other, 'Linux', { rebootSetting: 'IfRequired', linuxParameters: { classificationsToInclude: ['Other'] } }), 'Selected');
+  t.equal(selectionOf(security, 'Linux', { rebootSetting: 'IfRequired', linuxParameters: { classificationsToInclude: ['Other'] } }), 'NotSelected');
 });
 
-t.test('patchNameMasksToInclude/Exclude match the update title', async (t) => {
-  t.equal(selectionOf(windowsPatch({ classifications: ['Tools'] }), 'Windows', windows({ patchNameMasksToInclude: ['*Cumulative*'] })), 'Selected');
-  t.equal(selectionOf(windowsPatch(), 'Windows', windows({ classificationsToInclude: ['Security'], patchNameMasksToExclude: ['2020-10*'] })), 'Excluded');
-});
-
-t.test('Linux: classifications and package masks by name and by name_version or name=version', async (t) => {
-  t.equal(selectionOf(linuxPatch(), 'Linux', linux({ classificationsToInclude: ['Critical', 'Security'] })), 'NotSelected');
-  t.equal(selectionOf(linuxPatch(), 'Linux', linux({ classificationsToInclude: ['Other'] })), 'Selected');
-  t.equal(selectionOf(linuxPatch(), 'Linux', linux({ classificationsToInclude: ['Other'], packageNameMasksToExclude: ['vi*'] })), 'Excluded');
-  t.equal(selectionOf(linuxPatch(), 'Linux', linux({ packageNameMasksToInclude: ['vim_2:8.2.3995-1ubuntu2.20'] })), 'Selected');
-  t.equal(selectionOf(linuxPatch(), 'Linux', linux({ packageNameMasksToInclude: ['vim=2:8.2*'] })), 'Selected');
-  t.equal(selectionOf(linuxPatch(), 'Linux', linux({ packageNameMasksToInclude: ['vim=9*'] })), 'NotSelected');
-});
-
-t.test('masks are whole-text shell patterns', async (t) => {
-  t.ok(maskMatches('kernel*', 'kernel-default'));
-  t.notOk(maskMatches('kernel', 'kernel-default'));
-  t.ok(maskMatches('lib?', 'libc'));
-  t.ok(maskMatches('a.b(c)', 'a.b(c)'), 'regex metacharacters are literal');
-  t.notOk(maskMatches('a.b', 'axb'));
+t.test('Linux: package masks by name, name=version and name_version, with wildcards', async (t) => {
+  const vim = linuxPatch('vim', { version: '2:8.2.3995-1ubuntu2.20', classifications: ['Other'] });
+  const mask = (masks: { include?: string[]; exclude?: string[] }) => ({
+    rebootSetting: 'IfRequired' as const,
+    linuxParameters: { classificationsToInclude: ['Security'], packageNameMasksToInclude: masks.include ?? [], packageNameMasksToExclude: masks.exclude ?? [] },
+  });
+  t.equal(selectionOf(vim, 'Linux', mask({ include: ['vim'] })), 'Selected', 'by name, outside the classifications');
+  t.equal(selectionOf(vim, 'Linux', mask({ include: ['vim=2:8.2.3995-1ubuntu2.20'] })), 'Selected', 'name=version');
+  t.equal(selectionOf(vim, 'Linux', mask({ include: ['vim_2:8.2.3995-1ubuntu2.20'] })), 'Selected', 'name_version (the documented form)');
+  t.equal(selectionOf(vim, 'Linux', mask({ include: ['vim=1.0'] })), 'NotSelected', 'another version does not match');
+  t.equal(selectionOf(vim, 'Linux', mask({ include: ['vi*'], exclude: ['*im'] })), 'Excluded', 'an exclusion beats an inclusion');
 });

@@ -1,0 +1,61 @@
+// The ARM long-running-operation answers shared by patch operations and power actions: the 202 that
+// accepts a request, and the status-monitor envelope (wire contract §2.1, §2.2, §5.6, §5.8).
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { armTimestamp } from '../../simulator/time-format.js';
+import type { EmulatorOperation } from '../patch-operations.js';
+import type { RouteContext } from './context.js';
+
+/** Absolute URLs on the scheme and host the client used: Python ignores relative ones (§5.6). */
+export function operationUrls(request: FastifyRequest, subscriptionId: string, location: string, operationId: string, token: string) {
+  const host = request.host || `localhost:${request.socket.localPort}`;
+  const base = `${request.protocol}://${host}/subscriptions/${subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${operationId}`;
+  return {
+    asyncOperation: `${base}?p=${token}&api-version=${request.apiVersion}`,
+    location: `${base}?p=${token}&monitor=true&api-version=${request.apiVersion}`,
+  };
+}
+
+export function setRetryAfter(reply: FastifyReply, context: RouteContext): void {
+  if (context.retryAfterSeconds !== null) reply.header('retry-after', String(context.retryAfterSeconds));
+}
+
+/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation (§2.1, §5.6). */
+export function sendAccepted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): void {
+  const urls = operationUrls(request, operation.subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
+  setRetryAfter(reply, context);
+  reply
+    .code(202)
+    .headers({
+      location: urls.location,
+      'azure-asyncoperation': urls.asyncOperation,
+      'azure-asyncnotification': 'Enabled',
+      'x-ms-request-id': operation.id,
+      'content-length': '0',
+    })
+    .send();
+}
+
+/** The status-monitor envelope (§2.2): key order as CRP writes it; power actions carry no output. */
+export function statusEnvelope(operation: EmulatorOperation) {
+  const startTime = armTimestamp(operation.startMs);
+  if (operation.status === 'InProgress' || operation.endMs === null) {
+    return { startTime, status: 'InProgress', name: operation.id };
+  }
+  const failure = operationFailureOf(operation);
+  if (operation.status === 'Failed' && failure) {
+    return { startTime, endTime: armTimestamp(operation.endMs), status: 'Failed', error: { code: failure.code, message: failure.message }, name: operation.id };
+  }
+  return {
+    startTime,
+    endTime: armTimestamp(operation.endMs),
+    status: operation.status,
+    ...(operation.result !== null ? { properties: { output: operation.result } } : {}),
+    name: operation.id,
+  };
+}
+
+/** A scenario's operation-level failure, if the operation has one. */
+export function operationFailureOf(operation: EmulatorOperation): { code: string; message: string } | undefined {
+  return (operation.plan as { operationFailure?: { code: string; message: string } }).operationFailure;
+}
