@@ -2,83 +2,12 @@
 // with the generated certificate, the spec example through to Succeeded, a clean SIGTERM, and a
 // restart on the same data folder that keeps what was accepted.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import { join } from 'node:path';
 import t from 'tap';
-import { fileURLToPath } from 'node:url';
 import { SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir, vmPath, WINDOWS_VM } from '../helpers.js';
-
-const CLI = fileURLToPath(new URL('../../server/cli.js', import.meta.url));
-const STARTUP_LIMIT_MS = 30_000;
-
-interface Started {
-  child: ChildProcess;
-  lines: string[];
-  httpsUrl: string;
-  httpUrl: string;
-  certPath: string;
-}
-
-/** Spawns the CLI and resolves once it printed its ready block (bounded in time). */
-function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Started> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CPE_')));
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no ready line within ${STARTUP_LIMIT_MS} ms: ${out}${err}`));
-    }, STARTUP_LIMIT_MS);
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const trust = /^\s+trust\s+(\S+)/m.exec(out);
-      if (!trust) return;
-      clearTimeout(timer);
-      resolve({
-        child,
-        lines: out.split('\n'),
-        httpsUrl: /^\s+HTTPS\s+(\S+)/m.exec(out)![1]!,
-        httpUrl: /^\s+HTTP\s+(\S+)/m.exec(out)![1]!,
-        certPath: trust[1]!,
-      });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready: ${out}${err}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill(signal);
-  });
-}
-
-function request(url: string, options: { method?: string; body?: unknown; ca?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = https.request(url, {
-      method: options.method ?? 'GET',
-      ca: options.ca,
-      headers: { authorization: 'Bearer curl', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      timeout: 10_000,
-    }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+import { CLI, request, startCli, stop } from './cli-harness.js';
 
 t.test('start-up lines, HTTPS trusted through the printed certificate, the spec example to Succeeded', async (t) => {
   const dataDir = tempDir(t);
