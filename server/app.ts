@@ -16,12 +16,27 @@ import { resourceGroupRoutes } from './routes/resource-groups.js';
 import { virtualMachineRoutes } from './routes/virtual-machines.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
+// Ecosystem (identity, subscriptions, OpenAPI, request log).
+import { strictTokenVerifier, type AuthMode } from './identity/auth.js';
+import { identityRoutes } from './identity/routes.js';
+import { ephemeralSigningKey, type SigningKey } from './identity/signing-key.js';
+import { TokenIssuer } from './identity/tokens.js';
+import { RequestLog } from './logging.js';
+import { openApiPlugin } from './openapi.js';
+import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { loadDefaultSeed } from './seed.js';
+import { SubscriptionStore } from './store/subscription-store.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
   logger?: boolean | Record<string, unknown>;
   serverFactory?: FastifyServerFactory;
   version?: string;
+  /** 'any' (default): any bearer token; 'strict': only unexpired tokens this emulator signed. */
+  auth?: AuthMode;
+  /** The token-signing key (from the data folder); an in-memory one when absent. */
+  signingKey?: SigningKey;
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -32,6 +47,7 @@ const SHARED_SCHEMAS = [windowsParametersSchema, linuxParametersSchema, imageRef
 export function buildApp(services: EmulatorServices, options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new RequestLog(),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
@@ -54,6 +70,8 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     retryAfterSeconds: options.retryAfterSeconds,
   };
 
+  const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
+  app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
   app.setNotFoundHandler((request, reply) => {
     setStandardHeaders(request, reply);
@@ -72,11 +90,16 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
         return services.resources.getResourceGroup(params.subscriptionId, params.resourceGroupName)?.location;
       },
       resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
+      ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer) } : {}),
     });
     await arm.register(resourceGroupRoutes, context);
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
+    const knownSubscriptions = loadDefaultSeed().subscriptions.map((s) => s.subscriptionId);
+    await arm.register(subscriptionRoutes, { subscriptions: new SubscriptionStore(services.db, knownSubscriptions), issuer });
   });
+  app.register(identityRoutes, { issuer, seed: services.seed });
+  app.register(metadataEndpointRoutes);
   app.register(healthRoutes, { services, version: options.version ?? 'dev' });
   return app;
 }

@@ -3,6 +3,8 @@
 
 import { parseArgs } from 'node:util';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
+import { AUTH_MODES, type AuthMode } from './identity/auth.js';
+import { DEFAULT_CERT_NAMES } from './tls.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -12,6 +14,8 @@ export interface EmulatorConfig {
   inMemory: boolean;
   cert: string | undefined;
   key: string | undefined;
+  certNames: string[];
+  auth: AuthMode;
   seed: string;
   completion: CompletionMode;
   clockSpeed: number;
@@ -38,6 +42,8 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'in-memory', env: 'CPE_IN_MEMORY', boolean: true, default: 'false', description: 'keep the database in memory (lost at exit)' },
   { flag: 'cert', env: 'CPE_CERT', default: '', description: 'PEM certificate for HTTPS (default: generated for localhost)' },
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
+  { flag: 'cert-names', env: 'CPE_CERT_NAMES', default: DEFAULT_CERT_NAMES.join(','), description: 'host names and addresses the generated certificate covers, comma-separated' },
+  { flag: 'auth', env: 'CPE_AUTH', default: 'any', description: 'bearer tokens: any (any token) | strict (only unexpired tokens the emulator issued)' },
   { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw and id' },
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '600', description: 'simulated seconds per wall-clock second' },
@@ -104,6 +110,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   const httpsPort = portValue('https-port', raw('https-port'));
   const httpPort = portValue('http-port', raw('http-port'));
   if (httpsPort !== 0 && httpsPort === httpPort) throw new ConfigError(`--https-port and --http-port are both ${httpsPort}`);
+  const certNames = raw('cert-names').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (certNames.length === 0) throw new ConfigError('--cert-names: expected at least one host name or address');
+  const badName = certNames.find((name) => !/^[A-Za-z0-9.*:-]+$/.test(name));
+  if (badName !== undefined) throw new ConfigError(`--cert-names: '${badName}' is not a host name or an IP address`);
+  const auth = raw('auth').toLowerCase();
+  if (!(AUTH_MODES as readonly string[]).includes(auth)) throw new ConfigError(`--auth: expected ${AUTH_MODES.join(' or ')}, got '${raw('auth')}'`);
   const host = raw('host');
   if (host.trim() === '') throw new ConfigError('--host: expected an address');
 
@@ -115,6 +127,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     inMemory: booleanValue('in-memory', raw('in-memory')),
     cert,
     key,
+    certNames,
+    auth: auth as AuthMode,
     seed: raw('seed'),
     completion,
     clockSpeed,

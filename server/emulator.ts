@@ -12,6 +12,8 @@ import { dataDirectory } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
 import { openServices, type EmulatorServices } from './services.js';
 import { loadOrCreateCertificate } from './tls.js';
+import { loadOrCreateSigningKey } from './identity/signing-key.js';
+import { loggerOptions } from './logging.js';
 
 export interface RunningEmulator {
   app: FastifyInstance;
@@ -36,7 +38,7 @@ function urlHost(host: string): string {
 export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key });
+  const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key, names: config.certNames });
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,
@@ -48,7 +50,9 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   const app = buildApp(services, {
     retryAfterSeconds: config.retryAfter,
     version: emulatorVersion(),
-    logger: config.silent ? false : { level: config.logLevel },
+    logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
+    auth: config.auth,
+    signingKey: loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);
       return https.createServer({ cert: tls.cert, key: tls.key }, handler);
