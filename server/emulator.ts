@@ -11,7 +11,8 @@ import { buildApp } from './app.js';
 import { dataDirectory } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
 import { openServices, type EmulatorServices } from './services.js';
-import { loadOrCreateCertificate } from './tls.js';
+import { covers, loadOrCreateCertificate } from './tls.js';
+import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { loggerOptions } from './logging.js';
 
@@ -55,7 +56,9 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     signingKey: loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);
-      return https.createServer({ cert: tls.cert, key: tls.key }, handler);
+      const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
+      serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
+      return httpsServer;
     },
   });
   app.addHook('onClose', async () => {

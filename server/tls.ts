@@ -20,7 +20,7 @@ export const DEFAULT_CERT_NAMES = ['localhost', '127.0.0.1', '::1'];
 const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
 
 /** Whether a certificate covers every name asked for (a kept certificate is made anew when not). */
-function covers(certPem: string, names: readonly string[]): boolean {
+export function covers(certPem: string, names: readonly string[]): boolean {
   const certificate = new X509Certificate(certPem);
   return names.every((name) => (isIp(name) ? certificate.checkIP(name) : certificate.checkHost(name)) !== undefined);
 }

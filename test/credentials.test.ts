@@ -63,3 +63,22 @@ t.test('ManagedIdentityCredential, MSI_ENDPOINT style (what az login --identity 
   t.equal(run.claims.aud, 'https://management.azure.com');
   t.match(run.result.installationActivityId, GUID, 'the install ran to its result');
 });
+
+t.test('ClientSecretCredential with instance discovery on, the emulator as HTTPS proxy for login.microsoftonline.com', async (t) => {
+  const emulator = await listeningEmulator(t, [
+    '--auth', 'strict', '--completion', 'instant', '--retry-after', '0',
+    '--cert-names', 'localhost,127.0.0.1,::1,login.microsoftonline.com',
+  ]);
+  const run = await runSdk(t, {
+    NODE_EXTRA_CA_CERTS: emulator.certPath,
+    CPE_TEST_ENDPOINT: emulator.httpsUrl,
+    CPE_TEST_CREDENTIAL: 'client-secret',
+    CPE_TEST_TENANT: TENANT,
+    CPE_TEST_INSTANCE_DISCOVERY: 'on',
+    // MSAL's discovery request goes to login.microsoftonline.com through the emulator; the rest goes straight to it.
+    HTTPS_PROXY: emulator.httpUrl,
+    NO_PROXY: 'localhost,127.0.0.1',
+  });
+  t.equal(run.claims.tid, TENANT);
+  t.match(run.result.installationActivityId, GUID, 'the install ran to its result');
+});
