@@ -40,7 +40,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'http-port', env: 'CPE_HTTP_PORT', default: '8080', description: 'plain HTTP port (0 picks a free one)' },
   { flag: 'data-dir', env: 'CPE_DATA_DIR', default: '.cpe-data', description: 'folder for the database and the generated certificate' },
   { flag: 'in-memory', env: 'CPE_IN_MEMORY', boolean: true, default: 'false', description: 'keep the database in memory (lost at exit)' },
-  { flag: 'cert', env: 'CPE_CERT', default: '', description: 'PEM certificate for HTTPS (default: generated for localhost)' },
+  { flag: 'cert', env: 'CPE_CERT', default: '', description: 'PEM certificate for HTTPS; without it, one is generated for --cert-names' },
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
   { flag: 'cert-names', env: 'CPE_CERT_NAMES', default: DEFAULT_CERT_NAMES.join(','), description: 'host names and addresses the generated certificate covers, comma-separated' },
   { flag: 'auth', env: 'CPE_AUTH', default: 'any', description: 'bearer tokens: any (any token) | strict (only unexpired tokens the emulator issued)' },
@@ -144,7 +144,7 @@ export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const name = `--${o.flag}${o.boolean ? '' : ' <value>'}`;
     const env = o.env ? `${o.env}` : '';
-    const def = o.boolean && o.default === 'false' ? '' : ` (default: ${o.default})`;
+    const def = o.env === undefined ? '' : ` (default: ${o.default === '' ? 'none' : o.default})`;
     return `  ${name.padEnd(24)} ${env.padEnd(18)} ${o.description}${def}`;
   });
   return ['Usage: compute-patch-emulator [options]', '', '  option                   environment        meaning', ...rows, ''].join('\n');
