@@ -21,6 +21,16 @@ import { vmActionRoutes } from './routes/vm-actions.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
 import { loadDefaultSeed, type SeedDocument } from './seed.js';
+// Ecosystem (identity, subscriptions, OpenAPI, request log).
+import { strictTokenVerifier, type AuthMode } from './identity/auth.js';
+import { identityRoutes } from './identity/routes.js';
+import { ephemeralSigningKey, type SigningKey } from './identity/signing-key.js';
+import { TokenIssuer } from './identity/tokens.js';
+import { RequestLog } from './logging.js';
+import { openApiPlugin } from './openapi.js';
+import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { SubscriptionStore } from './store/subscription-store.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -33,6 +43,10 @@ export interface AppOptions {
   clockSpeed?: number;
   /** How many requests the journal keeps. */
   journalSize?: number;
+  /** 'any' (default): any bearer token; 'strict': only unexpired tokens this emulator signed. */
+  auth?: AuthMode;
+  /** The token-signing key (from the data folder); an in-memory one when absent. */
+  signingKey?: SigningKey;
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -43,6 +57,7 @@ const SHARED_SCHEMAS = [windowsParametersSchema, linuxParametersSchema, imageRef
 export function buildApp(services: EmulatorServices, options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: new RequestLog(),
     genReqId: () => randomUUID(),
     bodyLimit: BODY_LIMIT,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
@@ -83,6 +98,8 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     });
   });
 
+  const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
+  app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
   app.setNotFoundHandler((request, reply) => {
     setStandardHeaders(request, reply);
@@ -102,12 +119,17 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
       },
       resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
       applyFaults: (request, reply) => applyFaultRules(services.control, services.seed, request, reply),
+      ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer) } : {}),
     });
     await arm.register(resourceGroupRoutes, context);
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
+    const knownSubscriptions = (options.seedDocument ?? loadDefaultSeed()).subscriptions.map((s) => s.subscriptionId);
+    await arm.register(subscriptionRoutes, { subscriptions: new SubscriptionStore(services.db, knownSubscriptions), issuer });
   });
+  app.register(identityRoutes, { issuer, seed: services.seed });
+  app.register(metadataEndpointRoutes);
   app.register(healthRoutes, { services, version: options.version ?? 'dev' });
   app.register(adminRoutes, {
     services,

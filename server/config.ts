@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
 import type { OverlappingOperations } from './patch-operations.js';
+import { AUTH_MODES, type AuthMode } from './identity/auth.js';
+import { DEFAULT_CERT_NAMES } from './tls.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -13,6 +15,8 @@ export interface EmulatorConfig {
   inMemory: boolean;
   cert: string | undefined;
   key: string | undefined;
+  certNames: string[];
+  auth: AuthMode;
   seed: string;
   completion: CompletionMode;
   clockSpeed: number;
@@ -40,8 +44,10 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'http-port', env: 'CPE_HTTP_PORT', default: '8080', description: 'plain HTTP port (0 picks a free one)' },
   { flag: 'data-dir', env: 'CPE_DATA_DIR', default: '.cpe-data', description: 'folder for the database and the generated certificate' },
   { flag: 'in-memory', env: 'CPE_IN_MEMORY', boolean: true, default: 'false', description: 'keep the database in memory (lost at exit)' },
-  { flag: 'cert', env: 'CPE_CERT', default: '', description: 'PEM certificate for HTTPS (default: generated for localhost)' },
+  { flag: 'cert', env: 'CPE_CERT', default: '', description: 'PEM certificate for HTTPS; without it, one is generated for --cert-names' },
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
+  { flag: 'cert-names', env: 'CPE_CERT_NAMES', default: DEFAULT_CERT_NAMES.join(','), description: 'host names and addresses the generated certificate covers, comma-separated' },
+  { flag: 'auth', env: 'CPE_AUTH', default: 'any', description: 'bearer tokens: any (any token) | strict (only unexpired tokens the emulator issued)' },
   { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw and id' },
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '3600', description: 'simulated seconds per wall-clock second' },
@@ -122,6 +128,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   if (httpsPort !== 0 && httpsPort === httpPort) throw new ConfigError(`--https-port and --http-port are both ${httpsPort}`);
   const journalText = raw('journal-size');
   if (!/^\d{1,6}$/.test(journalText) || Number(journalText) < 1) throw new ConfigError(`--journal-size: expected a whole number from 1 to 999999, got '${journalText}'`);
+  const certNames = raw('cert-names').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (certNames.length === 0) throw new ConfigError('--cert-names: expected at least one host name or address');
+  const badName = certNames.find((name) => !/^[A-Za-z0-9.*:-]+$/.test(name));
+  if (badName !== undefined) throw new ConfigError(`--cert-names: '${badName}' is not a host name or an IP address`);
+  const auth = raw('auth').toLowerCase();
+  if (!(AUTH_MODES as readonly string[]).includes(auth)) throw new ConfigError(`--auth: expected ${AUTH_MODES.join(' or ')}, got '${raw('auth')}'`);
   const host = raw('host');
   if (host.trim() === '') throw new ConfigError('--host: expected an address');
 
@@ -133,6 +145,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     inMemory: booleanValue('in-memory', raw('in-memory')),
     cert,
     key,
+    certNames,
+    auth: auth as AuthMode,
     seed: raw('seed'),
     completion,
     clockSpeed,
@@ -151,8 +165,8 @@ export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const name = `--${o.flag}${o.boolean ? '' : ' <value>'}`;
     const env = o.env ? `${o.env}` : '';
-    const def = o.boolean && o.default === 'false' ? '' : ` (default: ${o.default})`;
-    return `  ${name.padEnd(24)} ${env.padEnd(18)} ${o.description}${def}`;
+    const def = o.env === undefined ? '' : ` (default: ${o.default === '' ? 'none' : o.default})`;
+    return `  ${name.padEnd(34)} ${env.padEnd(28)} ${o.description}${def}`;
   });
-  return ['Usage: compute-patch-emulator [options]', '', '  option                   environment        meaning', ...rows, ''].join('\n');
+  return ['Usage: compute-patch-emulator [options]', '', '  option                             environment                  meaning', ...rows, ''].join('\n');
 }

@@ -11,7 +11,10 @@ import { buildApp } from './app.js';
 import { dataDirectory } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
 import { openServices, type EmulatorServices } from './services.js';
-import { loadOrCreateCertificate } from './tls.js';
+import { covers, loadOrCreateCertificate } from './tls.js';
+import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
+import { loadOrCreateSigningKey } from './identity/signing-key.js';
+import { loggerOptions } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
 import type { SeedDocument } from './seed.js';
 
@@ -51,7 +54,7 @@ function urlHost(host: string): string {
 export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key });
+  const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key, names: config.certNames });
   const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
@@ -69,10 +72,14 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     clockSpeed: config.clockSpeed,
     journalSize: config.journalSize,
     ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
-    logger: config.silent ? false : { level: config.logLevel },
+    logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
+    auth: config.auth,
+    signingKey: loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);
-      return https.createServer({ cert: tls.cert, key: tls.key }, handler);
+      const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
+      serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
+      return httpsServer;
     },
   });
   app.addHook('onClose', async () => {

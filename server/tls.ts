@@ -1,7 +1,8 @@
 // The HTTPS certificate: the one given with --cert/--key, or one generated on first start for
-// localhost, 127.0.0.1 and ::1 and kept in the data folder, so clients can trust it once
-// (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
+// localhost, 127.0.0.1 and ::1 (or the --cert-names, e.g. a compose service name) and kept in the
+// data folder, so clients can trust it once (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
 
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -16,6 +17,14 @@ export interface TlsMaterial {
 
 export const DEFAULT_CERT_NAMES = ['localhost', '127.0.0.1', '::1'];
 
+const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
+
+/** Whether a certificate covers every name asked for (a kept certificate is made anew when not). */
+export function covers(certPem: string, names: readonly string[]): boolean {
+  const certificate = new X509Certificate(certPem);
+  return names.every((name) => (isIp(name) ? certificate.checkIP(name) : certificate.checkHost(name)) !== undefined);
+}
+
 export async function loadOrCreateCertificate(options: { dataDir: string; cert?: string | undefined; key?: string | undefined; names?: string[] }): Promise<TlsMaterial> {
   if (options.cert && options.key) {
     return { cert: readFileSync(options.cert, 'utf8'), key: readFileSync(options.key, 'utf8'), certPath: options.cert, generated: false };
@@ -23,11 +32,11 @@ export async function loadOrCreateCertificate(options: { dataDir: string; cert?:
   const folder = join(options.dataDir, 'tls');
   const certPath = join(folder, 'cert.pem');
   const keyPath = join(folder, 'key.pem');
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath, generated: false };
-  }
   const names = options.names ?? DEFAULT_CERT_NAMES;
-  const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const cert = readFileSync(certPath, 'utf8');
+    if (covers(cert, names)) return { cert, key: readFileSync(keyPath, 'utf8'), certPath, generated: false };
+  }
   const now = new Date();
   const pems = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
     keyType: 'ec',

@@ -122,3 +122,40 @@ export const patchOperationInProgress = (operation: string, vm: string, running:
     'OperationNotAllowed',
     `Operation '${operation}' is not allowed on VM '${vm}' since a patch operation ('${running}') is already in progress on it.`,
   );
+
+// --- Tokens and subscriptions (--auth strict, server/identity) ---
+
+/** ARM's challenge on a refused token: the §3.12 header, with this error's description. */
+const tokenChallenge = (description: string) => ({
+  'WWW-Authenticate': `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${description}"`,
+});
+
+// §3.14
+export const invalidAuthenticationToken = () =>
+  new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', { headers: tokenChallenge('The access token is invalid.') });
+
+/** ARM writes the times in .NET's en-US form, e.g. '6/15/2026 8:22:51 AM' ([issue] microsoft/foundry-dev-tools#461). */
+function armUtcTime(date: Date): string {
+  const hours = date.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()} ${hours % 12 === 0 ? 12 : hours % 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${hours < 12 ? 'AM' : 'PM'}`;
+}
+
+// §3.14
+export const expiredAuthenticationToken = (expiry: Date, now: Date) => {
+  const message = `The access token expiry UTC time '${armUtcTime(expiry)}' is earlier than current UTC time '${armUtcTime(now)}'.`;
+  return new ArmError(401, 'ExpiredAuthenticationToken', message, { headers: tokenChallenge('The access token has expired.') });
+};
+
+// [issue] Azure-Samples/active-directory-dotnetcore-daemon-v2#145, JetBrains/azure-tools-for-intellij#16
+export const invalidAuthenticationTokenAudience = (audience: string, allowed: readonly string[]) =>
+  new ArmError(
+    401,
+    'InvalidAuthenticationTokenAudience',
+    `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${allowed.map((a) => `'${a}'`).join(',')}.`,
+    { headers: tokenChallenge('The access token has been obtained for wrong audience or resource.') },
+  );
+
+// [issue] Azure/azure-cli#33657, microsoft/AzureStorageExplorer#5298
+export const subscriptionNotFound = (subscriptionId: string) =>
+  new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);

@@ -45,6 +45,8 @@ export interface PipelineOptions {
   resolveSchema: (ref: string) => JsonSchema | undefined;
   /** Fault rules; true when the request was answered or dropped by one. */
   applyFaults: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+  /** Checks the bearer token (--auth strict) and throws the ARM error; absent, any token is accepted. */
+  verifyToken?: (token: string, request: FastifyRequest) => void;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -99,10 +101,11 @@ export function registerArmPipeline(app: FastifyInstance, options: PipelineOptio
     }
     request.apiVersion = apiVersion;
 
-    // 3. authentication (§3.12, §3.13): any bearer token is accepted.
+    // 3. authentication (§3.12-§3.14): the header's shape, then the token itself when asked to.
     const authorization = singleHeader(request.headers.authorization);
     if (authorization === undefined) throw authorizationMissing();
     if (!/^Bearer\s+\S+/i.test(authorization)) throw authorizationMalformed();
+    options.verifyToken?.(authorization.replace(/^Bearer\s+/i, '').trim(), request);
 
     // 4. subscription id shape.
     const subscriptionId = (request.params as Record<string, string>).subscriptionId;

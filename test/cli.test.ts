@@ -1,0 +1,134 @@
+// The command line as a user meets it, in a spawned process: help, version, refusals with exit
+// status 2, one JSON log line per request when stdout is not a terminal, clean shutdown on signals.
+
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { OPTIONS } from '../server/config.js';
+import { tempDir } from './helpers.js';
+import { CLI_PATH, cleanEnv, runNode } from './process-helpers.js';
+
+const packageVersion = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+t.test('--help lists every option with its environment twin and default', async (t) => {
+  const result = await runNode(CLI_PATH, ['--help'], cleanEnv({}));
+  t.equal(result.code, 0);
+  for (const option of OPTIONS) {
+    const line = result.stdout.split('\n').find((l) => l.trimStart().startsWith(`--${option.flag} `) || l.trim() === `--${option.flag}`);
+    t.ok(line, `--${option.flag} is listed`);
+    if (option.env) {
+      t.match(line, option.env, `--${option.flag} names ${option.env}`);
+      t.match(line, /\(default: [^)]*\)$/, `--${option.flag} gives its default`);
+    }
+  }
+});
+
+t.test('--version prints the package version', async (t) => {
+  const result = await runNode(CLI_PATH, ['--version'], cleanEnv({}));
+  t.equal(result.code, 0);
+  t.equal(result.stdout, `${packageVersion}\n`);
+});
+
+t.test('an unknown flag or a bad value stops with one clear line and status 2', async (t) => {
+  const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+    [['--bogus'], {}, /^compute-patch-emulator: Unknown option '--bogus'/],
+    [['--auth', 'maybe'], {}, /^compute-patch-emulator: --auth: expected any or strict, got 'maybe'/],
+    [['--https-port', '70000'], {}, /^compute-patch-emulator: --https-port: expected a port number/],
+    [[], { CPE_COMPLETION: 'sometimes' }, /^compute-patch-emulator: --completion: /],
+    [['stray'], {}, /^compute-patch-emulator: Unexpected argument 'stray'/],
+  ];
+  for (const [args, env, message] of cases) {
+    const result = await runNode(CLI_PATH, args, cleanEnv(env));
+    t.equal(result.code, 2, `${args.join(' ') || JSON.stringify(env)}: status 2`);
+    t.equal(result.stdout, '', 'nothing on stdout');
+    t.equal(result.stderr.trimEnd().split('\n').length, 1, 'one line');
+    t.match(result.stderr, message);
+  }
+});
+
+/** Starts the CLI and resolves once it has printed its ready lines (bounded by a deadline). */
+function startCli(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string; httpUrl: string }> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { env: cleanEnv({}) });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`not ready in time: ${stdout}`));
+    }, 30_000);
+    const check = () => {
+      const http = /^\s+HTTP\s+(http:\/\/\S+)$/m.exec(stdout);
+      if (!http) return;
+      clearTimeout(deadline);
+      child.stdout.off('data', check);
+      resolve({ child, output: () => stdout, httpUrl: http[1]! });
+    };
+    child.stdout.on('data', check);
+    child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${stdout}`)));
+  });
+}
+
+function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve({ code: child.exitCode, signal: null });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  t.test(`${signal} shuts down cleanly`, async (t) => {
+    const dataDir = tempDir(t);
+    const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--silent']);
+    t.equal((await fetch(`${httpUrl}/_emulator/health`)).status, 200, 'serving before the signal');
+    child.kill(signal);
+    const exit = await exitOf(child);
+    t.same(exit, { code: 0, signal: null }, 'exit status 0');
+    t.match(output(), `stopped (${signal})`);
+  });
+}
+
+t.test('logs: one JSON line per request when stdout is not a terminal', async (t) => {
+  const dataDir = tempDir(t);
+  const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--completion', 'instant']);
+  const install = await fetch(
+    `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName/installPatches?api-version=2024-07-01`,
+    { method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: JSON.stringify({ rebootSetting: 'IfRequired', maximumDuration: 'PT1H' }) },
+  );
+  t.equal(install.status, 202);
+  const poll = await fetch(install.headers.get('azure-asyncoperation')!, { headers: { authorization: 'Bearer x' } });
+  t.equal(poll.status, 200);
+  const missing = await fetch(`${httpUrl}/nowhere`);
+  t.equal(missing.status, 404);
+  child.kill('SIGTERM');
+  await exitOf(child);
+
+  const lines = output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const requests = lines.filter((line) => line.statusCode !== undefined);
+  t.equal(requests.length, 3, 'one line per request, not two');
+  const [installLine, pollLine, missingLine] = requests as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+  const operationId = install.headers.get('x-ms-request-id');
+  t.match(installLine, { method: 'POST', statusCode: 202, operationId, level: 30 });
+  t.match(installLine.reqId, /^[0-9a-f-]{36}$/, 'the request id');
+  t.type(installLine.responseTime, 'number');
+  t.match(pollLine, { method: 'GET', statusCode: 200, operationId });
+  t.equal(pollLine.reqId, poll.headers.get('x-ms-request-id'), "the request id is the x-ms-request-id the client saw");
+  t.match(missingLine, { url: '/nowhere', statusCode: 404 });
+  t.notOk('operationId' in missingLine);
+});
+
+t.test('--log-level warn leaves request lines out; --silent leaves every log out', async (t) => {
+  for (const flags of [['--log-level', 'warn'], ['--silent']]) {
+    const dataDir = tempDir(t);
+    const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, ...flags]);
+    t.equal((await fetch(`${httpUrl}/_emulator/health`)).status, 200);
+    child.kill('SIGTERM');
+    await exitOf(child);
+    t.notOk(output().split('\n').some((line) => line.startsWith('{')), `${flags.join(' ')}: no log lines`);
+  }
+});
