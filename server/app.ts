@@ -8,11 +8,10 @@ import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchem
 import { imageReferenceSchema } from '../schemas/resources.js';
 import { adminRoutes } from './admin/routes.js';
 import { redactHeaders, RequestJournal } from './admin/journal.js';
-import { ArmError } from './arm/errors.js';
 import { applyFaultRules } from './arm/faults.js';
-import { registerErrorHandler } from './arm/error-handler.js';
+import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
-import { registerArmPipeline, setStandardHeaders } from './arm/pipeline.js';
+import { registerArmPipeline } from './arm/pipeline.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
@@ -21,6 +20,11 @@ import { vmActionRoutes } from './routes/vm-actions.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
 import { loadDefaultSeed, type SeedDocument } from './seed.js';
+// Reliability (README "Reliability"): hostile input, the admin key, graceful shutdown.
+import { registerAdminGuard } from './admin/guard.js';
+import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
+import { registerJsonBodyParser } from './arm/json-body.js';
+import { registerGracefulClose } from './shutdown.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -33,6 +37,8 @@ export interface AppOptions {
   clockSpeed?: number;
   /** How many requests the journal keeps. */
   journalSize?: number;
+  /** When set, the admin API (but its health check) wants `x-admin-key: <key>`. */
+  adminKey?: string;
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -48,10 +54,16 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
     // ARM does not coerce types, and keeps what it does not know: ajv is told the same.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Reliability: refused paths and unparseable requests answer CloudErrors; a request reaching a
+    // route during shutdown is served (server/shutdown.ts) rather than given Fastify's own 503.
+    frameworkErrors: sendCloudError,
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   // ARM takes JSON only; anything else is a 415, not a string for the validator to refuse.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
@@ -84,11 +96,9 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   });
 
   registerErrorHandler(app);
-  app.setNotFoundHandler((request, reply) => {
-    setStandardHeaders(request, reply);
-    const error = new ArmError(404, 'NotFound', `The requested resource '${request.url.split('?')[0]}' is not served by this emulator.`);
-    reply.code(404).type('application/json; charset=utf-8').send(error.toBody());
-  });
+  registerNotFoundHandler(app);
+  registerGracefulClose(app);
+  registerAdminGuard(app, options.adminKey);
 
   app.register(async (arm) => {
     registerArmPipeline(arm, {

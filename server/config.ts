@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
 import type { OverlappingOperations } from './patch-operations.js';
+import { isLoopbackHost } from './admin/guard.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -22,6 +23,8 @@ export interface EmulatorConfig {
   overlappingOperations: OverlappingOperations;
   logLevel: string;
   silent: boolean;
+  adminKey: string | undefined;
+  allowUnguardedAdmin: boolean;
   help: boolean;
   version: boolean;
 }
@@ -53,6 +56,14 @@ export const OPTIONS: OptionSpec[] = [
     env: 'CPE_OVERLAPPING_OPERATIONS',
     default: 'supersede',
     description: 'a patch operation on a VM busy with one: supersede (the running one fails) | reject (409)',
+  },
+  { flag: 'admin-key', env: 'CPE_ADMIN_KEY', default: '', description: "the admin API (/_emulator/, but health) wants the header 'x-admin-key: <key>'" },
+  {
+    flag: 'allow-unguarded-admin',
+    env: 'CPE_ALLOW_UNGUARDED_ADMIN',
+    boolean: true,
+    default: 'false',
+    description: 'allow a non-loopback --host without --admin-key',
   },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
@@ -124,6 +135,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   if (!/^\d{1,6}$/.test(journalText) || Number(journalText) < 1) throw new ConfigError(`--journal-size: expected a whole number from 1 to 999999, got '${journalText}'`);
   const host = raw('host');
   if (host.trim() === '') throw new ConfigError('--host: expected an address');
+  // The admin API can reset and rewrite everything: open only to this machine unless guarded.
+  const adminKey = raw('admin-key') || undefined;
+  const allowUnguardedAdmin = booleanValue('allow-unguarded-admin', raw('allow-unguarded-admin'));
+  if (!isLoopbackHost(host) && adminKey === undefined && !allowUnguardedAdmin) {
+    throw new ConfigError(`--host ${host} is not a loopback address: give --admin-key, or --allow-unguarded-admin to open the admin API to the network`);
+  }
 
   return {
     host,
@@ -142,6 +159,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     overlappingOperations: overlapping,
     logLevel,
     silent: booleanValue('silent', raw('silent')),
+    adminKey,
+    allowUnguardedAdmin,
     help: booleanValue('help', raw('help')),
     version: booleanValue('version', raw('version')),
   };
