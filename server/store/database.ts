@@ -3,7 +3,8 @@
 //
 // What start-up guarantees (README "Reliability"):
 // - a file that is not an emulator database, or one of a newer schema, stops start-up and is never
-//   written to: its header is read before SQLite opens it;
+//   written to: its header is read before SQLite opens it, and a SQLite file with tables of its own
+//   is only read;
 // - one process at a time: the connection holds an exclusive lock for its whole life (locking_mode
 //   EXCLUSIVE), so a second emulator on the same data folder stops at once with a clear message,
 //   and the operating system releases the lock when the process dies, even by SIGKILL;
