@@ -2,7 +2,7 @@
 // localhost, 127.0.0.1 and ::1 and kept in the data folder, so clients can trust it once
 // (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
@@ -43,7 +43,13 @@ export async function loadOrCreateCertificate(options: { dataDir: string; cert?:
     ],
   });
   mkdirSync(folder, { recursive: true });
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
-  writeFileSync(certPath, pems.cert);
+  writeAtomically(keyPath, pems.private, 0o600);
+  writeAtomically(certPath, pems.cert, 0o644);
   return { cert: pems.cert, key: pems.private, certPath, generated: true };
+}
+
+/** Whole or not at all: a start killed while writing must not leave a truncated PEM behind. */
+function writeAtomically(path: string, text: string, mode: number): void {
+  writeFileSync(`${path}.tmp`, text, { mode });
+  renameSync(`${path}.tmp`, path);
 }

@@ -164,7 +164,7 @@ const headers = fc
   );
 
 const wrongTyped = fc.oneof(fc.anything(), fc.jsonValue(), nastyString);
-/** The spec example with one field (at any depth) replaced by a value of the wrong type. */
+/** The spec example with one field (top level or in windowsParameters/linuxParameters) given a value of any type. */
 const mutatedInstallBody = fc
   .tuple(
     fc.constantFrom('maximumDuration', 'rebootSetting', 'windowsParameters', 'linuxParameters', 'classificationsToInclude', 'kbNumbersToInclude', 'kbNumbersToExclude', 'excludeKbsRequiringReboot', 'maxPatchPublishDate', 'patchNameMasksToInclude', 'packageNameMasksToExclude', 'location', 'tags', 'properties', '__proto__', 'constructor'),
