@@ -21,8 +21,11 @@ RUN npx tsc -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: the compiled emulator, production modules, data catalogues; runs as `node` ---
 FROM node:20-bookworm-slim
+# Inside a container the emulator binds every address; the container's own network is the boundary,
+# so the admin API is allowed unguarded here (set CPE_ADMIN_KEY to guard it).
 ENV NODE_ENV=production \
     CPE_HOST=0.0.0.0 \
+    CPE_ALLOW_UNGUARDED_ADMIN=true \
     CPE_HTTPS_PORT=8443 \
     CPE_HTTP_PORT=8080 \
     CPE_DATA_DIR=/data

@@ -8,11 +8,10 @@ import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchem
 import { imageReferenceSchema } from '../schemas/resources.js';
 import { adminRoutes } from './admin/routes.js';
 import { redactHeaders, RequestJournal } from './admin/journal.js';
-import { ArmError } from './arm/errors.js';
 import { applyFaultRules } from './arm/faults.js';
-import { registerErrorHandler } from './arm/error-handler.js';
+import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
-import { registerArmPipeline, setStandardHeaders } from './arm/pipeline.js';
+import { registerArmPipeline } from './arm/pipeline.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
@@ -31,6 +30,11 @@ import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { SubscriptionStore } from './store/subscription-store.js';
+// Reliability (README "Reliability"): hostile input, the admin key, graceful shutdown.
+import { registerAdminGuard } from './admin/guard.js';
+import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
+import { registerJsonBodyParser } from './arm/json-body.js';
+import { registerGracefulClose } from './shutdown.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -47,6 +51,8 @@ export interface AppOptions {
   auth?: AuthMode;
   /** The token-signing key (from the data folder); an in-memory one when absent. */
   signingKey?: SigningKey;
+  /** When set, the admin API (but its health check) wants `x-admin-key: <key>`. */
+  adminKey?: string;
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -63,10 +69,16 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 1024 },
     // ARM does not coerce types, and keeps what it does not know: ajv is told the same.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Reliability: refused paths and unparseable requests answer CloudErrors; a request reaching a
+    // route during shutdown is served (server/shutdown.ts) rather than given Fastify's own 503.
+    frameworkErrors: sendCloudError,
+    clientErrorHandler: answerClientError,
+    return503OnClosing: false,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   // ARM takes JSON only; anything else is a 415, not a string for the validator to refuse.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
@@ -101,11 +113,9 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
-  app.setNotFoundHandler((request, reply) => {
-    setStandardHeaders(request, reply);
-    const error = new ArmError(404, 'NotFound', `The requested resource '${request.url.split('?')[0]}' is not served by this emulator.`);
-    reply.code(404).type('application/json; charset=utf-8').send(error.toBody());
-  });
+  registerNotFoundHandler(app);
+  registerGracefulClose(app);
+  registerAdminGuard(app, options.adminKey);
 
   app.register(async (arm) => {
     registerArmPipeline(arm, {

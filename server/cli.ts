@@ -53,7 +53,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS);
     timer.unref();
-    emulator.close().then(
+    // close() stops both listeners before it returns: the line below is then true.
+    const closing = emulator.close();
+    process.stdout.write(`${NAME}: stopping (${signal}): no new connections, finishing requests in flight\n`);
+    closing.then(
       () => {
         process.stdout.write(`${NAME}: stopped (${signal})\n`);
         process.exit(0);

@@ -6,6 +6,7 @@ import { parseCompletionMode, type CompletionMode } from '../simulator/progress.
 import type { OverlappingOperations } from './patch-operations.js';
 import { AUTH_MODES, type AuthMode } from './identity/auth.js';
 import { DEFAULT_CERT_NAMES } from './tls.js';
+import { isLoopbackHost } from './admin/guard.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -26,6 +27,8 @@ export interface EmulatorConfig {
   overlappingOperations: OverlappingOperations;
   logLevel: string;
   silent: boolean;
+  adminKey: string | undefined;
+  allowUnguardedAdmin: boolean;
   help: boolean;
   version: boolean;
 }
@@ -59,6 +62,14 @@ export const OPTIONS: OptionSpec[] = [
     env: 'CPE_OVERLAPPING_OPERATIONS',
     default: 'supersede',
     description: 'a patch operation on a VM busy with one: supersede (the running one fails) | reject (409)',
+  },
+  { flag: 'admin-key', env: 'CPE_ADMIN_KEY', default: '', description: "the admin API (/_emulator/, but health) wants the header 'x-admin-key: <key>'" },
+  {
+    flag: 'allow-unguarded-admin',
+    env: 'CPE_ALLOW_UNGUARDED_ADMIN',
+    boolean: true,
+    default: 'false',
+    description: 'allow a non-loopback --host without --admin-key',
   },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
@@ -136,6 +147,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   if (!(AUTH_MODES as readonly string[]).includes(auth)) throw new ConfigError(`--auth: expected ${AUTH_MODES.join(' or ')}, got '${raw('auth')}'`);
   const host = raw('host');
   if (host.trim() === '') throw new ConfigError('--host: expected an address');
+  // The admin API can reset and rewrite everything: open only to this machine unless guarded.
+  const adminKey = raw('admin-key') || undefined;
+  const allowUnguardedAdmin = booleanValue('allow-unguarded-admin', raw('allow-unguarded-admin'));
+  if (!isLoopbackHost(host) && adminKey === undefined && !allowUnguardedAdmin) {
+    throw new ConfigError(`--host ${host} is not a loopback address: give --admin-key, or --allow-unguarded-admin to open the admin API to the network`);
+  }
 
   return {
     host,
@@ -156,6 +173,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     overlappingOperations: overlapping,
     logLevel,
     silent: booleanValue('silent', raw('silent')),
+    adminKey,
+    allowUnguardedAdmin,
     help: booleanValue('help', raw('help')),
     version: booleanValue('version', raw('version')),
   };

@@ -17,6 +17,14 @@ import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { loggerOptions } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
 import type { SeedDocument } from './seed.js';
+import { answerClientError } from './arm/edge.js';
+
+/**
+ * Graceful shutdown (README "Reliability"): requests in flight get this long to finish; then the
+ * connections still open are cut, so that a client that never finishes its request cannot hold the
+ * shutdown, and the database is closed.
+ */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface RunningEmulator {
   app: FastifyInstance;
@@ -72,19 +80,33 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     clockSpeed: config.clockSpeed,
     journalSize: config.journalSize,
     ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
+    ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
     logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
     auth: config.auth,
     signingKey: loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);
+      // Fastify installs its client-error handler on the server it is given (HTTPS) only.
+      httpServer.on('clientError', answerClientError);
       const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
       serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
       return httpsServer;
     },
   });
+  // Shutdown: both listeners stop accepting at once (before close() returns), requests in flight
+  // finish, and only then is the database closed. Fastify's own server.close() then finds the
+  // HTTPS listener closed already, which it allows.
+  const drained: Array<Promise<void>> = [];
+  const stopAccepting = () => {
+    for (const server of [app.server, httpServer]) {
+      if (!server?.listening) continue;
+      drained.push(new Promise<void>((done) => server.close(() => done())));
+      server.closeIdleConnections();
+    }
+  };
+  app.addHook('preClose', async () => stopAccepting());
   app.addHook('onClose', async () => {
-    await new Promise<void>((done) => (httpServer?.listening ? httpServer.close(() => done()) : done()));
-    httpServer?.closeAllConnections();
+    await Promise.all(drained);
     services.close();
   });
 
@@ -108,6 +130,17 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     httpUrl: `http://${urlHost(config.host)}:${httpPort}`,
     certPath: tls.certPath,
     dataDir,
-    close: () => app.close(),
+    close: async () => {
+      stopAccepting();
+      const cut = setTimeout(() => {
+        app.server.closeAllConnections();
+        httpServer?.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
+    },
   };
 }

@@ -3,7 +3,7 @@
 // data folder, so clients can trust it once (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
 
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 
@@ -52,7 +52,13 @@ export async function loadOrCreateCertificate(options: { dataDir: string; cert?:
     ],
   });
   mkdirSync(folder, { recursive: true });
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
-  writeFileSync(certPath, pems.cert);
+  writeAtomically(keyPath, pems.private, 0o600);
+  writeAtomically(certPath, pems.cert, 0o644);
   return { cert: pems.cert, key: pems.private, certPath, generated: true };
+}
+
+/** Whole or not at all: a start killed while writing must not leave a truncated PEM behind. */
+function writeAtomically(path: string, text: string, mode: number): void {
+  writeFileSync(`${path}.tmp`, text, { mode });
+  renameSync(`${path}.tmp`, path);
 }

@@ -32,13 +32,25 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   return kept;
 }
 
+/**
+ * Bodies over this size are kept as a note of their size: a full journal of 4 MiB bodies would hold
+ * gigabytes (README "Reliability").
+ */
+export const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
+
+function boundedBody(body: unknown): unknown {
+  if (body === null || body === undefined) return null;
+  const bytes = Buffer.byteLength(JSON.stringify(body));
+  return bytes > MAX_JOURNAL_BODY_BYTES ? `[${bytes} bytes, not kept]` : body;
+}
+
 export class RequestJournal {
   private entries: JournalEntry[] = [];
 
   constructor(readonly capacity: number) {}
 
   record(entry: JournalEntry): void {
-    this.entries.push(entry);
+    this.entries.push({ ...entry, body: boundedBody(entry.body) });
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
   }
 

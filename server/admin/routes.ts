@@ -21,7 +21,7 @@ import type { FaultRule } from '../../simulator/faults.js';
 import { parseCompletionMode, type CompletionRule } from '../../simulator/progress.js';
 import type { Scenario } from '../../simulator/scenario.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import { ArmError, operationNotFound } from '../arm/errors.js';
+import { ArmError, operationNotFound, parameterInvalid } from '../arm/errors.js';
 import type { SeedDocument } from '../seed.js';
 import type { EmulatorServices } from '../services.js';
 import type { RequestJournal } from './journal.js';
@@ -34,6 +34,9 @@ export interface AdminOptions {
   /** The configured clock speed, restored by a reset. */
   clockSpeed: number;
 }
+
+/** The last instant an ARM timestamp (four-digit year) can show. */
+const LATEST_SIMULATED_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 const conflict = (message: string) => new ArmError(409, 'Conflict', message);
 const notFound = (what: string, id: string) => new ArmError(404, 'NotFound', `The ${what} '${id}' was not found.`);
@@ -92,10 +95,17 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     { schema: { tags, summary: 'Set the speed, freeze or unfreeze, advance by a duration, or set the time', body: clockChangeSchema } },
     async (request) => {
       const { speed, frozen, advance, set } = request.body;
-      if (set !== undefined) services.clock.set(Date.parse(set));
+      // The clock stays where ARM timestamps can go (README "Reliability"): the date-time format
+      // admits a leap second ("...T23:59:60Z") that Date.parse cannot place, and an advance can be
+      // as long as 64 digits of weeks.
+      const setMs = set !== undefined ? Date.parse(set) : undefined;
+      if (setMs !== undefined && !Number.isFinite(setMs)) throw parameterInvalid('set');
+      const advanceMs = advance !== undefined ? parseDurationMs(advance)! : 0;
+      if (!((setMs ?? services.clock.now()) + advanceMs <= LATEST_SIMULATED_MS)) throw parameterInvalid('advance');
+      if (setMs !== undefined) services.clock.set(setMs);
       if (speed !== undefined) services.clock.setSpeed(speed);
       if (frozen !== undefined) services.clock.setFrozen(frozen);
-      if (advance !== undefined) services.clock.advance(parseDurationMs(advance)!);
+      if (advance !== undefined) services.clock.advance(advanceMs);
       return clockView();
     },
   );

@@ -3,7 +3,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ArmError,
+  invalidRequestUrl,
   requestContentInvalid,
+  requestContentTooLarge,
   requiredParameterMissing,
   unsupportedMediaType,
 } from './errors.js';
@@ -22,7 +24,11 @@ function toArmError(error: FastifyError, request: FastifyRequest): ArmError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return unsupportedMediaType(String(request.headers['content-type'] ?? ''));
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ArmError(413, 'RequestEntityTooLarge', 'The request content size exceeds the maximum allowed.');
+      return requestContentTooLarge();
+    // Fastify's router refusing a path (bad percent-encoding, a segment over maxParamLength).
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return invalidRequestUrl();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return requestContentInvalid('The request content length does not match the content.');
   }
@@ -35,15 +41,18 @@ function toArmError(error: FastifyError, request: FastifyRequest): ArmError {
   return new ArmError(500, 'InternalServerError', 'An internal error occurred in the emulator. Its log has the details.');
 }
 
+/** Answers with the CloudError for any failure; also Fastify's `frameworkErrors` handler. */
+export function sendCloudError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const arm = toArmError(error, request);
+  if (arm.statusCode >= 500 && !(error instanceof ArmError)) request.log.error({ err: error }, 'request failed');
+  if (!reply.hasHeader('x-ms-request-id')) setStandardHeaders(request, reply);
+  reply
+    .code(arm.statusCode)
+    .headers(arm.extra.headers ?? {})
+    .type('application/json; charset=utf-8')
+    .send(arm.toBody());
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const arm = toArmError(error, request);
-    if (arm.statusCode >= 500 && !(error instanceof ArmError)) request.log.error({ err: error }, 'request failed');
-    if (!reply.hasHeader('x-ms-request-id')) setStandardHeaders(request, reply);
-    reply
-      .code(arm.statusCode)
-      .headers(arm.extra.headers ?? {})
-      .type('application/json; charset=utf-8')
-      .send(arm.toBody());
-  });
+  app.setErrorHandler(sendCloudError);
 }

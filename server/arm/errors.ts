@@ -159,3 +159,40 @@ export const invalidAuthenticationTokenAudience = (audience: string, allowed: re
 // [issue] Azure/azure-cli#33657, microsoft/AzureStorageExplorer#5298
 export const subscriptionNotFound = (subscriptionId: string) =>
   new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
+// Reliability: the answers at the HTTP edge (README "Reliability") -----------------------------------
+
+// ARM's answer to a body over its 4 MB limit (Azure/Azure-Landing-Zones#2644, Azure/avdaccelerator#632:
+// "Code=RequestContentTooLarge; Message=The request content size exceeds the maximum size of 4 MB.").
+export const requestContentTooLarge = () =>
+  new ArmError(413, 'RequestContentTooLarge', 'The request content size exceeds the maximum size of 4 MB.');
+
+// A method the addressed route does not have. ARM's CloudError for it (Azure/azure-powershell#9709):
+// 405, code MethodNotAllowed, "The HTTP method 'POST' is not supported on the resource '<url>'.".
+// Some resource providers answer {"Message":"The requested resource does not support http method
+// 'GET'."} instead (Azure/terraform-provider-azapi#936); the emulator keeps the CloudError.
+export const methodNotAllowed = (method: string, url: string, allowed: readonly string[]) =>
+  new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported on the resource '${url}'.`, {
+    headers: { allow: allowed.join(', ') },
+  });
+
+// HTTP.sys (the Microsoft-HTTPAPI/2.0 server in front of ARM) refuses a malformed request itself,
+// with an HTML page and no code: "HTTP Error 400. The request URL is invalid." (a bad
+// percent-encoding, a path segment over its limit), "HTTP Error 400. The size of the request headers
+// is too long." (microsoftgraph/microsoft-graph-docs#21903), "HTTP Error 400. The request is badly
+// formed.". The emulator keeps the status and the words, in a CloudError with the generic code
+// BadRequest, so that every client sees ARM's error shape.
+export const invalidRequestUrl = () => new ArmError(400, 'BadRequest', 'The request URL is invalid.');
+export const requestHeadersTooLong = () => new ArmError(400, 'BadRequest', 'The size of the request headers is too long.');
+export const badlyFormedRequest = () => new ArmError(400, 'BadRequest', 'The request is badly formed.');
+
+// JSON nested deeper than the .NET serializer behind ARM reads by default (Newtonsoft.Json 13:
+// MaxDepth 64; unverified on the wire), refused like any undeserialisable body (§3.6).
+export const MAX_JSON_DEPTH = 64;
+export const jsonTooDeep = () =>
+  requestContentInvalid(`The reader's MaxDepth of ${MAX_JSON_DEPTH} has been exceeded.`);
+
+// The admin API's key (--admin-key): ARM's authentication code (§3.12), naming the emulator's header.
+export const adminKeyMissing = () =>
+  new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'x-admin-key' header is missing.");
+export const adminKeyInvalid = () =>
+  new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'x-admin-key' header is invalid.");

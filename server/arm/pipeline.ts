@@ -61,10 +61,15 @@ function singleHeader(value: string | string[] | undefined): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** A client's id is echoed only if it can be a response header value (Node refuses control characters). */
+function echoable(value: string | undefined): string | undefined {
+  return value !== undefined && /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : undefined;
+}
+
 /** Headers ARM puts on every response, success or error (wire contract §2.1, §5.6). */
 export function setStandardHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  const clientRequestId = singleHeader(request.headers['x-ms-client-request-id']);
-  const correlationId = singleHeader(request.headers['x-ms-correlation-request-id']) ?? randomUUID();
+  const clientRequestId = echoable(singleHeader(request.headers['x-ms-client-request-id']));
+  const correlationId = echoable(singleHeader(request.headers['x-ms-correlation-request-id'])) ?? randomUUID();
   request.correlationId = correlationId;
   reply.headers({
     'cache-control': 'no-cache',

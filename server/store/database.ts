@@ -1,12 +1,23 @@
 // The SQLite database: opening, pragmas and the schema migrations. The schema version lives in
 // PRAGMA user_version; each migration is applied in one transaction.
+//
+// What start-up guarantees (README "Reliability"):
+// - a file that is not an emulator database, or one of a newer schema, stops start-up and is never
+//   written to: its header is read before SQLite opens it, and a SQLite file with tables of its own
+//   is only read;
+// - one process at a time: the connection holds an exclusive lock for its whole life (locking_mode
+//   EXCLUSIVE), so a second emulator on the same data folder stops at once with a clear message,
+//   and the operating system releases the lock when the process dies, even by SIGKILL;
+// - a commit is durable against the process being killed (WAL, synchronous NORMAL: the commit is in
+//   the operating system's hands when the call returns; a power cut may lose the last commits).
 
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
 /** Migration N (1-based) brings a database from version N-1 to N. Never edit a released one. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -71,26 +82,64 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class DatabaseOpenError extends Error {}
 
+const SQLITE_MAGIC = 'SQLite format 3\0';
+/** The SQLite header is 100 bytes; PRAGMA user_version is the big-endian integer at offset 60. */
+const HEADER_SIZE = 100;
+const USER_VERSION_OFFSET = 60;
+
+/**
+ * Refuses, without opening it through SQLite, a file that is not a SQLite database or holds a
+ * newer schema than this build knows. An empty file is a new database.
+ */
+function inspectHeader(file: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return; // a new database
+  }
+  if (size === 0) return;
+  const header = Buffer.alloc(HEADER_SIZE);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, HEADER_SIZE, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (size < HEADER_SIZE || header.toString('latin1', 0, SQLITE_MAGIC.length) !== SQLITE_MAGIC) {
+    throw new DatabaseOpenError(`${file} is not an emulator database (not a SQLite file); it was left untouched`);
+  }
+  const version = header.readInt32BE(USER_VERSION_OFFSET);
+  if (version > SCHEMA_VERSION) throw newerSchema(file, version);
+}
+
+const newerSchema = (file: string, version: number) =>
+  new DatabaseOpenError(`database ${file} has schema version ${version}, newer than this emulator knows (${SCHEMA_VERSION}); it was left untouched`);
+
 export function openDatabase(file: string): Db {
+  const inMemory = file === ':memory:';
+  if (!inMemory) inspectHeader(file);
   let db: Db;
   try {
-    db = new Database(file);
+    // No busy wait while taking the lock: another emulator holding it is an answer, not a delay.
+    db = new Database(file, { timeout: 0 });
   } catch (error) {
     throw new DatabaseOpenError(`cannot open database ${file}: ${(error as Error).message}`);
   }
   try {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new DatabaseOpenError(
-        `database ${file} has schema version ${version}, newer than this emulator knows (${SCHEMA_VERSION}); it was left untouched`,
-      );
+    if (!inMemory) {
+      db.pragma('locking_mode = EXCLUSIVE');
+      lockExclusively(db, file);
     }
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw newerSchema(file, version);
     if (version === 0 && hasForeignTables(db)) {
       throw new DatabaseOpenError(`${file} is not an emulator database (it has tables of its own); it was left untouched`);
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // One connection, used from one thread: nothing should ever wait on a lock; this is a safety net.
     db.pragma('busy_timeout = 5000');
     migrate(db, version);
     return db;
@@ -99,6 +148,18 @@ export function openDatabase(file: string): Db {
     if (error instanceof DatabaseOpenError) throw error;
     // better-sqlite3 says "file is not a database" for a file of another kind.
     throw new DatabaseOpenError(`${file} is not an emulator database: ${(error as Error).message}; it was left untouched`);
+  }
+}
+
+/** Takes the lock now (an empty exclusive transaction writes nothing), so a second process fails here. */
+function lockExclusively(db: Db, file: string): void {
+  try {
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new DatabaseOpenError(`database ${file} is in use by another process (another emulator on the same data folder?); stop it or use another --data-dir`);
+    }
+    throw error;
   }
 }
 

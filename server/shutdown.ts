@@ -1,0 +1,17 @@
+// Graceful shutdown, the application's part (README "Reliability"). Once closing starts, every
+// response closes its connection, so that the listeners (closed already, server/emulator.ts) can
+// finish; a request still reaching a route then (one pipelined on a busy connection) is served as
+// usual, since the database is closed only after the last connection (Fastify would answer it
+// with a 503 of its own, not a CloudError: see `return503OnClosing` in server/app.ts).
+
+import type { FastifyInstance } from 'fastify';
+
+export function registerGracefulClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+}
