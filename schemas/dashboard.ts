@@ -6,6 +6,7 @@ const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
 export const operationListQuerySchema = {
   $id: 'OperationListQuery',
   type: 'object',
+  required: ['subscriptionId', 'resourceGroup', 'vmName'],
   additionalProperties: false,
   properties: {
     subscriptionId: name,
@@ -13,7 +14,6 @@ export const operationListQuerySchema = {
     vmName: name,
     limit: { type: 'string', pattern: '^[0-9]{1,3}$', description: 'how many, newest first (default 20, at most 200)' },
   },
-  dependencies: { resourceGroup: ['subscriptionId'], vmName: ['resourceGroup'] },
 } as const;
 
 export const operationParamsSchema = {

@@ -17,10 +17,14 @@ import { OverviewStore, type FleetVm, type OperationLine, type ResultSummary } f
 import { vmResourceId } from '../virtual-machines.js';
 
 /** Bounds of what one overview carries; a dashboard asks for it every second. */
-export const OVERVIEW_VM_LIMIT = 200;
+export const OVERVIEW_VM_LIMIT = 100;
 export const OVERVIEW_GROUP_LIMIT = 500;
-export const OVERVIEW_RECENT_OPERATIONS = 10;
-/** A VM's newest operations looked at for its latest one (power actions run beside patch runs). */
+/**
+ * A VM's newest operations looked at for its inventory, to settle those that are due: a power
+ * action runs beside a patch run, so the latest may not be the only one running. The overview looks
+ * at each VM's latest only (reading an operation reads its whole plan and result); the chosen VM's
+ * list of runs settles the others.
+ */
 const VM_RECENT_OPERATIONS = 3;
 export const OPERATION_LIST_DEFAULT = 20;
 export const OPERATION_LIST_MAX = 200;
@@ -111,8 +115,6 @@ export interface Overview {
   }>;
   /** More VMs exist than the overview lists. */
   truncated: boolean;
-  /** The newest operations of the whole emulator. */
-  recentOperations: OperationSummary[];
 }
 
 export interface Inventory {
@@ -139,13 +141,11 @@ export class DashboardView {
   overview(): Overview {
     const settled = new Map<string, EmulatorOperation>();
     let vms = this.store.vms(OVERVIEW_VM_LIMIT + 1);
-    let vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), VM_RECENT_OPERATIONS));
-    let recent = this.store.recent({}, OVERVIEW_RECENT_OPERATIONS);
+    let vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), 1));
     // Whatever finished on the clock changed its VM: read the fleet again after settling it.
-    if (this.settle([...vmLines.flat(), ...recent], settled)) {
+    if (this.settle(vmLines.flat(), settled)) {
       vms = this.store.vms(OVERVIEW_VM_LIMIT + 1);
-      vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), VM_RECENT_OPERATIONS));
-      recent = this.store.recent({}, OVERVIEW_RECENT_OPERATIONS);
+      vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), 1));
     }
     const nowMs = this.services.clock.now();
     const shown = vms.slice(0, OVERVIEW_VM_LIMIT);
@@ -172,25 +172,18 @@ export class DashboardView {
       faults: control.faults.length,
       subscriptions: [...subscriptions].map(([subscriptionId, groups]) => ({ subscriptionId, resourceGroups: [...groups.values()] })),
       truncated: vms.length > OVERVIEW_VM_LIMIT,
-      recentOperations: recent.map((line) => this.summary(line, settled, nowMs)),
     };
   }
 
-  /**
-   * Operations newest first: a VM's (since it was created), a resource group's, a subscription's
-   * or the whole emulator's. Undefined when the named VM does not exist.
-   */
-  operations(scope: { subscriptionId?: string; resourceGroup?: string; vmName?: string }, limit: number): OperationSummary[] | undefined {
+  /** A VM's operations since it was created, newest first; undefined when there is no such VM. */
+  operations(subscriptionId: string, resourceGroup: string, vmName: string, limit: number): OperationSummary[] | undefined {
+    const vm = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName);
+    if (!vm) return undefined;
     const settled = new Map<string, EmulatorOperation>();
-    const read = (): OperationLine[] | undefined => {
-      if (scope.vmName === undefined) return this.store.recent(scope, limit);
-      const vm = this.services.resources.getVirtualMachine(scope.subscriptionId!, scope.resourceGroup!, scope.vmName);
-      return vm && this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
-    };
-    let lines = read();
-    if (lines && this.settle(lines, settled)) lines = read();
+    let lines = this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
+    if (this.settle(lines, settled)) lines = this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
     const nowMs = this.services.clock.now();
-    return lines?.map((line) => this.summary(line, settled, nowMs));
+    return lines.map((line) => this.summary(line, settled, nowMs));
   }
 
   /** One operation with every patch's state now. */
@@ -235,8 +228,8 @@ export class DashboardView {
   inventory(subscriptionId: string, resourceGroup: string, vmName: string): Inventory | undefined {
     const found = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName);
     if (!found) return undefined;
-    this.services.patchOperations.settleVm(found);
-    const vm = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName) ?? found;
+    const finished = this.settle(this.store.forVm(found, Date.parse(found.timeCreated), VM_RECENT_OPERATIONS), new Map());
+    const vm = finished ? (this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName) ?? found) : found;
     const nowMs = this.services.clock.now();
     const available = this.available(vm, nowMs);
     return {

@@ -68,14 +68,16 @@ function html(strings, ...values) {
  * Replaces an element's content only when it changed, keeping the keyboard focus (elements with
  * the same data-focus) and the scroll positions (data-scroll) where they were.
  */
+const rendered = new WeakMap();
+
 function patch(element, content) {
   const text = fragment(content);
-  if (element.dataset.rendered === text) return;
+  if (rendered.get(element) === text) return;
   const active = document.activeElement;
   const focusKey = active && element.contains(active) ? active.dataset.focus : undefined;
   const scrolled = [...element.querySelectorAll('[data-scroll]')].map((e) => [e.dataset.scroll, e.scrollTop, e.scrollLeft]);
   element.innerHTML = text;
-  element.dataset.rendered = text;
+  rendered.set(element, text);
   for (const [key, top, left] of scrolled) {
     const again = element.querySelector(`[data-scroll="${CSS.escape(key)}"]`);
     if (again) again.scrollTo(left, top);
@@ -169,9 +171,9 @@ const LOOK = {
   ticking: ['ok', '▶', 'Running'],
 };
 
-function badge(value, extra = '') {
+function badge(value) {
   const [tone, icon, label] = LOOK[value] ?? ['muted', '', value];
-  return html`<span class="badge ${tone} ${extra}"><span class="icon" aria-hidden="true">${icon}</span> ${label}</span>`;
+  return html`<span class="badge ${tone}"><span class="icon" aria-hidden="true">${icon}</span> ${label}</span>`;
 }
 
 /** The status that matters to a person: the result's for patch runs, the envelope's otherwise. */
@@ -179,6 +181,11 @@ const shownStatus = (op) => op.resultStatus ?? op.status;
 
 function timeText(armTime) {
   return armTime ? `${armTime.slice(0, 10)} ${armTime.slice(11, 19)}` : '–';
+}
+
+/** Month, day and time: enough in a table of runs. */
+function shortTime(armTime) {
+  return armTime ? `${armTime.slice(5, 10)} ${armTime.slice(11, 19)}` : '–';
 }
 
 function speedText(speed) {
@@ -299,13 +306,16 @@ function renderFleet(overview) {
   );
 }
 
-function operationRows(operations, { withVm }) {
+function operationButton(op, list) {
+  return html`<button type="button" class="link" data-action="select-operation" data-focus="${list}:${op.operationId}"
+    data-operation="${op.operationId}" data-subscription="${op.subscriptionId}" data-group="${op.resourceGroup}" data-vm="${op.vmName}">${KIND[op.kind] ?? op.kind}</button>`;
+}
+
+function operationRows(operations) {
   return operations.map(
     (op) => html`<tr class="${op.operationId === state.operation.id ? 'chosen' : ''}">
-      <td>${timeText(op.startTime)}</td>
-      ${withVm ? html`<td>${op.vmName}</td>` : ''}
-      <th scope="row"><button type="button" class="link" data-action="select-operation" data-focus="op:${op.operationId}"
-        data-operation="${op.operationId}" data-subscription="${op.subscriptionId}" data-group="${op.resourceGroup}" data-vm="${op.vmName}">${KIND[op.kind] ?? op.kind}</button></th>
+      <td class="nowrap"><time datetime="${op.startTime}">${shortTime(op.startTime)}</time></td>
+      <th scope="row">${operationButton(op, 'history')}</th>
       <td>${badge(shownStatus(op))}${op.status === 'InProgress' ? progressBar(op, 'progress') : ''}</td>
       <td class="num">${op.installedPatchCount ?? ''}</td>
       <td class="num">${op.failedPatchCount ?? ''}</td>
@@ -316,19 +326,15 @@ function operationRows(operations, { withVm }) {
   );
 }
 
-function operationTable(operations, caption, { withVm }) {
+function operationTable(operations, caption) {
   if (operations.length === 0) return html`<p class="hint">None yet.</p>`;
   return html`<div class="scroll" data-scroll="runs" data-focus="runs-table" role="region" aria-label="${caption}" tabindex="0"><table class="runs">
     <caption class="visually-hidden">${caption}</caption>
-    <thead><tr><th scope="col">Started (simulated)</th>${withVm ? html`<th scope="col">VM</th>` : ''}<th scope="col">Operation</th><th scope="col">Status</th>
+    <thead><tr><th scope="col">Started (simulated)</th><th scope="col">Operation</th><th scope="col">Status</th>
       <th scope="col" class="num">Installed</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Pending</th>
       <th scope="col">Window exceeded</th><th scope="col">Reboot</th></tr></thead>
-    <tbody>${operationRows(operations, { withVm })}</tbody>
+    <tbody>${operationRows(operations)}</tbody>
   </table></div>`;
-}
-
-function renderRecent(overview) {
-  patch($('#recent'), operationTable(overview.recentOperations, 'Latest operations of the whole emulator', { withVm: true }));
 }
 
 function renderVm() {
@@ -378,7 +384,7 @@ function renderInventory() {
 }
 
 function renderHistory() {
-  patch($('#history'), operationTable(state.history, `Operations on ${state.vm?.name ?? 'the VM'}, newest first`, { withVm: false }));
+  patch($('#history'), operationTable(state.history, `Operations on ${state.vm?.name ?? 'the VM'}, newest first`));
 }
 
 function countTile(label, value, key) {
@@ -390,7 +396,7 @@ function renderOperation() {
   const op = state.detail;
   if (!op) {
     container.removeAttribute('data-operation-id');
-    return patch(container, html`<p class="hint">No operation on this VM yet.</p>`);
+    return patch(container, html`<p class="hint">No operation on this VM yet: start one with the form below.</p>`);
   }
   container.dataset.operationId = op.operationId;
   container.dataset.status = op.status;
@@ -584,10 +590,9 @@ async function refresh() {
     await Promise.all([refreshVm(), refreshRules(overview)]);
     renderHeader(overview);
     renderFleet(overview);
-    renderRecent(overview);
     renderVm();
     renderControls();
-    noticeFinished(overview.recentOperations);
+    noticeFinished(allVms().flatMap((vm) => (vm.latestOperation ? [vm.latestOperation] : [])));
     state.failures = 0;
     setConnection('Live', 'ok-text');
   } catch (error) {

@@ -57,18 +57,13 @@ export async function dashboardRoutes(app: FastifyInstance, options: { services:
     return view.overview();
   });
 
-  app.get<{ Querystring: { subscriptionId?: string; resourceGroup?: string; vmName?: string; limit?: string } }>(
+  app.get<{ Querystring: { subscriptionId: string; resourceGroup: string; vmName: string; limit?: string } }>(
     '/_emulator/operations',
-    { ...quiet, schema: { tags, summary: "Operations newest first, with progress: a VM's, a group's, a subscription's or all", querystring: operationListQuerySchema } },
+    { ...quiet, schema: { tags, summary: "A VM's operations, newest first, with their progress now", querystring: operationListQuerySchema } },
     async (request, reply) => {
       const { subscriptionId, resourceGroup, vmName, limit } = request.query;
       const count = Math.min(Math.max(limit === undefined ? OPERATION_LIST_DEFAULT : Number(limit), 1), OPERATION_LIST_MAX);
-      const scope = {
-        ...(subscriptionId !== undefined ? { subscriptionId } : {}),
-        ...(resourceGroup !== undefined ? { resourceGroup } : {}),
-        ...(vmName !== undefined ? { vmName } : {}),
-      };
-      const value = view.operations(scope, count);
+      const value = view.operations(subscriptionId, resourceGroup, vmName, count);
       if (!value) throw notFound('virtual machine', `${resourceGroup}/${vmName}`);
       reply.header('cache-control', 'no-cache');
       return { value };

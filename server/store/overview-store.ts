@@ -1,6 +1,8 @@
-// Read-only queries behind the dashboard: the fleet, and operations as one-line summaries. A
-// dashboard asks for these every second, so every list is bounded, and a summary reads the counts
-// out of the stored result inside SQLite instead of parsing whole plans and results in JavaScript.
+// Read-only queries behind the dashboard: the fleet, and a VM's operations as one-line summaries.
+// A dashboard asks for these every second, so every list is bounded, operations are only ever read
+// through the operations_by_vm index (a plan and a result make a row tens of kilobytes: a scan of
+// the table reads them all), and a summary takes the counts out of the stored result inside SQLite
+// instead of parsing whole plans and results in JavaScript.
 
 import type { OsFamily } from '../../simulator/catalogue.js';
 import type { VmPatchState } from '../../simulator/inventory.js';
@@ -107,16 +109,6 @@ export class OverviewStore {
          WHERE o.subscription_id = ? AND o.resource_group_key = ? AND o.vm_key = ? AND o.start_ms >= ?
          ORDER BY o.start_ms DESC, o.vm_sequence DESC LIMIT ?`,
       ),
-      // Keys first (a scan of the narrow columns), then the few rows that made it.
-      recent: db.prepare(
-        `SELECT ${LINE_COLUMNS} FROM (
-           SELECT subscription_id, id FROM operations
-           WHERE (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
-             AND (@resourceGroup IS NULL OR resource_group_key = @resourceGroup)
-           ORDER BY start_ms DESC, vm_sequence DESC LIMIT @limit) k
-         JOIN operations o ON o.subscription_id = k.subscription_id AND o.id = k.id ${LINE_JOINS}
-         ORDER BY o.start_ms DESC, o.vm_sequence DESC`,
-      ),
     };
   }
 
@@ -158,16 +150,6 @@ export class OverviewStore {
   /** The VM's operations since `sinceMs` (its creation), newest first, at most `limit`. */
   forVm(vm: { subscriptionId: string; resourceGroup: string; name: string }, sinceMs: number, limit: number): OperationLine[] {
     const rows = this.statements.forVm.all(vm.subscriptionId.toLowerCase(), vm.resourceGroup.toLowerCase(), vm.name.toLowerCase(), sinceMs, limit);
-    return (rows as LineRow[]).map(toLine);
-  }
-
-  /** The newest operations of the emulator, a subscription or a resource group, at most `limit`. */
-  recent(scope: { subscriptionId?: string; resourceGroup?: string }, limit: number): OperationLine[] {
-    const rows = this.statements.recent.all({
-      subscriptionId: scope.subscriptionId?.toLowerCase() ?? null,
-      resourceGroup: scope.resourceGroup?.toLowerCase() ?? null,
-      limit,
-    });
     return (rows as LineRow[]).map(toLine);
   }
 }
