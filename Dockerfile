@@ -34,6 +34,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY data data
+COPY server/dashboard server/dashboard
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

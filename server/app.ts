@@ -12,6 +12,7 @@ import { applyFaultRules } from './arm/faults.js';
 import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
 import { registerArmPipeline } from './arm/pipeline.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
@@ -147,5 +148,6 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     seedDocument: options.seedDocument ?? loadDefaultSeed(),
     clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
   });
+  app.register(dashboardRoutes, { services });
   return app;
 }

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       `${NAME} ${emulatorVersion()} is ready`,
       `  HTTPS   ${emulator.httpsUrl}`,
       `  HTTP    ${emulator.httpUrl}`,
+      `  UI      ${emulator.httpUrl}/_emulator/ui`,
       `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
       `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
       '',

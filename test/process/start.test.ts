@@ -18,6 +18,10 @@ t.test('start-up lines, HTTPS trusted through the printed certificate, the spec 
   t.equal(started.certPath, join(dataDir, 'tls', 'cert.pem'));
   t.ok(started.lines.some((line) => line.includes(dataDir)), 'the data folder is printed');
   t.ok(started.lines.some((line) => line.includes('NODE_EXTRA_CA_CERTS')), 'how to trust the certificate is printed');
+  t.ok(started.lines.includes(`  UI      ${started.httpUrl}/_emulator/ui`), "the dashboard's address is printed");
+  const dashboard = await fetch(`${started.httpUrl}/_emulator/ui`);
+  t.equal(dashboard.status, 200);
+  t.match(await dashboard.text(), /<title>Patch emulator dashboard<\/title>/, 'the page is found from dist/');
 
   const ca = readFileSync(started.certPath, 'utf8');
   const base = started.httpsUrl.replace('127.0.0.1', 'localhost');

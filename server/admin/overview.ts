@@ -1,0 +1,407 @@
+// What the dashboard shows, as the emulator sees it now: the fleet, each VM's available patches,
+// and operations with their progress on the plan's timeline. Reading never counts as a status
+// poll; it settles, by the clock alone, operations that are due, as a read of the Location URL
+// does, so what it shows is what the next poll would see.
+
+import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type CataloguePatch, type OsFamily } from '../../simulator/catalogue.js';
+import { availablePatches } from '../../simulator/inventory.js';
+import { errorsAt, patchStatesAt, rebootStatusAt, type InstallationState } from '../../simulator/plan.js';
+import { countStates, patchOperationError, type AssessPatchesResult, type InstallPatchesResult } from '../../simulator/results.js';
+import { installActivityAt, runProgress, type RunActivity } from '../../simulator/run-activity.js';
+import type { Selection } from '../../simulator/selection.js';
+import { armTimestamp } from '../../simulator/time-format.js';
+import type { EmulatorOperation } from '../patch-operations.js';
+import type { EmulatorServices } from '../services.js';
+import type { EnvelopeStatus, OperationKind } from '../store/operation-store.js';
+import { OverviewStore, type FleetVm, type OperationLine, type ResultSummary } from '../store/overview-store.js';
+import { vmResourceId } from '../virtual-machines.js';
+
+/** Bounds of what one overview carries; a dashboard asks for it every second. */
+export const OVERVIEW_VM_LIMIT = 100;
+export const OVERVIEW_GROUP_LIMIT = 500;
+/**
+ * A VM's newest operations looked at for its inventory, to settle those that are due: a power
+ * action runs beside a patch run, so the latest may not be the only one running. The overview looks
+ * at each VM's latest only (reading an operation reads its whole plan and result); the chosen VM's
+ * list of runs settles the others.
+ */
+const VM_RECENT_OPERATIONS = 3;
+export const OPERATION_LIST_DEFAULT = 20;
+export const OPERATION_LIST_MAX = 200;
+
+export interface ClassificationCount {
+  classification: string;
+  count: number;
+}
+
+/** One operation as a line of the dashboard: the envelope, the result's headline, the progress. */
+export interface OperationSummary {
+  subscriptionId: string;
+  operationId: string;
+  kind: OperationKind;
+  resourceGroup: string;
+  vmName: string;
+  /** The LRO envelope's status. */
+  status: EnvelopeStatus;
+  /** The result's status (installPatches, assessPatches): `InProgress` while running. */
+  resultStatus?: string;
+  completion: string;
+  statusPolls: number;
+  startTime: string;
+  endTime?: string;
+  /** Share of the plan's simulated run behind it, 0 to 1. */
+  progress: number;
+  /** While running: the step in progress. */
+  activity?: RunActivity & { patchName?: string };
+  rebootStatus?: string;
+  maintenanceWindowExceeded?: boolean;
+  installedPatchCount?: number;
+  failedPatchCount?: number;
+  pendingPatchCount?: number;
+  excludedPatchCount?: number;
+  notSelectedPatchCount?: number;
+  criticalAndSecurityPatchCount?: number;
+  otherPatchCount?: number;
+  /** The result's error summary, or an operation-level failure. */
+  error?: { code: string; message: string };
+}
+
+export interface PatchLine {
+  patchId: string;
+  name: string;
+  kbId?: string;
+  version?: string;
+  classifications: string[];
+  msrcSeverity?: string;
+  /** An installation's patch state, or `Available` in an assessment. */
+  installationState: InstallationState | 'Available';
+}
+
+export interface OperationDetail extends OperationSummary {
+  /** When the plan's run ends on the simulated clock. */
+  plannedEndTime: string;
+  /**
+   * installPatches: the selected patches in the order the run takes them, then the excluded ones,
+   * then those not selected; assessPatches: what it found.
+   */
+  patches: PatchLine[];
+  /** Errors reported so far, newest first (all of them, where the result shares five). */
+  errorDetails: Array<{ code: string; message: string }>;
+}
+
+export interface VmOverview {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  osFamily: OsFamily;
+  osName: string;
+  image: string;
+  powerState: string;
+  rebootPending: boolean;
+  availablePatchCount: number;
+  availableByClassification: ClassificationCount[];
+  latestOperation: OperationSummary | null;
+}
+
+export interface Overview {
+  clock: { now: string; speed: number; frozen: boolean };
+  completion: { default: string; rules: number };
+  scenarios: number;
+  faults: number;
+  subscriptions: Array<{
+    subscriptionId: string;
+    resourceGroups: Array<{ name: string; location: string; virtualMachines: VmOverview[] }>;
+  }>;
+  /** More VMs exist than the overview lists. */
+  truncated: boolean;
+}
+
+export interface Inventory {
+  subscriptionId: string;
+  resourceGroup: string;
+  vmName: string;
+  osFamily: OsFamily;
+  asOf: string;
+  availablePatchCount: number;
+  byClassification: ClassificationCount[];
+  patches: Array<Omit<PatchLine, 'installationState'> & { rebootBehavior: string; publishedDate: string }>;
+}
+
+const SELECTION_RANK: Record<Selection, number> = { Selected: 0, Excluded: 1, NotSelected: 2 };
+const CLASSIFICATIONS: Record<OsFamily, readonly string[]> = { Windows: WINDOWS_CLASSIFICATIONS, Linux: LINUX_CLASSIFICATIONS };
+
+export class DashboardView {
+  private readonly store: OverviewStore;
+
+  constructor(private readonly services: EmulatorServices) {
+    this.store = new OverviewStore(services.db);
+  }
+
+  overview(): Overview {
+    const settled = new Map<string, EmulatorOperation>();
+    let vms = this.store.vms(OVERVIEW_VM_LIMIT + 1);
+    let vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), 1));
+    // Whatever finished on the clock changed its VM: read the fleet again after settling it.
+    if (this.settle(vmLines.flat(), settled)) {
+      vms = this.store.vms(OVERVIEW_VM_LIMIT + 1);
+      vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), 1));
+    }
+    const nowMs = this.services.clock.now();
+    const shown = vms.slice(0, OVERVIEW_VM_LIMIT);
+    const subscriptions = new Map<string, Map<string, { name: string; location: string; virtualMachines: VmOverview[] }>>();
+    const groupOf = (subscriptionId: string, name: string, location: string) => {
+      const groups = subscriptions.get(subscriptionId) ?? new Map();
+      subscriptions.set(subscriptionId, groups);
+      const key = name.toLowerCase();
+      if (!groups.has(key)) groups.set(key, { name, location, virtualMachines: [] });
+      return groups.get(key)!;
+    };
+    for (const group of this.store.groups(OVERVIEW_GROUP_LIMIT)) groupOf(group.subscriptionId, group.name, group.location);
+    shown.forEach((vm, i) => {
+      const group = groupOf(vm.subscriptionId, vm.resourceGroup, vm.location);
+      const latest = vmLines[i]![0];
+      group.virtualMachines.push({ ...this.vmFacts(vm, nowMs), latestOperation: latest ? this.summary(latest, settled, nowMs) : null });
+    });
+    const { speed, frozen } = this.services.clock.snapshot();
+    const control = this.services.control.snapshot();
+    return {
+      clock: { now: armTimestamp(nowMs), speed, frozen },
+      completion: { default: control.completion.default, rules: control.completion.rules.length },
+      scenarios: control.scenarios.length,
+      faults: control.faults.length,
+      subscriptions: [...subscriptions].map(([subscriptionId, groups]) => ({ subscriptionId, resourceGroups: [...groups.values()] })),
+      truncated: vms.length > OVERVIEW_VM_LIMIT,
+    };
+  }
+
+  /** A VM's operations since it was created, newest first; undefined when there is no such VM. */
+  operations(subscriptionId: string, resourceGroup: string, vmName: string, limit: number): OperationSummary[] | undefined {
+    const vm = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName);
+    if (!vm) return undefined;
+    const settled = new Map<string, EmulatorOperation>();
+    let lines = this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
+    if (this.settle(lines, settled)) lines = this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
+    const nowMs = this.services.clock.now();
+    return lines.map((line) => this.summary(line, settled, nowMs));
+  }
+
+  /** One operation with every patch's state now. */
+  operation(subscriptionId: string, operationId: string): OperationDetail | undefined {
+    const operation = this.services.patchOperations.read(subscriptionId, operationId);
+    if (!operation) return undefined;
+    const nowMs = this.services.clock.now();
+    const vm = this.services.resources.getVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
+    const names = { resourceGroup: vm?.resourceGroup ?? operation.resourceGroup, vmName: vm?.name ?? operation.vmName };
+    const summary = { ...this.liveSummary(operation, nowMs), ...names };
+    const plannedEndTime = armTimestamp(operation.startMs + operation.plan.durationMs);
+    if (operation.plan.kind === 'installPatches') {
+      const plan = operation.plan;
+      const result = operation.result as InstallPatchesResult | null;
+      const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
+      const finalStates = new Map(result?.patches.map((p) => [p.patchId, p.installationState]));
+      const liveStates = patchStatesAt(plan, elapsedMs);
+      // An operation-level failure installed nothing and has no result to list.
+      const patches =
+        operation.status === 'Failed' && result === null
+          ? []
+          : plan.patches
+              .map((p, i) => ({
+                rank: SELECTION_RANK[p.selection],
+                line: patchLine(p.patch, plan.osFamily, operation.status === 'InProgress' ? liveStates[i]! : (finalStates.get(p.patch.patchId) ?? liveStates[i]!)),
+              }))
+              .sort((a, b) => a.rank - b.rank)
+              .map(({ line }) => line);
+      const errorDetails = operation.status === 'InProgress' ? errorsAt(plan, elapsedMs).reverse() : (result?.error.details ?? []);
+      return { ...summary, plannedEndTime, patches, errorDetails };
+    }
+    if (operation.plan.kind === 'assessPatches') {
+      const osFamily = operation.plan.osFamily;
+      const result = operation.result as AssessPatchesResult | null;
+      const patches = (result?.availablePatches ?? []).map((p) => patchLine(p, osFamily, 'Available'));
+      return { ...summary, plannedEndTime, patches, errorDetails: result?.error.details ?? [] };
+    }
+    return { ...summary, plannedEndTime, patches: [], errorDetails: [] };
+  }
+
+  /** What the VM has available now, by classification and patch by patch. */
+  inventory(subscriptionId: string, resourceGroup: string, vmName: string): Inventory | undefined {
+    const found = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName);
+    if (!found) return undefined;
+    const finished = this.settle(this.store.forVm(found, Date.parse(found.timeCreated), VM_RECENT_OPERATIONS), new Map());
+    const vm = finished ? (this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName) ?? found) : found;
+    const nowMs = this.services.clock.now();
+    const available = this.available(vm, nowMs);
+    return {
+      subscriptionId: vm.subscriptionId,
+      resourceGroup: vm.resourceGroup,
+      vmName: vm.name,
+      osFamily: vm.osFamily,
+      asOf: armTimestamp(nowMs),
+      availablePatchCount: available.length,
+      byClassification: byClassification(vm.osFamily, available),
+      patches: available.map((patch) => {
+        const { installationState: _state, ...line } = patchLine(patch, vm.osFamily, 'Available');
+        return { ...line, rebootBehavior: patch.rebootBehavior, publishedDate: armTimestamp(Date.parse(patch.publishedDate)) };
+      }),
+    };
+  }
+
+  private available(vm: FleetVm, nowMs: number): CataloguePatch[] {
+    const catalogue = this.services.catalogues.get(vm.catalogueKey);
+    if (!catalogue) return [];
+    return availablePatches(catalogue, {
+      seed: this.services.seed,
+      vmResourceId: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
+      asOfMs: nowMs,
+      patchState: vm.patchState,
+    });
+  }
+
+  private vmFacts(vm: FleetVm, nowMs: number): Omit<VmOverview, 'latestOperation'> {
+    const catalogue = this.services.catalogues.get(vm.catalogueKey);
+    const available = this.available(vm, nowMs);
+    return {
+      subscriptionId: vm.subscriptionId,
+      resourceGroup: vm.resourceGroup,
+      name: vm.name,
+      location: vm.location,
+      osFamily: vm.osFamily,
+      osName: catalogue?.osName ?? vm.osFamily,
+      image: catalogue?.image ?? vm.catalogueKey,
+      powerState: vm.powerState,
+      rebootPending: vm.patchState.rebootPending,
+      availablePatchCount: available.length,
+      availableByClassification: byClassification(vm.osFamily, available),
+    };
+  }
+
+  /**
+   * Settles the running operations among `lines`, oldest first, by the clock alone (never as a
+   * status poll); remembers each as read. True when one of them reached its end just now.
+   */
+  private settle(lines: OperationLine[], settled: Map<string, EmulatorOperation>): boolean {
+    let finished = false;
+    for (const line of [...lines].reverse()) {
+      if (line.status !== 'InProgress' || settled.has(operationKey(line))) continue;
+      const operation = this.services.patchOperations.read(line.subscriptionId, line.id);
+      if (!operation) continue;
+      settled.set(operationKey(line), operation);
+      if (operation.status !== 'InProgress') finished = true;
+    }
+    return finished;
+  }
+
+  private summary(line: OperationLine, settled: Map<string, EmulatorOperation>, nowMs: number): OperationSummary {
+    const names = { resourceGroup: line.resourceGroup, vmName: line.vmName };
+    const running = line.status === 'InProgress' ? settled.get(operationKey(line)) : undefined;
+    if (running) return { ...this.liveSummary(running, nowMs), ...names };
+    return {
+      subscriptionId: line.subscriptionId,
+      operationId: line.id,
+      kind: line.kind,
+      ...names,
+      status: line.status,
+      completion: line.completion,
+      statusPolls: line.statusPolls,
+      startTime: armTimestamp(line.startMs),
+      ...(line.endMs !== null ? { endTime: armTimestamp(line.endMs) } : {}),
+      progress: line.status === 'InProgress' ? 0 : 1,
+      ...(line.result ? resultFields(line.result) : {}),
+      ...(line.failure ? { resultStatus: 'Failed', error: line.failure } : {}),
+    };
+  }
+
+  /** The summary of a whole operation record: a running one's numbers come from its plan and the clock. */
+  private liveSummary(operation: EmulatorOperation, nowMs: number): OperationSummary {
+    const base = {
+      subscriptionId: operation.subscriptionId,
+      operationId: operation.id,
+      kind: operation.kind,
+      resourceGroup: operation.resourceGroup,
+      vmName: operation.vmName,
+      status: operation.status,
+      completion: operation.completion,
+      statusPolls: operation.statusPolls,
+      startTime: armTimestamp(operation.startMs),
+      ...(operation.endMs !== null ? { endTime: armTimestamp(operation.endMs) } : {}),
+    };
+    if (operation.status !== 'InProgress') {
+      const failure = (operation.plan as { operationFailure?: { code: string; message: string } }).operationFailure;
+      const result = operation.result as InstallPatchesResult | AssessPatchesResult | null;
+      return {
+        ...base,
+        progress: 1,
+        ...(result ? resultFields(result) : {}),
+        ...(failure && result === null ? { resultStatus: 'Failed', error: failure } : {}),
+      };
+    }
+    const plan = operation.plan;
+    const progress = runProgress(plan, nowMs);
+    if (plan.kind === 'installPatches') {
+      const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
+      const counts = countStates(patchStatesAt(plan, elapsedMs).map((installationState) => ({ installationState })));
+      const activity = installActivityAt(plan, elapsedMs);
+      const patchName = activity.patchId === undefined ? undefined : plan.patches.find((p) => p.patch.patchId === activity.patchId)?.patch.name;
+      const error = patchOperationError(plan.osFamily, errorsAt(plan, elapsedMs));
+      return {
+        ...base,
+        resultStatus: 'InProgress',
+        progress,
+        activity: { ...activity, ...(patchName !== undefined ? { patchName } : {}) },
+        rebootStatus: rebootStatusAt(plan, elapsedMs),
+        maintenanceWindowExceeded: plan.windowExceededAtMs !== undefined && plan.windowExceededAtMs <= elapsedMs,
+        ...counts,
+        error: { code: error.code, message: error.message },
+      };
+    }
+    if (plan.kind === 'assessPatches') {
+      return { ...base, resultStatus: 'InProgress', progress, activity: { phase: progress < 1 ? 'Assessing' : 'Done' } };
+    }
+    return { ...base, progress };
+  }
+}
+
+const operationKey = (line: { subscriptionId: string; id: string }) => `${line.subscriptionId.toLowerCase()}/${line.id.toLowerCase()}`;
+
+function resultFields(result: ResultSummary | InstallPatchesResult | AssessPatchesResult): Partial<OperationSummary> {
+  const r = result as ResultSummary;
+  const fields: Partial<OperationSummary> = { resultStatus: r.status, error: { code: r.error.code, message: r.error.message } };
+  for (const key of [
+    'rebootStatus',
+    'maintenanceWindowExceeded',
+    'installedPatchCount',
+    'failedPatchCount',
+    'pendingPatchCount',
+    'excludedPatchCount',
+    'notSelectedPatchCount',
+    'criticalAndSecurityPatchCount',
+    'otherPatchCount',
+  ] as const) {
+    if (r[key] !== undefined && r[key] !== null) (fields as Record<string, unknown>)[key] = r[key];
+  }
+  return fields;
+}
+
+function patchLine(
+  patch: Pick<CataloguePatch, 'patchId' | 'name' | 'kbId' | 'version' | 'classifications' | 'msrcSeverity'>,
+  osFamily: OsFamily,
+  installationState: PatchLine['installationState'],
+): PatchLine {
+  return {
+    patchId: patch.patchId,
+    name: patch.name,
+    ...(osFamily === 'Windows' ? { kbId: patch.kbId ?? '' } : { version: patch.version ?? '' }),
+    classifications: patch.classifications,
+    ...(patch.msrcSeverity ? { msrcSeverity: patch.msrcSeverity } : {}),
+    installationState,
+  };
+}
+
+/** Counts per classification, in the API's order for the OS family; a patch counts under each of its classifications. */
+function byClassification(osFamily: OsFamily, patches: CataloguePatch[]): ClassificationCount[] {
+  return CLASSIFICATIONS[osFamily].map((classification) => ({
+    classification,
+    count: patches.filter((p) => p.classifications.includes(classification)).length,
+  }));
+}
