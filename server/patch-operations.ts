@@ -6,7 +6,8 @@
 // looked at, and what it did to the VM (installed patches, a reboot owed) is applied then.
 
 import { planAssessment, type AssessPlan } from '../simulator/assessment.js';
-import { availablePatches } from '../simulator/inventory.js';
+import { availablePatches, presentPatches } from '../simulator/inventory.js';
+import type { Catalogue, CataloguePatch } from '../simulator/catalogue.js';
 import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
 import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
@@ -46,7 +47,13 @@ export interface PatchOperationsOptions {
 
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
+/** Bounds the cache of VMs' present patches; past it the cache starts again. */
+const PRESENT_PATCHES_CACHE_LIMIT = 10_000;
+
 export class PatchOperations {
+  /** presentPatches() by catalogue and VM resource id: a pure draw, so kept (bench/, README "Performance"). */
+  private readonly presentPatchesCache = new Map<string, CataloguePatch[]>();
+
   constructor(
     private readonly resources: ResourceStore,
     private readonly operations: OperationStore,
@@ -212,12 +219,24 @@ export class PatchOperations {
   }
 
   private available(vm: VirtualMachineRecord, asOfMs: number) {
-    return availablePatches(this.catalogueOf(vm), {
-      seed: this.options.seed,
-      vmResourceId: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
-      asOfMs,
-      patchState: vm.patchState,
-    });
+    const catalogue = this.catalogueOf(vm);
+    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    return availablePatches(
+      catalogue,
+      { seed: this.options.seed, vmResourceId: resourceId, asOfMs, patchState: vm.patchState },
+      this.presentPatches(catalogue, resourceId),
+    );
+  }
+
+  private presentPatches(catalogue: Catalogue, resourceId: string): CataloguePatch[] {
+    const key = `${catalogue.key}\u241f${resourceId.toLowerCase()}`;
+    let present = this.presentPatchesCache.get(key);
+    if (!present) {
+      if (this.presentPatchesCache.size >= PRESENT_PATCHES_CACHE_LIMIT) this.presentPatchesCache.clear();
+      present = presentPatches(catalogue, this.options.seed, resourceId);
+      this.presentPatchesCache.set(key, present);
+    }
+    return present;
   }
 
   /**
