@@ -1,6 +1,6 @@
 // Fills an emulator data folder with stored operations, quickly, for the "poll cost as the data
 // grows" figure: one real plan from the emulator's own planner, then `count` operation rows written
-// by OperationStore (the plan with each row's own id), in one transaction.
+// by OperationStore (the plan with each row's own id), finished, in one transaction.
 //
 //   node dist/bench/fill-operations.js <data-dir> <count> <clock-speed>
 
@@ -35,6 +35,8 @@ services.operations.transaction(() => {
   for (let i = 1; i < count; i++) {
     const id = guidFrom('bench-fill', String(i));
     services.operations.insert({ ...template, id, plan: { ...template.plan, operationId: id } });
+    // Stored history: a VM runs one patch operation at a time, the ones before it are over.
+    services.operations.complete(SUBSCRIPTION, id, 'Succeeded', template.startMs + template.plan.durationMs, null);
   }
 });
 services.close();

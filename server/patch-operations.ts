@@ -292,7 +292,7 @@ export class PatchOperations {
     for (;;) {
       const sequence = this.resources.nextOperationNumber(vm);
       const id = guidFrom(this.options.seed, 'operation', resourceId, String(sequence));
-      if (!this.operations.get(vm.subscriptionId, id)) return { id, sequence };
+      if (!this.operations.getStatus(vm.subscriptionId, id)) return { id, sequence };
     }
   }
 

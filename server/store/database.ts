@@ -101,6 +101,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE operations;
   ALTER TABLE operations_v3 RENAME TO operations;
   CREATE INDEX operations_by_vm ON operations (subscription_id, resource_group_key, vm_key, start_ms);
+  -- A VM's running operations, looked up at every request that starts one: through operations_by_vm
+  -- that read every operation the VM ever ran, so each installPatches cost more than the last.
+  CREATE INDEX operations_in_progress ON operations (subscription_id, resource_group_key, vm_key, vm_sequence, start_ms)
+    WHERE status = 'InProgress';
   `,
 ];
 

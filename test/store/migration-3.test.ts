@@ -27,7 +27,14 @@ t.test('a version-2 database upgraded to version 3 keeps its operations', async 
   t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   t.equal(SCHEMA_VERSION, 3);
   const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'operations' AND sql IS NOT NULL").all();
-  t.same(indexes, [{ name: 'operations_by_vm' }]);
+  t.same(indexes.map((i) => (i as { name: string }).name).sort(), ['operations_by_vm', 'operations_in_progress']);
+  const plan = db
+    .prepare(
+      `EXPLAIN QUERY PLAN SELECT * FROM operations INDEXED BY operations_in_progress WHERE subscription_id = ? AND resource_group_key = ?
+         AND vm_key = ? AND status = 'InProgress' AND start_ms >= ? ORDER BY vm_sequence, start_ms`,
+    )
+    .all(SUBSCRIPTION, 'rg', 'vm', 0) as Array<{ detail: string }>;
+  t.match(plan.map((step) => step.detail).join('\n'), /operations_in_progress/, "a VM's running operations have an index that serves their query");
   const columns = (db.prepare('PRAGMA table_info(operations)').all() as Array<{ name: string }>).map((c) => c.name);
   t.same(columns.slice(-2), ['plan', 'result'], 'the plan and the result are the last columns');
 
