@@ -6,7 +6,8 @@
 // looked at, and what it did to the VM (installed patches, a reboot owed) is applied then.
 
 import { planAssessment, type AssessPlan } from '../simulator/assessment.js';
-import { availablePatches } from '../simulator/inventory.js';
+import { availablePatches, presentPatches } from '../simulator/inventory.js';
+import type { Catalogue, CataloguePatch } from '../simulator/catalogue.js';
 import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
 import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
@@ -19,7 +20,7 @@ import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors
 import type { ControlStore } from './admin/control-store.js';
 import type { Catalogues } from './catalogues.js';
 import type { EmulatorClock } from './clock.js';
-import type { OperationKind, OperationRecord, OperationStore } from './store/operation-store.js';
+import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore } from './store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
 
@@ -27,6 +28,12 @@ export type InstallOperation = OperationRecord<InstallPlan, InstallPatchesResult
 export type AssessOperation = OperationRecord<AssessPlan, AssessPatchesResult>;
 export type PowerActionOperation = OperationRecord<PowerActionPlan, null>;
 export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation;
+
+/**
+ * What the operation URLs read: the whole operation once it has failed, otherwise everything but
+ * the plan (the status envelope and the result need no plan).
+ */
+export type OperationView = Omit<EmulatorOperation, 'plan'> & { plan?: EmulatorOperation['plan'] };
 
 /** What a new patch operation does to one already running on the VM (§3.9, §5.14). */
 export type OverlappingOperations = 'supersede' | 'reject';
@@ -40,7 +47,13 @@ export interface PatchOperationsOptions {
 
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
+/** Bounds the cache of VMs' present patches; past it the cache starts again. */
+const PRESENT_PATCHES_CACHE_LIMIT = 10_000;
+
 export class PatchOperations {
+  /** presentPatches() by catalogue and VM resource id: a pure draw, so kept (bench/, README "Performance"). */
+  private readonly presentPatchesCache = new Map<string, CataloguePatch[]>();
+
   constructor(
     private readonly resources: ResourceStore,
     private readonly operations: OperationStore,
@@ -154,21 +167,56 @@ export class PatchOperations {
   }
 
   /** A status-monitor poll: counts itself, then reads the state. */
-  pollStatus(subscriptionId: string, operationId: string): EmulatorOperation | undefined {
-    return this.operations.transaction(() => {
-      const found = this.operations.get(subscriptionId, operationId) as EmulatorOperation | undefined;
-      if (!found || found.status !== 'InProgress') return found;
-      const polls = this.operations.countStatusPoll(subscriptionId, operationId);
-      return this.settle({ ...found, statusPolls: polls });
-    });
+  pollStatus(subscriptionId: string, operationId: string): OperationView | undefined {
+    return this.readForClient(subscriptionId, operationId, true);
   }
 
   /** A read that is not a status poll (the Location URL): the clock alone may complete it. */
-  read(subscriptionId: string, operationId: string): EmulatorOperation | undefined {
+  read(subscriptionId: string, operationId: string): OperationView | undefined {
+    return this.readForClient(subscriptionId, operationId, false);
+  }
+
+  /** A read that is not a status poll, plan included: what the dashboard shows of a run. */
+  readWithPlan(subscriptionId: string, operationId: string): EmulatorOperation | undefined {
+    const view = this.read(subscriptionId, operationId);
+    if (!view) return undefined;
+    return view.plan ? (view as EmulatorOperation) : (this.operations.get(subscriptionId, operationId) as EmulatorOperation | undefined);
+  }
+
+  /**
+   * Every client's polling loop runs through here, so it reads the operation without its plan
+   * (many kilobytes of JSON) until the operation is due: a running `time`-mode operation is
+   * decided from its start and duration, with no transaction and no write (its poll count decides
+   * nothing); `instant` and `polls:N` count the poll and decide from the count. The plan is read
+   * only to settle the operation, or to answer with a scenario's operation-level failure.
+   * (bench/, README "Performance".)
+   */
+  private readForClient(subscriptionId: string, operationId: string, statusPoll: boolean): OperationView | undefined {
+    const found = this.operations.getStatus(subscriptionId, operationId);
+    if (found?.status === 'InProgress') {
+      const mode = this.modeOf(found);
+      if (mode.kind === 'time' && !this.isDue(found, mode, found.statusPolls)) return found as OperationView;
+    }
     return this.operations.transaction(() => {
-      const found = this.operations.get(subscriptionId, operationId) as EmulatorOperation | undefined;
-      return found && found.status === 'InProgress' ? this.settle(found) : found;
+      const current = this.operations.getStatus(subscriptionId, operationId);
+      if (!current || current.status !== 'InProgress') {
+        return current?.status === 'Failed' ? (this.operations.get(subscriptionId, operationId) as EmulatorOperation) : (current as OperationView | undefined);
+      }
+      const mode = this.modeOf(current);
+      const polls = statusPoll && mode.kind !== 'time' ? this.operations.countStatusPoll(subscriptionId, operationId) : current.statusPolls;
+      if (!this.isDue(current, mode, polls)) return { ...current, statusPolls: polls } as OperationView;
+      return this.settle(this.operations.get(subscriptionId, operationId) as EmulatorOperation);
     });
+  }
+
+  private modeOf(operation: { completion: string }): CompletionMode {
+    return parseCompletionMode(operation.completion) ?? this.options.completion;
+  }
+
+  /** Whether the operation has reached its terminal state; one with no known duration is read whole. */
+  private isDue(operation: OperationStatusRecord, mode: CompletionMode, statusPolls: number): boolean {
+    if (operation.durationMs === null) return true;
+    return stateAt({ startMs: operation.startMs, durationMs: operation.durationMs }, mode, this.clock.now(), statusPolls).terminal;
   }
 
   private catalogueOf(vm: VirtualMachineRecord) {
@@ -178,12 +226,24 @@ export class PatchOperations {
   }
 
   private available(vm: VirtualMachineRecord, asOfMs: number) {
-    return availablePatches(this.catalogueOf(vm), {
-      seed: this.options.seed,
-      vmResourceId: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
-      asOfMs,
-      patchState: vm.patchState,
-    });
+    const catalogue = this.catalogueOf(vm);
+    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    return availablePatches(
+      catalogue,
+      { seed: this.options.seed, vmResourceId: resourceId, asOfMs, patchState: vm.patchState },
+      this.presentPatches(catalogue, resourceId),
+    );
+  }
+
+  private presentPatches(catalogue: Catalogue, resourceId: string): CataloguePatch[] {
+    const key = `${catalogue.key}\u241f${resourceId.toLowerCase()}`;
+    let present = this.presentPatchesCache.get(key);
+    if (!present) {
+      if (this.presentPatchesCache.size >= PRESENT_PATCHES_CACHE_LIMIT) this.presentPatchesCache.clear();
+      present = presentPatches(catalogue, this.options.seed, resourceId);
+      this.presentPatchesCache.set(key, present);
+    }
+    return present;
   }
 
   /**
@@ -239,12 +299,12 @@ export class PatchOperations {
     for (;;) {
       const sequence = this.resources.nextOperationNumber(vm);
       const id = guidFrom(this.options.seed, 'operation', resourceId, String(sequence));
-      if (!this.operations.get(vm.subscriptionId, id)) return { id, sequence };
+      if (!this.operations.getStatus(vm.subscriptionId, id)) return { id, sequence };
     }
   }
 
   private settle<O extends EmulatorOperation>(operation: O): O {
-    const mode = parseCompletionMode(operation.completion) ?? this.options.completion;
+    const mode = this.modeOf(operation);
     const progress = stateAt(operation.plan, mode, this.clock.now(), operation.statusPolls);
     if (!progress.terminal || progress.endMs === undefined) return operation;
     return this.finish(operation, progress.endMs, operation.plan.durationMs, false);

@@ -5,7 +5,6 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsMaterial {
   cert: string;
@@ -37,6 +36,9 @@ export async function loadOrCreateCertificate(options: { dataDir: string; cert?:
     const cert = readFileSync(certPath, 'utf8');
     if (covers(cert, names)) return { cert, key: readFileSync(keyPath, 'utf8'), certPath, generated: false };
   }
+  // Loaded only here: selfsigned and its X.509 stack are a large share of a cold start (bench/,
+  // README "Performance"), and a data folder that has its certificate does not need them.
+  const { generate } = await import('selfsigned');
   const now = new Date();
   const pems = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
     keyType: 'ec',

@@ -25,13 +25,21 @@ export interface InventoryInput {
   patchState: VmPatchState;
 }
 
-export function availablePatches(catalogue: Catalogue, input: InventoryInput): CataloguePatch[] {
+/**
+ * The catalogue entries that apply to a VM at all: a draw on the seed and the VM's resource id
+ * alone, so the same for the VM's whole life, and a caller may keep it (server/patch-operations.ts
+ * does: the draw is a hash per patch, the larger part of an inventory's cost).
+ */
+export function presentPatches(catalogue: Catalogue, seed: string, vmResourceId: string): CataloguePatch[] {
+  const vmKey = vmResourceId.toLowerCase();
+  return catalogue.patches.filter((patch) => unitDraw(seed, 'inventory', vmKey, patch.patchId) < PATCH_PRESENCE);
+}
+
+export function availablePatches(
+  catalogue: Catalogue,
+  input: InventoryInput,
+  present: readonly CataloguePatch[] = presentPatches(catalogue, input.seed, input.vmResourceId),
+): CataloguePatch[] {
   const installed = new Set(input.patchState.installedPatchIds);
-  const vmKey = input.vmResourceId.toLowerCase();
-  return catalogue.patches.filter(
-    (patch) =>
-      !installed.has(patch.patchId) &&
-      Date.parse(patch.publishedDate) <= input.asOfMs &&
-      unitDraw(input.seed, 'inventory', vmKey, patch.patchId) < PATCH_PRESENCE,
-  );
+  return present.filter((patch) => !installed.has(patch.patchId) && Date.parse(patch.publishedDate) <= input.asOfMs);
 }

@@ -188,7 +188,7 @@ export class DashboardView {
 
   /** One operation with every patch's state now. */
   operation(subscriptionId: string, operationId: string): OperationDetail | undefined {
-    const operation = this.services.patchOperations.read(subscriptionId, operationId);
+    const operation = this.services.patchOperations.readWithPlan(subscriptionId, operationId);
     if (!operation) return undefined;
     const nowMs = this.services.clock.now();
     const vm = this.services.resources.getVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
@@ -284,7 +284,7 @@ export class DashboardView {
     let finished = false;
     for (const line of [...lines].reverse()) {
       if (line.status !== 'InProgress' || settled.has(operationKey(line))) continue;
-      const operation = this.services.patchOperations.read(line.subscriptionId, line.id);
+      const operation = this.services.patchOperations.readWithPlan(line.subscriptionId, line.id);
       if (!operation) continue;
       settled.set(operationKey(line), operation);
       if (operation.status !== 'InProgress') finished = true;

@@ -3,7 +3,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { armTimestamp } from '../../simulator/time-format.js';
-import type { EmulatorOperation } from '../patch-operations.js';
+import type { EmulatorOperation, OperationView } from '../patch-operations.js';
 import type { RouteContext } from './context.js';
 
 /** Absolute URLs on the scheme and host the client used: Python ignores relative ones (§5.6). */
@@ -37,7 +37,7 @@ export function sendAccepted(request: FastifyRequest, reply: FastifyReply, conte
 }
 
 /** The status-monitor envelope (§2.2): key order as CRP writes it; power actions carry no output. */
-export function statusEnvelope(operation: EmulatorOperation) {
+export function statusEnvelope(operation: OperationView) {
   const startTime = armTimestamp(operation.startMs);
   if (operation.status === 'InProgress' || operation.endMs === null) {
     return { startTime, status: 'InProgress', name: operation.id };
@@ -56,6 +56,6 @@ export function statusEnvelope(operation: EmulatorOperation) {
 }
 
 /** A scenario's operation-level failure, if the operation has one. */
-export function operationFailureOf(operation: EmulatorOperation): { code: string; message: string } | undefined {
-  return (operation.plan as { operationFailure?: { code: string; message: string } }).operationFailure;
+export function operationFailureOf(operation: OperationView): { code: string; message: string } | undefined {
+  return (operation.plan as { operationFailure?: { code: string; message: string } } | undefined)?.operationFailure;
 }

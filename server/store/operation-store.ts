@@ -26,6 +26,12 @@ export interface OperationRecord<Plan = unknown, Result = unknown> {
   result: Result | null;
 }
 
+/**
+ * An operation without its plan: what a status poll needs. `durationMs` is the plan's, so that
+ * `time`-mode progress is known without parsing the plan.
+ */
+export type OperationStatusRecord<Result = unknown> = Omit<OperationRecord<never, Result>, 'plan'> & { durationMs: number | null };
+
 interface OperationRow {
   subscription_id: string;
   id: string;
@@ -40,6 +46,7 @@ interface OperationRow {
   start_ms: number;
   end_ms: number | null;
   status_polls: number;
+  duration_ms: number | null;
   plan: string;
   result: string | null;
 }
@@ -51,11 +58,17 @@ export class OperationStore {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version,
-           completion, status, start_ms, plan)
+           completion, status, start_ms, duration_ms, plan)
          VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @vmSequence, @apiVersion, @completion,
-           'InProgress', @startMs, @plan)`,
+           'InProgress', @startMs, @durationMs, @plan)`,
       ),
       get: db.prepare('SELECT * FROM operations WHERE subscription_id = ? AND id = ?'),
+      // Every column but the plan, whose overflow pages SQLite then never reads.
+      getStatus: db.prepare(
+        `SELECT subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version, completion, status,
+           start_ms, end_ms, status_polls, duration_ms, result
+         FROM operations WHERE subscription_id = ? AND id = ?`,
+      ),
       countPoll: db.prepare(
         'UPDATE operations SET status_polls = status_polls + 1 WHERE subscription_id = ? AND id = ? RETURNING status_polls',
       ),
@@ -69,9 +82,9 @@ export class OperationStore {
       all: db.prepare('SELECT * FROM operations ORDER BY subscription_id, start_ms, id'),
       restore: db.prepare(
         `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version,
-           completion, status, start_ms, end_ms, status_polls, plan, result)
+           completion, status, start_ms, end_ms, status_polls, duration_ms, plan, result)
          VALUES (@subscriptionId, @id, @kind, @location, @resourceGroup, @vmName, @vmSequence, @apiVersion,
-           @completion, @status, @startMs, @endMs, @statusPolls, @plan, @result)`,
+           @completion, @status, @startMs, @endMs, @statusPolls, @durationMs, @plan, @result)`,
       ),
       deleteScope: db.prepare(
         `DELETE FROM operations WHERE (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
@@ -81,7 +94,10 @@ export class OperationStore {
         `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? ORDER BY start_ms, id`,
       ),
       inProgressForVm: db.prepare(
-        `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND status = 'InProgress'
+        // Named: without ANALYZE statistics SQLite would take operations_by_vm, which reads every
+        // operation the VM ever ran.
+        `SELECT * FROM operations INDEXED BY operations_in_progress
+         WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND status = 'InProgress'
            AND start_ms >= ? ORDER BY vm_sequence, start_ms`,
       ),
       latestForVm: db.prepare(
@@ -103,6 +119,7 @@ export class OperationStore {
       apiVersion: operation.apiVersion,
       completion: operation.completion,
       startMs: operation.startMs,
+      durationMs: planDuration(operation.plan),
       plan: JSON.stringify(operation.plan),
     });
   }
@@ -110,6 +127,11 @@ export class OperationStore {
   get(subscriptionId: string, id: string): OperationRecord | undefined {
     const row = this.statements.get.get(subscriptionId.toLowerCase(), id.toLowerCase()) as OperationRow | undefined;
     return row && toRecord(row);
+  }
+
+  getStatus(subscriptionId: string, id: string): OperationStatusRecord | undefined {
+    const row = this.statements.getStatus.get(subscriptionId.toLowerCase(), id.toLowerCase()) as Omit<OperationRow, 'plan'> | undefined;
+    return row && toStatusRecord(row);
   }
 
   /** Counts one status poll and returns the new count. */
@@ -158,6 +180,7 @@ export class OperationStore {
         startMs: r.startMs,
         endMs: r.endMs,
         statusPolls: r.statusPolls,
+        durationMs: planDuration(r.plan),
         plan: JSON.stringify(r.plan),
         result: r.result === null ? null : JSON.stringify(r.result),
       });
@@ -193,7 +216,12 @@ export class OperationStore {
 type VmKey = { subscriptionId: string; resourceGroup: string; name: string };
 const vmKeys = (vm: VmKey) => [vm.subscriptionId.toLowerCase(), vm.resourceGroup.toLowerCase(), vm.name.toLowerCase()] as const;
 
-function toRecord(row: OperationRow): OperationRecord {
+function planDuration(plan: unknown): number | null {
+  const durationMs = (plan as { durationMs?: unknown } | null)?.durationMs;
+  return typeof durationMs === 'number' ? durationMs : null;
+}
+
+function toStatusRecord(row: Omit<OperationRow, 'plan'>): OperationStatusRecord {
   return {
     subscriptionId: row.subscription_id,
     id: row.id,
@@ -208,7 +236,12 @@ function toRecord(row: OperationRow): OperationRecord {
     startMs: row.start_ms,
     endMs: row.end_ms,
     statusPolls: row.status_polls,
-    plan: JSON.parse(row.plan),
+    durationMs: row.duration_ms,
     result: row.result === null ? null : JSON.parse(row.result),
   };
+}
+
+function toRecord(row: OperationRow): OperationRecord {
+  const { durationMs: _durationMs, ...record } = toStatusRecord(row);
+  return { ...record, plan: JSON.parse(row.plan) };
 }

@@ -1,0 +1,378 @@
+// `npm run bench`: every figure of the emulator next to the baseline's, measured in the same run,
+// baseline and emulator taking turns (first one, then the other) so that the machine's drift
+// falls on both alike. Servers run on one core, load generators on the other. Each figure is the
+// median of several runs; each ratio is the median of the runs' own emulator/baseline ratios.
+//
+//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,growth]
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { LroResult, SequentialResult, ThroughputResult } from './load.js';
+import { LOAD_CORE, runLoad, startServer, temporaryFolder, timeNodeRun, type ServerKind, type ServerProcess } from './processes.js';
+import { installPatches, startOperation, statusPoll } from './requests.js';
+import { formatNumber, median } from './stats.js';
+
+const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'growth'] as const;
+type Group = (typeof GROUPS)[number];
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '3' },
+    only: { type: 'string', default: GROUPS.join(',') },
+  },
+  strict: true,
+});
+const RUNS = Math.min(Math.max(Number(values.runs) || 3, 1), 15);
+const SECONDS = Math.min(Math.max(Number(values.seconds) || 3, 1), 30);
+const ONLY = new Set(values.only.split(',').filter((g): g is Group => (GROUPS as readonly string[]).includes(g)));
+
+const COLD_STARTS = 5;
+const SEQUENTIAL_REQUESTS = 1000;
+const GROWTH_OPERATIONS = 100_000;
+/** The operations polled in the growth figure: new ones, as a test suite polls its own. */
+const WORKING_SET = 20;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+/** Emulator flags for the throughput figures: a clock slow enough that polled operations stay InProgress. */
+const RUNNING_FLAGS = ['--completion', 'time', '--clock-speed', '1'];
+const INSTANT_FLAGS = ['--completion', 'instant'];
+
+type Direction = 'higher' | 'lower';
+
+interface Row {
+  figure: string;
+  unit: string;
+  baseline: number;
+  emulator: number;
+  /** Median of the per-run ratios, or the ratio of the medians where runs are not paired. */
+  ratio: number;
+  target?: { limit: number; direction: Direction };
+  /** Set where the two columns are not baseline and emulator. */
+  columns?: [string, string];
+}
+
+const rows: Row[] = [];
+const benchStartedAt = performance.now();
+const log = (line: string) => process.stderr.write(`[${Math.round((performance.now() - benchStartedAt) / 1000)} s] ${line}\n`);
+
+/** Paired samples: one baseline and one emulator figure per run. */
+class Paired {
+  readonly baseline: number[] = [];
+  readonly emulator: number[] = [];
+  add(kind: ServerKind, value: number): void {
+    this[kind].push(value);
+  }
+  row(figure: string, unit: string, target?: Row['target']): Row {
+    const ratios = this.emulator.map((value, i) => value / this.baseline[i]!);
+    const row: Row = { figure, unit, baseline: median(this.baseline), emulator: median(this.emulator), ratio: median(ratios), ...(target ? { target } : {}) };
+    rows.push(row);
+    return row;
+  }
+}
+
+/** The order of the two servers in run r: alternating, so neither is always first. */
+function turns<T>(run: number, baseline: T, emulator: T): Array<[ServerKind, T]> {
+  return run % 2 === 0 ? [['baseline', baseline], ['emulator', emulator]] : [['emulator', emulator], ['baseline', baseline]];
+}
+
+function refuseUnexpected(what: string, result: { unexpected: number; errors?: number }): void {
+  if (result.unexpected > 0 || (result.errors ?? 0) > 0) {
+    throw new Error(`${what}: ${result.unexpected} unexpected statuses, ${result.errors ?? 0} errors: the figure would be wrong`);
+  }
+}
+
+const loadLimitMs = (seconds: number) => (seconds + 30) * 1000;
+
+async function coldStart(): Promise<void> {
+  log(`cold start: ${COLD_STARTS} starts each of node -e 0, the baseline and the emulator, on a fresh data folder and on one kept from a first start`);
+  const nodeOnly: number[] = [];
+  const start = new Paired();
+  const restart = new Paired();
+  const rss = new Paired();
+  // A data folder that a first start has filled: the emulator's has its database and certificate.
+  const kept = { baseline: temporaryFolder('baseline-kept'), emulator: temporaryFolder('emulator-kept') };
+  try {
+    for (const kind of ['baseline', 'emulator'] as const) {
+      await (await startServer(kind, { dataDir: kept[kind], flags: kind === 'emulator' ? INSTANT_FLAGS : [] })).stop();
+    }
+    for (let i = 0; i < COLD_STARTS; i++) {
+      nodeOnly.push(await timeNodeRun(['-e', '0']));
+      for (const [kind, flags] of turns(i, [], INSTANT_FLAGS)) {
+        const server = await startServer(kind, { flags });
+        start.add(kind, server.coldStartMs);
+        rss.add(kind, server.memory().rssKb / 1024);
+        await server.stop();
+        const again = await startServer(kind, { flags, dataDir: kept[kind] });
+        restart.add(kind, again.coldStartMs);
+        await again.stop();
+      }
+    }
+  } finally {
+    for (const folder of Object.values(kept)) rmSync(folder, { recursive: true, force: true });
+  }
+  const startRow = start.row('cold start, fresh data folder (certificate generated), spawn to first 200', 'ms', { limit: 1.5, direction: 'lower' });
+  restart.row('cold start, kept data folder, spawn to first 200', 'ms', { limit: 1.5, direction: 'lower' });
+  rows.push({
+    figure: 'cold start, fresh data folder, vs `node -e 0`',
+    unit: 'ms',
+    baseline: median(nodeOnly),
+    emulator: startRow.emulator,
+    ratio: startRow.emulator / median(nodeOnly),
+    columns: ['node -e 0', 'emulator'],
+  });
+  rss.row('RSS after start', 'MiB', { limit: 1.3, direction: 'lower' });
+}
+
+interface Servers {
+  baseline: ServerProcess;
+  emulator: ServerProcess;
+}
+
+async function startBoth(emulatorFlags: string[]): Promise<Servers> {
+  const baseline = await startServer('baseline');
+  const emulator = await startServer('emulator', { flags: emulatorFlags });
+  return { baseline, emulator };
+}
+
+async function stopBoth(servers: Servers): Promise<void> {
+  await servers.baseline.stop();
+  await servers.emulator.stop();
+}
+
+/** Server CPU time (user + system) in microseconds between two readings. */
+function cpuMicros(server: ServerProcess, work: () => Promise<number>): Promise<{ micros: number; count: number }> {
+  const before = server.cpu();
+  return work().then((count) => {
+    const after = server.cpu();
+    return { micros: ((after.user + after.system - before.user - before.system) / CLK_TCK) * 1e6, count };
+  });
+}
+
+async function throughputAndLatency(): Promise<void> {
+  const servers = await startBoth(RUNNING_FLAGS);
+  try {
+    // The polled operation is started anew before each status-poll phase: the POST load before it
+    // supersedes the VM's running operation (overlapping operations), and a poll of a running one
+    // is what is measured.
+    let pollUrls = { baseline: '', emulator: '' };
+    const routes = [
+      { name: 'POST installPatches', prepare: async () => {}, request: (kind: ServerKind) => installPatches(servers[kind].url) },
+      {
+        name: 'status poll',
+        prepare: async () => {
+          pollUrls = { baseline: await startOperation(servers.baseline.url), emulator: await startOperation(servers.emulator.url) };
+        },
+        request: (kind: ServerKind) => statusPoll(pollUrls[kind]),
+      },
+    ];
+    log('warm-up: 1 s of each route on each server');
+    for (const route of routes) {
+      await route.prepare();
+      for (const kind of ['baseline', 'emulator'] as const) {
+        await runLoad<ThroughputResult>({ mode: 'throughput', request: route.request(kind), connections: 10, durationSeconds: 1 }, loadLimitMs(1));
+      }
+    }
+
+    if (ONLY.has('throughput')) {
+      for (const route of routes) {
+        await route.prepare();
+        for (const connections of [10, 100]) {
+          log(`${route.name}, ${connections} connections: ${RUNS} runs of ${SECONDS} s on each server`);
+          const rps = new Paired();
+          const p50 = new Paired();
+          const p99 = new Paired();
+          const cpu = new Paired();
+          for (let run = 0; run < RUNS; run++) {
+            for (const [kind, server] of turns(run, servers.baseline, servers.emulator)) {
+              let result!: ThroughputResult;
+              const { micros, count } = await cpuMicros(server, async () => {
+                result = await runLoad<ThroughputResult>(
+                  { mode: 'throughput', request: route.request(kind), connections, durationSeconds: SECONDS },
+                  loadLimitMs(SECONDS),
+                );
+                return result.responses;
+              });
+              refuseUnexpected(`${kind} ${route.name}`, result);
+              rps.add(kind, result.requestsPerSecond);
+              p50.add(kind, result.p50Ms);
+              p99.add(kind, result.p99Ms);
+              cpu.add(kind, micros / count);
+            }
+          }
+          rps.row(`${route.name}, ${connections} conns: req/s`, 'req/s', { limit: 0.65, direction: 'higher' });
+          p50.row(`${route.name}, ${connections} conns: p50`, 'ms');
+          p99.row(`${route.name}, ${connections} conns: p99`, 'ms');
+          cpu.row(`${route.name}, ${connections} conns: server CPU per request`, 'µs', { limit: 1.5, direction: 'lower' });
+        }
+      }
+    }
+
+    if (ONLY.has('latency')) {
+      for (const route of routes) {
+        await route.prepare();
+        log(`${route.name}, one connection: ${RUNS} runs of ${SEQUENTIAL_REQUESTS} sequential requests on each server`);
+        const p50 = new Paired();
+        const p99 = new Paired();
+        for (let run = 0; run < RUNS; run++) {
+          for (const [kind] of turns(run, 0, 0)) {
+            const result = await runLoad<SequentialResult>(
+              { mode: 'sequential', request: route.request(kind), count: SEQUENTIAL_REQUESTS },
+              loadLimitMs(60),
+            );
+            refuseUnexpected(`${kind} ${route.name}`, result);
+            p50.add(kind, result.p50Ms);
+            p99.add(kind, result.p99Ms);
+          }
+        }
+        p50.row(`${route.name}, one connection: p50`, 'ms', { limit: 1.5, direction: 'lower' });
+        p99.row(`${route.name}, one connection: p99`, 'ms');
+      }
+    }
+
+    const peak = new Paired();
+    peak.add('baseline', servers.baseline.memory().peakKb / 1024);
+    peak.add('emulator', servers.emulator.memory().peakKb / 1024);
+    peak.row('RSS at peak, after the load above', 'MiB', { limit: 1.6, direction: 'lower' });
+  } finally {
+    await stopBoth(servers);
+  }
+}
+
+async function lroCycles(): Promise<void> {
+  const servers = await startBoth(INSTANT_FLAGS);
+  try {
+    log(`LRO cycles (POST, status poll, final GET), 10 connections: ${RUNS} runs of ${SECONDS} s on each server`);
+    for (const kind of ['baseline', 'emulator'] as const) {
+      await runLoad<LroResult>({ mode: 'lro', post: installPatches(servers[kind].url), connections: 10, durationSeconds: 1 }, loadLimitMs(1));
+    }
+    const cycles = new Paired();
+    for (let run = 0; run < RUNS; run++) {
+      for (const [kind, server] of turns(run, servers.baseline, servers.emulator)) {
+        const result = await runLoad<LroResult>({ mode: 'lro', post: installPatches(server.url), connections: 10, durationSeconds: SECONDS }, loadLimitMs(SECONDS));
+        refuseUnexpected(`${kind} LRO cycle`, result);
+        cycles.add(kind, result.cyclesPerSecond);
+      }
+    }
+    cycles.row('full LRO cycles (instant), 10 conns', 'cycles/s');
+  } finally {
+    await stopBoth(servers);
+  }
+}
+
+/**
+ * The growth figure's stores live in RAM where the machine has a tmpfs: 100,000 operations are
+ * 1.8 GB, and writing them to a shared disk took longer than the rest of the figure.
+ */
+const STORE_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
+function fillStore(count: number): string {
+  const dataDir = temporaryFolder(`store-${count}`, STORE_BASE);
+  const filled = spawnSync(process.execPath, [new URL('./fill-operations.js', import.meta.url).pathname, dataDir, String(count), '1'], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (filled.status !== 0) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`filling a store of ${count} operations failed: ${filled.stderr}`);
+  }
+  return dataDir;
+}
+
+async function growth(): Promise<void> {
+  log(`poll cost as the data grows: filling a store with ${GROWTH_OPERATIONS} operations`);
+  const emptyDir = temporaryFolder('store-empty', STORE_BASE);
+  const started: ServerProcess[] = [];
+  let largeDir: string | undefined;
+  try {
+    largeDir = fillStore(GROWTH_OPERATIONS);
+    log('  filled');
+    const start = async (dataDir: string) => {
+      const server = await startServer('emulator', { dataDir, flags: RUNNING_FLAGS });
+      started.push(server);
+      return server;
+    };
+    const servers = { empty: await start(emptyDir), large: await start(largeDir) };
+    const workingSet = { empty: [] as string[], large: [] as string[] };
+    for (const which of ['empty', 'large'] as const) {
+      for (let i = 0; i < WORKING_SET; i++) workingSet[which].push(await startOperation(servers[which].url));
+    }
+    const job = (which: 'empty' | 'large', count: number) =>
+      runLoad<SequentialResult>({ mode: 'sequential', request: statusPoll(workingSet[which][0]!), urls: workingSet[which], count }, loadLimitMs(60));
+    await job('empty', 300);
+    await job('large', 300);
+    log(`  polling ${WORKING_SET} new operations in turn, in an empty store and beside ${GROWTH_OPERATIONS} stored ones: ${RUNS} runs`);
+    const p50 = new Paired();
+    for (let run = 0; run < RUNS; run++) {
+      // "baseline" is the empty store here: the emulator is compared with itself.
+      for (const [kind, which] of turns(run, 'empty' as const, 'large' as const)) {
+        const result = await job(which, SEQUENTIAL_REQUESTS);
+        refuseUnexpected(`poll with the ${which} store`, result);
+        p50.add(kind, result.p50Ms);
+      }
+    }
+    const row = p50.row(`status poll p50, ${GROWTH_OPERATIONS / 1000}k operations stored vs none`, 'ms', { limit: 1.2, direction: 'lower' });
+    row.columns = ['empty store', `${GROWTH_OPERATIONS / 1000}k stored`];
+  } finally {
+    for (const server of started) await server.stop();
+    if (largeDir) rmSync(largeDir, { recursive: true, force: true });
+    rmSync(emptyDir, { recursive: true, force: true });
+  }
+}
+
+function verdict(row: Row): string {
+  if (!row.target) return '';
+  const { limit, direction } = row.target;
+  const ok = direction === 'lower' ? row.ratio <= limit : row.ratio >= limit;
+  return `${direction === 'lower' ? '<=' : '>='} ${limit} ${ok ? 'met' : '**missed**'}`;
+}
+
+function table(): string {
+  const lines = ['| figure | unit | baseline | emulator | ratio | target |', '| --- | --- | ---: | ---: | ---: | --- |'];
+  for (const row of rows) {
+    const [left, right] = row.columns ?? ['', ''];
+    const baseline = left ? `${formatNumber(row.baseline)} (${left})` : formatNumber(row.baseline);
+    const emulator = right ? `${formatNumber(row.emulator)} (${right})` : formatNumber(row.emulator);
+    lines.push(`| ${row.figure} | ${row.unit} | ${baseline} | ${emulator} | ${row.ratio.toFixed(2)} | ${verdict(row)} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (cpus().length < 2) log('warning: fewer than 2 cores: server and load generator share one, figures are rough');
+  // The bench itself (reading the servers' output) keeps to the load generator's core.
+  execFileSync('taskset', ['-a', '-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
+  // The machine's load from everything else, to read the wall-clock figures by.
+  const loadBefore = loadavg()[0]!;
+  // A group that fails is reported, and the table still shows every figure measured before it.
+  let failure: Error | undefined;
+  const groups: Array<[boolean, () => Promise<void>]> = [
+    [ONLY.has('cold'), coldStart],
+    [ONLY.has('throughput') || ONLY.has('latency'), throughputAndLatency],
+    [ONLY.has('lro'), lroCycles],
+    [ONLY.has('growth'), growth],
+  ];
+  for (const [wanted, measure] of groups) {
+    if (!wanted || failure) continue;
+    await measure().catch((error: Error) => (failure = error));
+  }
+  const seconds = Math.round((performance.now() - benchStartedAt) / 1000);
+  process.stdout.write(
+    [
+      '',
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}. ` +
+        `Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench\` (${RUNS} runs, ${SECONDS} s each; took ${seconds} s). ` +
+        `Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after.`,
+      '',
+      table(),
+      '',
+    ].join('\n'),
+  );
+  if (failure) {
+    log(`bench failed: ${failure.stack ?? failure.message}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
