@@ -35,7 +35,7 @@ export interface ClassificationCount {
 }
 
 /** One operation as a line of the dashboard: the envelope, the result's headline, the progress. */
-export interface OperationSummary {
+export interface OperationSummary extends Omit<Partial<ResultSummary>, 'status' | 'error' | 'rebootPending'> {
   subscriptionId: string;
   operationId: string;
   kind: OperationKind;
@@ -53,15 +53,6 @@ export interface OperationSummary {
   progress: number;
   /** While running: the step in progress. */
   activity?: RunActivity & { patchName?: string };
-  rebootStatus?: string;
-  maintenanceWindowExceeded?: boolean;
-  installedPatchCount?: number;
-  failedPatchCount?: number;
-  pendingPatchCount?: number;
-  excludedPatchCount?: number;
-  notSelectedPatchCount?: number;
-  criticalAndSecurityPatchCount?: number;
-  otherPatchCount?: number;
   /** The result's error summary, or an operation-level failure. */
   error?: { code: string; message: string };
 }
