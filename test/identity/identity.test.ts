@@ -4,10 +4,10 @@
 
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import t from 'tap';
-import { buildApp } from '../server/app.js';
-import { ephemeralSigningKey } from '../server/identity/signing-key.js';
-import { TokenIssuer } from '../server/identity/tokens.js';
-import { installUrl, SPEC_EXAMPLE_BODY, SUBSCRIPTION, testServices, WINDOWS_VM } from './helpers.js';
+import { buildApp } from '../../server/app.js';
+import { ephemeralSigningKey } from '../../server/identity/signing-key.js';
+import { TokenIssuer } from '../../server/identity/tokens.js';
+import { installUrl, SPEC_EXAMPLE_BODY, SUBSCRIPTION, testServices, WINDOWS_VM } from '../helpers.js';
 
 const TENANT = '3f2e5a1c-9d4b-4c7e-8a6f-1b2c3d4e5f60';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { OPTIONS } from '../server/config.js';
-import { tempDir } from './helpers.js';
-import { CLI_PATH, cleanEnv, runNode } from './process-helpers.js';
+import { OPTIONS } from '../../server/config.js';
+import { tempDir } from '../helpers.js';
+import { CLI_PATH, cleanEnv, runNode } from '../process-helpers.js';
 
-const packageVersion = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const packageVersion = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 t.test('--help lists every option with its environment twin and default', async (t) => {
   const result = await runNode(CLI_PATH, ['--help'], cleanEnv({}));

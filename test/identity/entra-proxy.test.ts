@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import t from 'tap';
-import type { RunningEmulator } from '../server/emulator.js';
-import { listeningEmulator } from './helpers.js';
+import type { RunningEmulator } from '../../server/emulator.js';
+import { listeningEmulator } from '../helpers.js';
 
 /** Sends CONNECT for `target` and resolves with the status line and the socket. */
 function openTunnel(emulator: RunningEmulator, target: string): Promise<{ status: string; socket: Socket }> {

@@ -1,7 +1,7 @@
 // The readable log lines a terminal gets, and the choice between them and JSON.
 
 import t from 'tap';
-import { loggerOptions, readableLine } from '../server/logging.js';
+import { loggerOptions, readableLine } from '../../server/logging.js';
 
 t.test('a request line reads as time, level, method, URL, status, time taken and ids', async (t) => {
   const json = JSON.stringify({

