@@ -21,7 +21,7 @@ import { vmActionRoutes } from './routes/vm-actions.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
 import { loadDefaultSeed, type SeedDocument } from './seed.js';
-// Ecosystem (identity, subscriptions, OpenAPI, request log).
+// Identity, subscriptions, the OpenAPI document, the request log.
 import { strictTokenVerifier, type AuthMode } from './identity/auth.js';
 import { identityRoutes } from './identity/routes.js';
 import { ephemeralSigningKey, type SigningKey } from './identity/signing-key.js';
@@ -31,7 +31,7 @@ import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { SubscriptionStore } from './store/subscription-store.js';
-// Reliability (README "Reliability"): hostile input, the admin key, graceful shutdown.
+// Hostile input, the admin key, graceful shutdown (README "Reliability").
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';
@@ -52,7 +52,7 @@ export interface AppOptions {
   auth?: AuthMode;
   /** The token-signing key (from the data folder); an in-memory one when absent. */
   signingKey?: SigningKey;
-  /** When set, the admin API (but its health check) wants `x-admin-key: <key>`. */
+  /** When set, the admin API (but the open routes of server/admin/guard.ts) wants `x-admin-key: <key>`. */
   adminKey?: string;
 }
 
@@ -93,6 +93,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     retryAfterSeconds: options.retryAfterSeconds,
   };
 
+  const seedDocument = options.seedDocument ?? loadDefaultSeed();
   const journal = new RequestJournal(options.journalSize ?? 1000);
   // Every ARM request, as answered, for GET /_emulator/requests.
   app.addHook('onResponse', async (request, reply) => {
@@ -136,7 +137,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
-    const knownSubscriptions = (options.seedDocument ?? loadDefaultSeed()).subscriptions.map((s) => s.subscriptionId);
+    const knownSubscriptions = seedDocument.subscriptions.map((s) => s.subscriptionId);
     await arm.register(subscriptionRoutes, { subscriptions: new SubscriptionStore(services.db, knownSubscriptions), issuer });
   });
   app.register(identityRoutes, { issuer, seed: services.seed });
@@ -145,7 +146,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   app.register(adminRoutes, {
     services,
     journal,
-    seedDocument: options.seedDocument ?? loadDefaultSeed(),
+    seedDocument,
     clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
   });
   app.register(dashboardRoutes, { services });
