@@ -219,13 +219,14 @@ export class PatchOperations {
     return stateAt({ startMs: operation.startMs, durationMs: operation.durationMs }, mode, this.clock.now(), statusPolls).terminal;
   }
 
-  private catalogueOf(vm: VirtualMachineRecord) {
+  private catalogueOf(vm: Pick<VirtualMachineRecord, 'catalogueKey' | 'name'>) {
     const catalogue = this.catalogues.get(vm.catalogueKey);
     if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
     return catalogue;
   }
 
-  private available(vm: VirtualMachineRecord, asOfMs: number) {
+  /** What the VM has available at `asOfMs` (its present patches are drawn once and kept). */
+  available(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'catalogueKey' | 'patchState'>, asOfMs: number): CataloguePatch[] {
     const catalogue = this.catalogueOf(vm);
     const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
     return availablePatches(

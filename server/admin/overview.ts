@@ -4,7 +4,6 @@
 // does, so what it shows is what the next poll would see.
 
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type CataloguePatch, type OsFamily } from '../../simulator/catalogue.js';
-import { availablePatches } from '../../simulator/inventory.js';
 import { errorsAt, patchStatesAt, rebootStatusAt, type InstallationState } from '../../simulator/plan.js';
 import { countStates, patchOperationError, type AssessPatchesResult, type InstallPatchesResult } from '../../simulator/results.js';
 import { installActivityAt, runProgress, type RunActivity } from '../../simulator/run-activity.js';
@@ -14,7 +13,6 @@ import type { EmulatorOperation } from '../patch-operations.js';
 import type { EmulatorServices } from '../services.js';
 import type { EnvelopeStatus, OperationKind } from '../store/operation-store.js';
 import { OverviewStore, type FleetVm, type OperationLine, type ResultSummary } from '../store/overview-store.js';
-import { vmResourceId } from '../virtual-machines.js';
 
 /** Bounds of what one overview carries; a dashboard asks for it every second. */
 export const OVERVIEW_VM_LIMIT = 100;
@@ -238,15 +236,9 @@ export class DashboardView {
     };
   }
 
+  /** The inventory as installPatches sees it; an image without a catalogue shows none. */
   private available(vm: FleetVm, nowMs: number): CataloguePatch[] {
-    const catalogue = this.services.catalogues.get(vm.catalogueKey);
-    if (!catalogue) return [];
-    return availablePatches(catalogue, {
-      seed: this.services.seed,
-      vmResourceId: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
-      asOfMs: nowMs,
-      patchState: vm.patchState,
-    });
+    return this.services.catalogues.has(vm.catalogueKey) ? this.services.patchOperations.available(vm, nowMs) : [];
   }
 
   private vmFacts(vm: FleetVm, nowMs: number): Omit<VmOverview, 'latestOperation'> {
