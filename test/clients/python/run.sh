@@ -29,14 +29,17 @@ fi
 log "$("$VENV/bin/python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0], *(f"{p} {m.version(p)}" for p in ("azure-mgmt-compute", "azure-identity", "azure-core")))')"
 
 start_emulator --auth strict --completion polls:2 --retry-after 0
+start_outbound_recorder
 
 env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$WORK" \
   CPE_ENDPOINT="$EMULATOR_URL" REQUESTS_CA_BUNDLE="$EMULATOR_CERT" \
   IDENTITY_ENDPOINT="$EMULATOR_HTTP/msi/token" IDENTITY_HEADER=any-header \
+  HTTP_PROXY="$OUTBOUND_PROXY" HTTPS_PROXY="$OUTBOUND_PROXY" NO_PROXY=localhost,127.0.0.1 \
   timeout 300 "$VENV/bin/python" "$HERE/test_patches.py" >"$WORK/program.out" 2>&1
 status=$?
 sed "s/^/[$CLIENT_NAME] /" "$WORK/program.out"
 count_program_output "$WORK/program.out" "$status"
 check "every request answered without a 5xx (the journal below)" print_journal
 cat "$WORK/out"
+check "the client asked no host but the emulator" no_outbound_requests
 finish
