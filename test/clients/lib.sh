@@ -58,7 +58,9 @@ finish() {
   [ "$failed" -eq 0 ]
   exit
 }
-trap 'stop_emulator; rm -rf "$WORK"' INT TERM
+# However the script ends, the emulator and the recorder it started stop, and its temp folder goes.
+trap 'stop_emulator; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
 
 toolchain_missing() { # toolchain_missing REASON
   if [ "${CI:-}" = true ]; then
@@ -77,17 +79,15 @@ apt_install() { # apt_install PACKAGE...
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-
+# Ports 0: the emulator picks free ones and prints them in its ready block, read back here, so
+# tests running side by side never race for a port.
 start_emulator() { # start_emulator FLAGS...   sets EMULATOR_URL (https), EMULATOR_HTTP, EMULATOR_CERT
   if [ ! -f "$REPO_ROOT/dist/server/cli.js" ] || [ ! -f "$REPO_ROOT/dist/test/clients/outbound.js" ]; then
     log "building the project (npm run build)"
     (cd "$REPO_ROOT" && npm run build >/dev/null) || { failed=$((failed + 1)); log "FAILED: npm run build"; finish; }
   fi
   local https_port http_port
-  https_port=$(free_port)
-  http_port=$(free_port)
-  node "$REPO_ROOT/dist/server/cli.js" --https-port "$https_port" --http-port "$http_port" --data-dir "$WORK/data" \
+  node "$REPO_ROOT/dist/server/cli.js" --https-port 0 --http-port 0 --data-dir "$WORK/data" \
     "$@" >"$WORK/emulator.log" 2>&1 &
   EMULATOR_PID=$!
   for _ in $(seq 1 100); do # the ready line, at most 20 s
@@ -98,6 +98,8 @@ start_emulator() { # start_emulator FLAGS...   sets EMULATOR_URL (https), EMULAT
   if ! grep -q 'is ready' "$WORK/emulator.log"; then
     cat "$WORK/emulator.log"; failed=$((failed + 1)); log "FAILED: the emulator starts"; finish
   fi
+  https_port=$(sed -n 's|^ *HTTPS *https://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$WORK/emulator.log" | head -1)
+  http_port=$(sed -n 's|^ *HTTP *http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$WORK/emulator.log" | head -1)
   EMULATOR_URL=https://localhost:$https_port
   EMULATOR_HTTP=http://localhost:$http_port
   EMULATOR_CERT=$WORK/data/tls/cert.pem
@@ -109,14 +111,13 @@ print_journal() { # print_journal: what reached the emulator, one line per kind 
 }
 
 start_outbound_recorder() { # sets OUTBOUND_PROXY (http://127.0.0.1:port) and OUTBOUND_LOG
-  local port
-  port=$(free_port)
   OUTBOUND_LOG=$WORK/outbound.log
   : >"$OUTBOUND_LOG"
-  node "$REPO_ROOT/dist/test/clients/outbound.js" "$port" "$OUTBOUND_LOG" >"$WORK/outbound.out" 2>&1 &
+  node "$REPO_ROOT/dist/test/clients/outbound.js" "$OUTBOUND_LOG" >"$WORK/outbound.out" 2>&1 &
   RECORDER_PID=$!
-  for _ in $(seq 1 50); do grep -q recording "$WORK/outbound.out" && break; sleep 0.1; done # at most 5 s
-  OUTBOUND_PROXY=http://127.0.0.1:$port
+  for _ in $(seq 1 50); do grep -q '^recording on ' "$WORK/outbound.out" && break; sleep 0.1; done # at most 5 s
+  grep -q '^recording on ' "$WORK/outbound.out" || { cat "$WORK/outbound.out"; failed=$((failed + 1)); log "FAILED: the outbound recorder starts"; finish; }
+  OUTBOUND_PROXY=http://127.0.0.1:$(sed -n 's/^recording on //p' "$WORK/outbound.out")
 }
 
 no_outbound_requests() { # fails, listing them, when the client asked any host but the emulator

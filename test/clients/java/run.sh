@@ -35,7 +35,6 @@ start_outbound_recorder
 keytool -importcert -noprompt -alias compute-patch-emulator -file "$EMULATOR_CERT" \
   -keystore "$WORK/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null 2>&1 \
   || { failed=$((failed + 1)); log "FAILED: keytool -importcert"; finish; }
-proxy_port=${OUTBOUND_PROXY##*:}
 
 env -i PATH=/usr/bin:/bin HOME="$WORK" \
   CPE_ENDPOINT="$EMULATOR_URL" \
