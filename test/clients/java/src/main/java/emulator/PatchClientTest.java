@@ -4,9 +4,9 @@
 //   CPE_ENDPOINT                        the emulator's HTTPS URL
 //   -Djavax.net.ssl.trustStore=...      a PKCS12 trust store holding only the emulator's certificate
 //   IDENTITY_ENDPOINT/IDENTITY_HEADER   the emulator's managed-identity endpoint (App Service style)
-// Polling: the SDK sleeps before each status poll, its poll interval (30 s by default) unless the
-// 202 carries a positive Retry-After (it ignores Retry-After: 0). The test sets the poller's own
-// interval, SyncPoller.setPollInterval, to 1 ms, so nothing waits.
+// Polling: the SDK sleeps before each status poll, the first one included; with Retry-After: 0 it
+// sleeps its default poll interval, 30 s. The test sets the poller's own interval,
+// SyncPoller.setPollInterval, to 1 ms, so nothing waits.
 // Prints "ok: NAME" or "FAILED: NAME" per check.
 package emulator;
 
