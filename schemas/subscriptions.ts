@@ -80,7 +80,7 @@ const authentication = {
 
 const cloudEndpoints = {
   type: 'object',
-  description: 'api-version 2018-01-01 and later',
+  description: 'one cloud: the array items of 2018-01-01 to 2020-06-01, and the whole answer of 2022-09-01',
   properties: {
     name: { type: 'string' },
     resourceManager: { type: 'string' },
@@ -108,6 +108,7 @@ export const metadataEndpointsResponseSchema = {
       },
       required: ['graphEndpoint', 'authentication'],
     },
-    { type: 'array', items: cloudEndpoints },
+    { type: 'array', description: 'api-versions 2018-01-01 to 2020-06-01', items: cloudEndpoints },
+    cloudEndpoints,
   ],
 } as const;

@@ -34,19 +34,23 @@ export async function metadataEndpointRoutes(app: FastifyInstance): Promise<void
       if (apiVersion === '2015-01-01') {
         return { galleryEndpoint: `${origin}/`, graphEndpoint: 'https://graph.windows.net/', portalEndpoint: `${origin}/`, authentication };
       }
-      return [
-        {
-          name: CLOUD_NAME,
-          resourceManager: `${origin}/`,
-          portal: `${origin}/`,
-          gallery: `${origin}/`,
-          graph: 'https://graph.windows.net/',
-          graphAudience: 'https://graph.windows.net/',
-          microsoftGraphResourceId: 'https://graph.microsoft.com/',
-          authentication,
-          suffixes: {},
-        },
-      ];
+      const cloud = {
+        name: CLOUD_NAME,
+        resourceManager: `${origin}/`,
+        portal: `${origin}/`,
+        gallery: `${origin}/`,
+        graph: 'https://graph.windows.net/',
+        graphAudience: 'https://graph.windows.net/',
+        microsoftGraphResourceId: 'https://graph.microsoft.com/',
+        authentication,
+        suffixes: {},
+      };
+      // 2022-09-01 describes the cloud that answers, as one object (what `az cloud register` reads
+      // in current azure-cli, https://github.com/Azure/azure-cli/pull/30682); the earlier versions list
+      // clouds in an array. Public ARM's answers:
+      // https://github.com/Azure/azure-cli/issues/29283 (2022-09-01) and
+      // https://github.com/Azure/azure-cli/pull/31566 (2015-01-01, 2019-10-01).
+      return apiVersion === '2022-09-01' ? cloud : [cloud];
     },
   );
 }

@@ -2,7 +2,7 @@
 // state it reads.
 
 import t from 'tap';
-import { API_VERSION, get, LINUX_VM, pollToTerminal, post, vmPath, WINDOWS_VM, testEmulator, pathOf } from '../helpers.js';
+import { API_VERSION, AUTH, get, LINUX_VM, pollToTerminal, post, vmPath, WINDOWS_VM, testEmulator, pathOf } from '../helpers.js';
 
 const assessUrl = (vm: string, apiVersion = API_VERSION) => `${vmPath(vm)}/assessPatches?api-version=${apiVersion}`;
 
@@ -36,6 +36,21 @@ t.test('assessPatches: 202 with the LRO headers, then the assessment result', as
   const location = await get(app, pathOf(accepted.headers.location as string));
   t.equal(location.statusCode, 200);
   t.same(location.json(), output, 'the Location URL returns the same result');
+});
+
+t.test('assessPatches: an empty body sent as application/json is no body (the Java SDK sends it so)', async (t) => {
+  const { app } = testEmulator(t);
+  const send = (url: string) => app.inject({ method: 'POST', url, headers: { ...AUTH, 'content-type': 'application/json' }, payload: '' });
+  const accepted = await send(assessUrl(WINDOWS_VM));
+  t.equal(accepted.statusCode, 202);
+  const { final } = await pollToTerminal(app, accepted.headers['azure-asyncoperation'] as string);
+  t.equal(final.status, 'Succeeded');
+  // installPatches needs its body: an empty one is still the missing parameter.
+  const install = await send(`${vmPath(WINDOWS_VM)}/installPatches?api-version=${API_VERSION}`);
+  t.equal(install.statusCode, 400);
+  t.equal(install.json().error.message, "Required parameter 'installPatchesInput' is missing (null).");
+  const start = await send(`${vmPath(WINDOWS_VM)}/start?api-version=${API_VERSION}`);
+  t.equal(start.statusCode, 202, 'a power action takes no body either');
 });
 
 t.test('assessPatches: from api-version 2020-06-01, where installPatches does not exist yet', async (t) => {

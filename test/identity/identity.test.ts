@@ -173,7 +173,7 @@ t.test('subscriptions and tenants: the caller\'s tenant, ARM errors for unknown 
   t.equal(anonymous.json().error.code, 'AuthenticationFailed');
 });
 
-t.test('/metadata/endpoints: both shapes, ADFS-style login endpoint, no token needed', async (t) => {
+t.test('/metadata/endpoints: the shape of each api-version, ADFS-style login endpoint, no token needed', async (t) => {
   const instance = app(t);
   const headers = { host: 'localhost:8443' };
   const old = await instance.inject({ method: 'GET', url: '/metadata/endpoints?api-version=2015-01-01', headers });
@@ -181,9 +181,17 @@ t.test('/metadata/endpoints: both shapes, ADFS-style login endpoint, no token ne
   t.same(old.json().authentication.loginEndpoint, 'http://localhost:8443/adfs');
   t.same(old.json().authentication.audiences, ['https://management.core.windows.net/', 'https://management.azure.com/']);
   t.equal(old.json().graphEndpoint, 'https://graph.windows.net/');
-  const clouds = await instance.inject({ method: 'GET', url: '/metadata/endpoints?api-version=2022-09-01', headers });
+  const clouds = await instance.inject({ method: 'GET', url: '/metadata/endpoints?api-version=2020-06-01', headers });
   t.equal(clouds.json()[0].resourceManager, 'http://localhost:8443/');
   t.equal(clouds.json()[0].name, 'ComputePatchEmulator');
+  // 2022-09-01 answers the one cloud as an object, with its suffixes (current azure-cli reads this).
+  const cloud = await instance.inject({ method: 'GET', url: '/metadata/endpoints?api-version=2022-09-01', headers });
+  t.equal(cloud.statusCode, 200);
+  t.notOk(Array.isArray(cloud.json()));
+  t.equal(cloud.json().name, 'ComputePatchEmulator');
+  t.equal(cloud.json().resourceManager, 'http://localhost:8443/');
+  t.equal(cloud.json().authentication.loginEndpoint, 'http://localhost:8443/adfs');
+  t.same(cloud.json().suffixes, {});
   const missing = await instance.inject({ method: 'GET', url: '/metadata/endpoints' });
   t.equal(missing.json().error.code, 'MissingApiVersionParameter');
   const bad = await instance.inject({ method: 'GET', url: '/metadata/endpoints?api-version=2099-01-01' });
