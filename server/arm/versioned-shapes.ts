@@ -40,9 +40,10 @@ export const VIRTUAL_MACHINE_SHAPE: ShapeTable = {
     { path: 'properties.osProfile.linuxConfiguration.patchSettings.assessmentMode', since: '2021-03-01' },
     { path: 'properties.storageProfile.osDisk.deleteOption', since: '2021-03-01' },
     { path: 'properties.networkProfile.networkInterfaces[].properties.deleteOption', since: '2021-03-01' },
-    // timeCreated from 2021-11-01; etag from 2024-07-01 (examples/virtualMachineExamples/VirtualMachine_Get.json).
+    // timeCreated from 2021-11-01; etag from 2024-03-01: ComputeRP/stable/2024-03-01/examples/
+    // virtualMachineExamples/VirtualMachine_Get.json has it, the 2023-09-01 one does not.
     { path: 'properties.timeCreated', since: '2021-11-01' },
-    { path: 'etag', since: '2024-07-01' },
+    { path: 'etag', since: '2024-03-01' },
   ],
 };
 
