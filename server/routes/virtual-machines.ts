@@ -69,12 +69,14 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     if (provisioningState === 'Deleting') throw vmMarkedForDeletion('update', vm.name);
     const update = request.body ?? {};
     const properties = merged(vm.definition.properties, update.properties ?? {});
+    // Passwords are write-only in ARM: never stored, never returned.
+    const { adminPassword: _password, ...osProfile } = (properties.osProfile ?? {}) as Record<string, unknown>;
+    const tags = update.tags ?? vm.definition.tags;
     const definition: VirtualMachineRecord['definition'] = {
-      ...(update.tags !== undefined ? { tags: update.tags } : vm.definition.tags ? { tags: vm.definition.tags } : {}),
-      properties: { ...properties, osProfile: { ...((properties.osProfile ?? {}) as Record<string, unknown>), adminPassword: undefined } },
+      ...(tags !== undefined ? { tags } : {}),
+      properties: { ...properties, osProfile },
       revision: (vm.definition.revision ?? 1) + 1,
     };
-    delete (definition.properties.osProfile as Record<string, unknown>).adminPassword;
     context.resources.updateVirtualMachineDefinition(vm, definition);
     return virtualMachineResource({ ...vm, definition }, request.params.subscriptionId, request.apiVersion, provisioningState);
   });

@@ -98,5 +98,10 @@ t.test('ListAll and PATCH', async (t) => {
   t.same(read.properties.osProfile.windowsConfiguration.patchSettings.patchMode, 'AutomaticByPlatform');
   const tagsOnly = await send(app, 'PATCH', `${vmPath(WINDOWS_VM)}?api-version=2024-07-01`, { tags: {} });
   t.equal(tagsOnly.json().properties.osProfile.windowsConfiguration.patchSettings.patchMode, 'AutomaticByPlatform');
+  const password = await send(app, 'PATCH', `${vmPath(WINDOWS_VM)}?api-version=2024-07-01`, { properties: { osProfile: { adminPassword: 'S3cret!S3cret!' } } });
+  t.notOk('adminPassword' in password.json().properties.osProfile, 'a password is never returned');
+  const stored = JSON.stringify((await app.inject({ method: 'GET', url: '/_emulator/state' })).json().virtualMachines);
+  t.match(stored, /myVMName/);
+  t.notMatch(stored, /S3cret/, 'nor stored');
   t.equal((await send(app, 'PATCH', `${vmPath('nope')}?api-version=2024-07-01`, { tags: {} })).json().error.code, 'ResourceNotFound');
 });
