@@ -121,6 +121,9 @@ export const vmMarkedForDeletion = (operation: string, vm: string) =>
     'OperationNotAllowed',
     `Operation '${operation}' is not allowed on VM '${vm}' since the VM is marked for deletion. You can only retry the Delete operation (or wait for an ongoing one to complete).`,
   );
+// ARM's answer for anything but a read in a group being deleted (Azure/azure-cli#21121, #28679).
+export const groupBeingDeleted = (name: string) =>
+  new ArmError(409, 'ResourceGroupBeingDeleted', `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`);
 // A stopped (not deallocated) VM: CRP's wording is not in any recording; this follows the deallocated one's pattern.
 export const vmStopped = (operation: string, vm: string) =>
   new ArmError(409, 'OperationNotAllowed', `Operation '${operation}' is not allowed on VM '${vm}' since the VM is stopped.`);

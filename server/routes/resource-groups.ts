@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { resourceGroupBodySchema } from '../../schemas/resources.js';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
-import { ArmError, operationNotFound } from '../arm/errors.js';
+import { ArmError, groupBeingDeleted, operationNotFound } from '../arm/errors.js';
 import type { ResourceGroupRecord } from '../store/resource-store.js';
 import { normaliseLocation } from '../virtual-machines.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from './context.js';
@@ -24,9 +24,6 @@ function resourceGroupResource(group: ResourceGroupRecord, subscriptionId: strin
   };
 }
 
-// ARM's answer for a group being deleted (its message as `az group create` reports it).
-const groupBeingDeleted = (name: string) =>
-  new ArmError(409, 'ResourceGroupBeingDeleted', `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`);
 
 export async function resourceGroupRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const config = { arm: { resourceType: 'resourceGroups' as const, bodyName: 'parameters' } };

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { virtualMachineBodySchema, virtualMachineUpdateSchema } from '../../schemas/resources.js';
-import { ArmError, vmMarkedForDeletion } from '../arm/errors.js';
+import { ArmError, groupBeingDeleted, vmMarkedForDeletion } from '../arm/errors.js';
 import { newVirtualMachine, normaliseLocation, virtualMachineResource } from '../virtual-machines.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from './context.js';
@@ -37,6 +37,7 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
   app.put<{ Params: VmParams; Body: VmBody }>(VM_PATH, { config, schema: { body: virtualMachineBodySchema } }, async (request, reply) => {
     const { subscriptionId, resourceGroupName, vmName } = request.params;
     const group = existingGroup(context, subscriptionId, resourceGroupName);
+    if (group.deleting) throw groupBeingDeleted(group.group.name);
     if (!VM_NAME.test(vmName) || /[.-]$/.test(vmName)) {
       throw new ArmError(400, 'InvalidParameter', `Virtual machine name '${vmName}' is not valid.`, { target: 'vmName' });
     }

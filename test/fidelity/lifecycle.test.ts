@@ -48,6 +48,10 @@ t.test('polls:2: a VM is Creating until its create completes, Deleting until its
   const location = groupDelete.headers.location as string;
   t.match(location, new RegExp(`/subscriptions/${SUBSCRIPTION}/operationresults/[0-9a-f-]{36}\\?api-version=2024-03-01$`));
   t.equal((await get(app, RG)).json().properties.provisioningState, 'Deleting');
+  const intoDeleting = await send(app, 'PUT', VM, definition);
+  t.equal(intoDeleting.statusCode, 409);
+  t.same(intoDeleting.json().error, { code: 'ResourceGroupBeingDeleted', message: "The resource group 'life' is in deprovisioning state and cannot perform this operation." });
+  t.equal((await send(app, 'PUT', RG, { location: 'westus' })).json().error.code, 'ResourceGroupBeingDeleted');
   t.equal((await get(app, pathOf(location))).statusCode, 202);
   t.equal((await get(app, pathOf(location))).statusCode, 200);
   t.equal((await get(app, RG)).json().error.code, 'ResourceGroupNotFound');
