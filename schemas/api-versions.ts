@@ -1,5 +1,7 @@
-// The api-version table (wire contract §1.2, §5.2). One list per ARM resource type the emulator
-// serves; a request whose api-version is not in its list is refused as ARM refuses it (§3.2, §3.3).
+// The api-version table. One list per ARM resource type the emulator serves (the stable folders of
+// github.com/Azure/azure-rest-api-specs, specification/compute/resource-manager/Microsoft.Compute/);
+// a request whose api-version is not in its list is refused as ARM refuses it, except a well-formed
+// version newer than a list's newest, which is answered as the newest (see docs/api.md).
 
 /** installPatches: 2020-12-01 onwards. */
 export const INSTALL_PATCHES_API_VERSIONS = [
@@ -11,8 +13,15 @@ export const INSTALL_PATCHES_API_VERSIONS = [
 /** assessPatches appeared one version earlier (R3 recorded it at 2020-06-01). */
 export const ASSESS_PATCHES_API_VERSIONS = ['2020-06-01', ...INSTALL_PATCHES_API_VERSIONS] as const;
 
-/** Microsoft.Compute/virtualMachines and its operation-status URLs: every version above. */
-export const COMPUTE_API_VERSIONS: readonly string[] = ASSESS_PATCHES_API_VERSIONS;
+/**
+ * Microsoft.Compute/virtualMachines (get, list, create, update, delete, instance view, power
+ * actions) and its operation-status URLs: from 2015-06-15, the first stable Compute API, as ARM
+ * still serves it (specification/compute/resource-manager/Microsoft.Compute/stable/2015-06-15/compute.json).
+ */
+export const COMPUTE_API_VERSIONS: readonly string[] = [
+  '2015-06-15', '2016-03-30', '2016-04-30-preview', '2017-03-30', '2017-12-01', '2018-04-01', '2018-06-01',
+  '2018-10-01', '2019-03-01', '2019-07-01', '2019-12-01', ...ASSESS_PATCHES_API_VERSIONS,
+];
 
 /** Microsoft.Resources (resource groups): an ARM-native type, refused with InvalidApiVersionParameter. */
 export const RESOURCES_API_VERSIONS: readonly string[] = [
@@ -21,10 +30,14 @@ export const RESOURCES_API_VERSIONS: readonly string[] = [
   '2024-11-01', '2025-03-01', '2025-04-01',
 ];
 
-/** First api-version that accepts `windowsParameters.patchNameMasksToInclude/Exclude` (§1.3). */
+/** First api-version that accepts `windowsParameters.patchNameMasksToInclude/Exclude` (docs/api.md). */
 export const PATCH_NAME_MASKS_SINCE = '2025-04-01';
-/** The only api-version in which `maximumDuration` is required (§1.3). */
-export const MAXIMUM_DURATION_REQUIRED_IN = '2020-12-01';
+/**
+ * The api-versions whose VirtualMachineInstallPatchesParameters list `maximumDuration` as required:
+ * specification/compute/resource-manager/Microsoft.Compute/stable/{2020-12-01,2021-03-01,2021-04-01}/compute.json
+ * in github.com/Azure/azure-rest-api-specs; from 2021-07-01 only `rebootSetting` is.
+ */
+export const MAXIMUM_DURATION_REQUIRED_IN: readonly string[] = ['2020-12-01', '2021-03-01', '2021-04-01'];
 
 /** Regions named in NoRegisteredProviderFound messages and accepted for new resources. */
 export const SUPPORTED_LOCATIONS: readonly string[] = [
@@ -36,6 +49,22 @@ export const SUPPORTED_LOCATIONS: readonly string[] = [
 ];
 
 export type ArmResourceType = 'virtualMachines' | 'resourceGroups';
+
+/** What an api-version looks like: a date, with an optional suffix such as `-preview`. */
+export const WELL_FORMED_API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
+
+export type ApiVersionMatch = { served: string; newer: boolean } | undefined;
+
+/**
+ * The version a request is served at: its own when listed; the list's newest for a well-formed one
+ * newer than it, unless `strict`; none otherwise (an older or unknown one, which ARM refuses).
+ */
+export function matchApiVersion(requested: string, versions: readonly string[], strict: boolean): ApiVersionMatch {
+  if (versions.includes(requested)) return { served: requested, newer: false };
+  const newest = versions[versions.length - 1]!;
+  if (strict || !WELL_FORMED_API_VERSION.test(requested) || requested.slice(0, 10) <= newest.slice(0, 10)) return undefined;
+  return { served: newest, newer: true };
+}
 
 export function apiVersionsFor(type: ArmResourceType): readonly string[] {
   return type === 'resourceGroups' ? RESOURCES_API_VERSIONS : COMPUTE_API_VERSIONS;

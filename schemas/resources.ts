@@ -56,3 +56,13 @@ export const virtualMachineBodySchema = {
     },
   },
 } as const;
+
+/** PATCH on a VM (VirtualMachineUpdate): no location; tags and properties, merged into the VM. */
+export const virtualMachineUpdateSchema = {
+  $id: 'VirtualMachineUpdate',
+  type: 'object',
+  properties: {
+    tags,
+    properties: virtualMachineBodySchema.properties.properties,
+  },
+} as const;

@@ -7,11 +7,13 @@ import { cloudErrorSchema } from '../schemas/cloud-error.js';
 import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchema } from '../schemas/install-patches.js';
 import { imageReferenceSchema } from '../schemas/resources.js';
 import { adminRoutes } from './admin/routes.js';
+import { adminSubscriptionRoutes } from './admin/subscriptions.js';
 import { redactHeaders, RequestJournal } from './admin/journal.js';
 import { applyFaultRules } from './arm/faults.js';
 import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
-import { registerArmPipeline } from './arm/pipeline.js';
+import { registerArmPipeline, type ApiVersionPolicy } from './arm/pipeline.js';
+import { RateLimits, type RateLimitMode } from './arm/rate-limits.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
@@ -30,7 +32,6 @@ import { RequestLog } from './logging.js';
 import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
-import { SubscriptionStore } from './store/subscription-store.js';
 // Hostile input, the admin key, graceful shutdown (README "Reliability").
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
@@ -54,6 +55,10 @@ export interface AppOptions {
   signingKey?: SigningKey;
   /** When set, the admin API (but the open routes of server/admin/guard.ts) wants `x-admin-key: <key>`. */
   adminKey?: string;
+  /** `report` (default): budgets in headers only; `enforce`: a spent budget answers 429. Or the limiter itself (tests). */
+  rateLimits?: RateLimitMode | RateLimits;
+  /** `lenient` (default): newer api-versions are served as the newest known; `strict`: refused as ARM does. */
+  apiVersions?: ApiVersionPolicy;
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -83,6 +88,9 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
+  const rateLimits = options.rateLimits instanceof RateLimits ? options.rateLimits : new RateLimits(options.rateLimits ?? 'report');
+  app.decorate('rateLimits', rateLimits);
+  const subscriptionExists = (subscriptionId: string) => services.subscriptions.has(subscriptionId);
   const context: RouteContext = {
     resources: services.resources,
     operations: services.operations,
@@ -91,6 +99,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     catalogues: services.catalogues,
     seed: services.seed,
     retryAfterSeconds: options.retryAfterSeconds,
+    rateLimits,
   };
 
   const seedDocument = options.seedDocument ?? loadDefaultSeed();
@@ -115,7 +124,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
-  registerNotFoundHandler(app);
+  registerNotFoundHandler(app, { rateLimits, subscriptionExists });
   registerGracefulClose(app);
   registerAdminGuard(app, options.adminKey);
 
@@ -132,13 +141,15 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
       resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
       applyFaults: (request, reply) => applyFaultRules(services.control, services.seed, request, reply),
       ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer) } : {}),
+      subscriptionExists,
+      rateLimits,
+      apiVersions: options.apiVersions ?? 'lenient',
     });
     await arm.register(resourceGroupRoutes, context);
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
-    const knownSubscriptions = seedDocument.subscriptions.map((s) => s.subscriptionId);
-    await arm.register(subscriptionRoutes, { subscriptions: new SubscriptionStore(services.db, knownSubscriptions), issuer });
+    await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
   });
   app.register(identityRoutes, { issuer, seed: services.seed });
   app.register(metadataEndpointRoutes);
@@ -150,5 +161,13 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
   });
   app.register(dashboardRoutes, { services });
+  app.register(adminSubscriptionRoutes, { services });
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The ARM and CRP budgets (server/arm/rate-limits.ts), for tests to look into. */
+    rateLimits: RateLimits;
+  }
 }

@@ -7,6 +7,8 @@ import type { OverlappingOperations } from './patch-operations.js';
 import { AUTH_MODES, type AuthMode } from './identity/auth.js';
 import { DEFAULT_CERT_NAMES } from './tls.js';
 import { isLoopbackHost } from './admin/guard.js';
+import { API_VERSION_POLICIES, type ApiVersionPolicy } from './arm/pipeline.js';
+import { RATE_LIMIT_MODES, type RateLimitMode } from './arm/rate-limits.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -29,6 +31,9 @@ export interface EmulatorConfig {
   silent: boolean;
   adminKey: string | undefined;
   allowUnguardedAdmin: boolean;
+  subscriptions: string[];
+  rateLimits: RateLimitMode;
+  apiVersions: ApiVersionPolicy;
   help: boolean;
   version: boolean;
 }
@@ -37,6 +42,8 @@ interface OptionSpec {
   flag: string;
   env: string | undefined;
   boolean?: boolean;
+  /** May be given more than once; its variable takes a comma-separated list. */
+  multiple?: boolean;
   default: string;
   description: string;
 }
@@ -71,6 +78,15 @@ export const OPTIONS: OptionSpec[] = [
     default: 'false',
     description: 'allow a non-loopback --host without --admin-key',
   },
+  {
+    flag: 'subscription',
+    env: 'CPE_SUBSCRIPTION',
+    multiple: true,
+    default: '',
+    description: 'a subscription id the emulator knows besides the seed\'s (repeatable; the variable takes a comma-separated list)',
+  },
+  { flag: 'rate-limits', env: 'CPE_RATE_LIMITS', default: 'report', description: 'ARM/CRP request budgets: report (headers only) | enforce (429 with Retry-After when spent)' },
+  { flag: 'api-versions', env: 'CPE_API_VERSIONS', default: 'lenient', description: 'api-versions newer than the emulator knows: lenient (served as the newest) | strict (refused as ARM does)' },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
   { flag: 'help', env: undefined, boolean: true, default: 'false', description: 'print this help and exit' },
@@ -100,7 +116,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }])),
+      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const), ...(o.multiple ? { multiple: true } : {}) }])),
     });
   } catch (error) {
     throw new ConfigError((error as Error).message.split('\n')[0]!.replace(/^TypeError \[[A-Z_]+\]: /, ''));
@@ -108,6 +124,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   const raw = (flag: string): string => {
     const spec = OPTIONS.find((o) => o.flag === flag)!;
     const value = parsed.values[flag];
+    if (Array.isArray(value)) return value.join(',');
     if (value !== undefined) return String(value);
     const fromEnv = spec.env ? env[spec.env] : undefined;
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : spec.default;
@@ -154,6 +171,14 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     throw new ConfigError(`--host ${host} is not a loopback address: give --admin-key, or --allow-unguarded-admin to open the admin API to the network`);
   }
 
+  const subscriptions = raw('subscription').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const badSubscription = subscriptions.find((id) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+  if (badSubscription !== undefined) throw new ConfigError(`--subscription: '${badSubscription}' is not a subscription id (a GUID)`);
+  const rateLimits = raw('rate-limits').toLowerCase();
+  if (!(RATE_LIMIT_MODES as readonly string[]).includes(rateLimits)) throw new ConfigError(`--rate-limits: expected report or enforce, got '${raw('rate-limits')}'`);
+  const apiVersions = raw('api-versions').toLowerCase();
+  if (!(API_VERSION_POLICIES as readonly string[]).includes(apiVersions)) throw new ConfigError(`--api-versions: expected lenient or strict, got '${raw('api-versions')}'`);
+
   return {
     host,
     httpsPort,
@@ -175,6 +200,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     silent: booleanValue('silent', raw('silent')),
     adminKey,
     allowUnguardedAdmin,
+    subscriptions: subscriptions.map((id) => id.toLowerCase()),
+    rateLimits: rateLimits as RateLimitMode,
+    apiVersions: apiVersions as ApiVersionPolicy,
     help: booleanValue('help', raw('help')),
     version: booleanValue('version', raw('version')),
   };
@@ -182,7 +210,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
 
 export function helpText(): string {
   const rows = OPTIONS.map((o) => {
-    const name = `--${o.flag}${o.boolean ? '' : ' <value>'}`;
+    const name = `--${o.flag}${o.boolean ? '' : ' <value>'}${o.multiple ? ' ...' : ''}`;
     const env = o.env ? `${o.env}` : '';
     const def = o.env === undefined ? '' : ` (default: ${o.default === '' ? 'none' : o.default})`;
     return `  ${name.padEnd(34)} ${env.padEnd(28)} ${o.description}${def}`;

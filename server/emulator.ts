@@ -71,6 +71,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     completion: config.completion,
     ...(seedDocument ? { seedDocument } : {}),
     overlappingOperations: config.overlappingOperations,
+    subscriptions: config.subscriptions,
   });
 
   let httpServer: http.Server | undefined;
@@ -83,6 +84,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
     logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
     auth: config.auth,
+    rateLimits: config.rateLimits,
+    apiVersions: config.apiVersions,
     signingKey: loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);

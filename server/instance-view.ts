@@ -1,5 +1,9 @@
 // GET .../virtualMachines/{vm}/instanceView and `$expand=instanceView`: the VM's run-time state,
-// shaped as S5 (VirtualMachine_Get_InstanceView.json) shows it, with the patch status of §1.3/§5.13.
+// shaped as the specification's example shows it (azure-rest-api-specs
+// .../ComputeRP/stable/2024-07-01/examples/virtualMachineExamples/VirtualMachine_Get_InstanceView.json):
+// fault and update domains, the guest agent with its extension handlers, the extensions, the disks,
+// the patch status, and the provisioning and power states. The newest shape is built here; the
+// api-version's is cut from it by server/arm/versioned-shapes.ts.
 
 import type { Catalogue } from '../simulator/catalogue.js';
 import {
@@ -18,13 +22,32 @@ const VM_AGENT_VERSION = '2.12.0.2';
 
 const POWER_DISPLAY = { running: 'VM running', stopped: 'VM stopped', deallocated: 'VM deallocated' } as const;
 
+/**
+ * The extension that runs assessPatches and installPatches, installed on first use
+ * (https://learn.microsoft.com/en-us/azure/update-manager/workflow-update-manager), and a version
+ * of it recent images report.
+ */
+const PATCH_EXTENSION = {
+  Windows: { name: 'WindowsPatchExtension', type: 'Microsoft.CPlat.Core.WindowsPatchExtension', typeHandlerVersion: '1.5.71' },
+  Linux: { name: 'LinuxPatchExtension', type: 'Microsoft.CPlat.Core.LinuxPatchExtension', typeHandlerVersion: '1.6.52' },
+} as const;
+
+/** A VM keeps its fault and update domain (of 3 and 5): drawn from its vmId. */
+function domainsOf(vm: VirtualMachineRecord) {
+  const draw = Number.parseInt(vm.vmId.replace(/-/g, '').slice(0, 8), 16) || 0;
+  return { platformUpdateDomain: draw % 5, platformFaultDomain: draw % 3 };
+}
+
 export function instanceView(vm: VirtualMachineRecord, catalogue: Catalogue, operations: PatchOperations, nowMs: number) {
   const createdMs = Date.parse(vm.timeCreated);
   const provisioned = { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', time: armTimestamp(createdMs) };
   const running = vm.powerState === 'running';
   const osDisk = ((vm.definition.properties.storageProfile as { osDisk?: { name?: string } } | undefined)?.osDisk?.name) ?? `${vm.name}_OsDisk_1`;
+  const patch = patchStatus(vm, operations, nowMs);
+  const extension = patchExtension(vm, operations, patch, nowMs);
   return {
-    // The guest agent reports the OS and its own state only while the VM runs.
+    ...domainsOf(vm),
+    // The guest agent reports the OS, itself and its extensions only while the VM runs.
     ...(running
       ? {
           computerName: ((vm.definition.properties.osProfile as { computerName?: string } | undefined)?.computerName) ?? vm.name,
@@ -41,13 +64,45 @@ export function instanceView(vm: VirtualMachineRecord, catalogue: Catalogue, ope
                 time: armTimestamp(nowMs),
               },
             ],
+            extensionHandlers: extension
+              ? [{ type: extension.type, typeHandlerVersion: extension.typeHandlerVersion, status: { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Ready' } }]
+              : [],
           },
         }
       : {}),
     disks: [{ name: osDisk, statuses: [provisioned] }],
+    ...(running && extension ? { extensions: [extension] } : {}),
     hyperVGeneration: 'V2',
-    patchStatus: patchStatus(vm, operations, nowMs),
+    patchStatus: patch,
     statuses: [provisioned, { code: `PowerState/${vm.powerState}`, level: 'Info', displayStatus: POWER_DISPLAY[vm.powerState] }],
+  };
+}
+
+/**
+ * The patch extension's view, once a patch operation has run: its provisioning status and one
+ * substatus per summary it reports (as the Linux extension names them: PatchAssessmentSummary,
+ * PatchInstallationSummary; github.com/Azure/LinuxPatchExtension src/core/src/bootstrap/Constants.py),
+ * each with the summary as its message.
+ */
+function patchExtension(vm: VirtualMachineRecord, operations: PatchOperations, patch: ReturnType<typeof patchStatus>, nowMs: number) {
+  const install = operations.latest(vm, 'installPatches');
+  const assess = operations.latest(vm, 'assessPatches');
+  const latest = [install, assess].filter((op) => op !== undefined).sort((a, b) => b!.vmSequence - a!.vmSequence)[0];
+  if (!latest) return undefined;
+  const substatus = (name: string, summary: { status: string } | undefined) => {
+    if (!summary) return [];
+    const state = summary.status === 'InProgress' ? 'transitioning' : summary.status === 'Failed' ? 'error' : summary.status === 'CompletedWithWarnings' ? 'warning' : 'succeeded';
+    return [{ code: `ComponentStatus/${name}/${state}`, level: state === 'error' ? 'Error' : state === 'warning' ? 'Warning' : 'Info', displayStatus: 'Provisioning succeeded', message: JSON.stringify(summary) }];
+  };
+  const running = latest.status === 'InProgress';
+  return {
+    ...PATCH_EXTENSION[vm.osFamily],
+    statuses: [
+      running
+        ? { code: 'ProvisioningState/transitioning', level: 'Info', displayStatus: 'Transitioning', message: 'Enable in progress', time: armTimestamp(nowMs) }
+        : { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: 'Enable succeeded', time: armTimestamp(latest.endMs ?? nowMs) },
+    ],
+    substatuses: [...substatus('PatchAssessmentSummary', patch.availablePatchSummary), ...substatus('PatchInstallationSummary', patch.lastPatchInstallationSummary)],
   };
 }
 

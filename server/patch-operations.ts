@@ -20,14 +20,28 @@ import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors
 import type { ControlStore } from './admin/control-store.js';
 import type { Catalogues } from './catalogues.js';
 import type { EmulatorClock } from './clock.js';
-import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore } from './store/operation-store.js';
-import type { ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
+import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
+import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
 
 export type InstallOperation = OperationRecord<InstallPlan, InstallPatchesResult>;
 export type AssessOperation = OperationRecord<AssessPlan, AssessPatchesResult>;
 export type PowerActionOperation = OperationRecord<PowerActionPlan, null>;
-export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation;
+/** A resource's create or delete: it runs for a while, then (a delete) takes the resource away. */
+export interface ProvisioningPlan {
+  kind: ProvisioningKind;
+  startMs: number;
+  durationMs: number;
+}
+export type ProvisioningOperation = OperationRecord<ProvisioningPlan, null>;
+export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation | ProvisioningOperation;
+
+/** Simulated run times, of the order Azure takes. */
+export const PROVISIONING_MS: Record<ProvisioningKind, number> = {
+  createVirtualMachine: 90_000,
+  deleteVirtualMachine: 60_000,
+  deleteResourceGroup: 120_000,
+};
 
 /**
  * What the operation URLs read: the whole operation once it has failed, otherwise everything but
@@ -35,7 +49,7 @@ export type EmulatorOperation = InstallOperation | AssessOperation | PowerAction
  */
 export type OperationView = Omit<EmulatorOperation, 'plan'> & { plan?: EmulatorOperation['plan'] };
 
-/** What a new patch operation does to one already running on the VM (§3.9, §5.14). */
+/** What a new patch operation does to one already running on the VM (README, --overlapping-operations). */
 export type OverlappingOperations = 'supersede' | 'reject';
 
 export interface PatchOperationsOptions {
@@ -139,6 +153,78 @@ export class PatchOperations {
       this.resources.updatePowerState(current, transition.to);
       return this.begin(current, action, apiVersion, (_id, startMs) => planPowerAction(action, startMs));
     });
+  }
+
+  /**
+   * A VM's create or delete as a long-running operation, under the VM's completion mode; none under
+   * `instant`, where the change is complete when the request is answered (one round trip for an
+   * SDK). A delete takes the VM away when it completes.
+   */
+  startVmProvisioning(vm: VirtualMachineRecord, kind: 'createVirtualMachine' | 'deleteVirtualMachine', apiVersion: string): ProvisioningOperation | undefined {
+    if (this.completionOf(vm.subscriptionId, vm.resourceGroup, vm.name).kind === 'instant') {
+      if (kind === 'deleteVirtualMachine') this.resources.deleteVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name);
+      return undefined;
+    }
+    return this.beginProvisioning({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name, location: vm.location }, kind, apiVersion);
+  }
+
+  /** A resource group's delete: the same, keyed on the group (an operation with no VM). */
+  startGroupDelete(group: ResourceGroupRecord, apiVersion: string): ProvisioningOperation | undefined {
+    if (this.completionOf(group.subscriptionId, group.name).kind === 'instant') {
+      this.resources.deleteResourceGroup(group.subscriptionId, group.name);
+      return undefined;
+    }
+    return this.beginProvisioning({ subscriptionId: group.subscriptionId, resourceGroup: group.name, vmName: '', location: group.location }, 'deleteResourceGroup', apiVersion);
+  }
+
+  /**
+   * Stores a create or delete. Its id comes from the seed, the resource and the time, not from the
+   * VM's operation numbers, which stay those of its patch operations and power actions.
+   */
+  private beginProvisioning(target: { subscriptionId: string; resourceGroup: string; vmName: string; location: string }, kind: ProvisioningKind, apiVersion: string): ProvisioningOperation {
+    return this.operations.transaction(() => {
+      const startMs = this.clock.now();
+      const resourceId = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/${target.vmName}`.toLowerCase();
+      let id = guidFrom(this.options.seed, kind, resourceId, String(startMs));
+      for (let n = 1; this.operations.getStatus(target.subscriptionId, id); n++) id = guidFrom(this.options.seed, kind, resourceId, String(startMs), String(n));
+      const record = {
+        ...target,
+        id,
+        kind,
+        vmSequence: 0,
+        apiVersion,
+        completion: formatCompletionMode(this.completionOf(target.subscriptionId, target.resourceGroup, target.vmName || undefined)),
+        startMs,
+        plan: { kind, startMs, durationMs: PROVISIONING_MS[kind] },
+      };
+      this.operations.insert(record);
+      return { ...record, status: 'InProgress' as const, endMs: null, statusPolls: 0, result: null };
+    });
+  }
+
+  /** The group's running delete, if any, after settling it (a finished one has taken the group away). */
+  groupDeleteInProgress(subscriptionId: string, resourceGroup: string): ProvisioningOperation | undefined {
+    return this.operations.transaction(() => {
+      const running = this.operations.inProgressForVm({ subscriptionId, resourceGroup, name: '' }, 0) as EmulatorOperation[];
+      let left: ProvisioningOperation | undefined;
+      for (const operation of running) {
+        const settled = this.settle(operation);
+        if (settled.status === 'InProgress' && settled.kind === 'deleteResourceGroup') left = settled as ProvisioningOperation;
+      }
+      return left;
+    });
+  }
+
+  /** The VM's running create or delete, after settling the VM's operations. */
+  provisioningInProgress(vm: VirtualMachineRecord): ProvisioningKind | undefined {
+    this.settleVm(vm);
+    const running = this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated));
+    return running.map((operation) => operation.kind).find((kind): kind is ProvisioningKind => kind === 'createVirtualMachine' || kind === 'deleteVirtualMachine');
+  }
+
+  private completionOf(subscriptionId: string, resourceGroup: string, vmName?: string): CompletionMode {
+    // A group's operation has no VM: only the rules without one cover it.
+    return this.control.completionFor({ subscriptionId, resourceGroup, vmName: vmName ?? '' }, this.defaultCompletion());
   }
 
   /** Settles the VM's operations that are due, so that its state is current. */
@@ -325,8 +411,12 @@ export class PatchOperations {
       this.applyInstallation(operation as InstallOperation, elapsedMs);
     } else if (operation.plan.kind === 'assessPatches') {
       result = assessResult(operation.plan, endMs, superseded);
+    } else if (operation.plan.kind === 'deleteVirtualMachine') {
+      this.resources.deleteVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
+    } else if (operation.plan.kind === 'deleteResourceGroup') {
+      this.resources.deleteResourceGroup(operation.subscriptionId, operation.resourceGroup);
     }
-    // Patch-level outcomes live inside a successful envelope (§5.10).
+    // Patch-level outcomes live inside a successful envelope: the result carries its own status and error.
     this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', endMs, result);
     return { ...operation, status: 'Succeeded', endMs, result };
   }

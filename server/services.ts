@@ -11,6 +11,7 @@ import { openDatabase, type Db } from './store/database.js';
 import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
+import { SubscriptionStore } from './store/subscription-store.js';
 
 export interface ServiceOptions {
   /** A file path, or ':memory:'. */
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   seedDocument?: SeedDocument | StateDocument;
   /** What a second patch operation on a busy VM does; default `supersede`. */
   overlappingOperations?: OverlappingOperations;
+  /** Subscriptions known besides the seed's (--subscription). */
+  subscriptions?: readonly string[];
   wallNow?: () => number;
 }
 
@@ -30,6 +33,7 @@ export interface EmulatorServices {
   resources: ResourceStore;
   operations: OperationStore;
   settings: SettingsStore;
+  subscriptions: SubscriptionStore;
   clock: EmulatorClock;
   control: ControlStore;
   catalogues: Catalogues;
@@ -51,7 +55,10 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     completion: options.completion,
     overlappingOperations: options.overlappingOperations ?? 'supersede',
   });
-  const services = { db, resources, operations, settings, clock, control, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
+  // The seed's subscriptions are known even when a state document laid the database.
+  const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
+  const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
+  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -3,6 +3,8 @@
 
 import { catalogueKeyForImage, osFamilyForImage, type ImageReference, type OsFamily } from '../simulator/catalogue.js';
 import { guidFrom } from '../simulator/random.js';
+import { armTimestamp } from '../simulator/time-format.js';
+import { shapeFor, VIRTUAL_MACHINE_SHAPE } from './arm/versioned-shapes.js';
 import type { VirtualMachineRecord } from './store/resource-store.js';
 
 export interface VmDefinitionInput {
@@ -53,21 +55,55 @@ export function newVirtualMachine(
   };
 }
 
-/** The VM as GET .../virtualMachines/{vm} returns it. */
-export function virtualMachineResource(vm: VirtualMachineRecord, subscriptionId: string): Record<string, unknown> {
+export type ProvisioningState = 'Creating' | 'Updating' | 'Succeeded' | 'Deleting';
+
+/** The NIC a VM is given when its definition names none: `az vm create` names it `{vm}VMNic`. */
+export function defaultNetworkInterfaceId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkInterfaces/${name}VMNic`;
+}
+
+/**
+ * The VM as GET .../virtualMachines/{vm} returns it at `apiVersion`: built in the newest shape
+ * (what real VMs always carry: a NIC, boot diagnostics, the etag of its revision), then cut to the
+ * api-version's model by the table in server/arm/versioned-shapes.ts.
+ */
+export function virtualMachineResource(
+  vm: VirtualMachineRecord,
+  subscriptionId: string,
+  apiVersion: string,
+  provisioningState: ProvisioningState = 'Succeeded',
+): Record<string, unknown> {
   const given = vm.definition.properties as Record<string, Record<string, unknown> | undefined>;
   const storage = (given.storageProfile ?? {}) as StorageProfile & Record<string, unknown>;
   const osProfile = given.osProfile ?? {};
+  const windows = (osProfile.windowsConfiguration ?? {}) as Record<string, unknown>;
+  const linux = (osProfile.linuxConfiguration ?? {}) as Record<string, unknown>;
   const configuration =
     vm.osFamily === 'Windows'
-      ? { windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByOS', assessmentMode: 'ImageDefault' }, ...(osProfile.windowsConfiguration as object) } }
-      : { linuxConfiguration: { disablePasswordAuthentication: false, provisionVMAgent: true, patchSettings: { patchMode: 'ImageDefault', assessmentMode: 'ImageDefault' }, ...(osProfile.linuxConfiguration as object) } };
-  return {
+      ? {
+          windowsConfiguration: {
+            provisionVMAgent: true,
+            enableAutomaticUpdates: true,
+            ...windows,
+            patchSettings: { patchMode: 'AutomaticByOS', assessmentMode: 'ImageDefault', ...(windows.patchSettings as object) },
+          },
+        }
+      : {
+          linuxConfiguration: {
+            disablePasswordAuthentication: false,
+            provisionVMAgent: true,
+            ...linux,
+            patchSettings: { patchMode: 'ImageDefault', assessmentMode: 'ImageDefault', ...(linux.patchSettings as object) },
+          },
+        };
+  const osDiskName = (storage.osDisk?.name as string | undefined) ?? `${vm.name}_OsDisk_1`;
+  const body = {
     name: vm.name,
     id: vmResourceId(subscriptionId, vm.resourceGroup, vm.name),
     type: 'Microsoft.Compute/virtualMachines',
     location: vm.location,
     ...(vm.definition.tags ? { tags: vm.definition.tags } : {}),
+    etag: `"${vm.definition.revision ?? 1}"`,
     properties: {
       ...given,
       vmId: vm.vmId,
@@ -76,10 +112,13 @@ export function virtualMachineResource(vm: VirtualMachineRecord, subscriptionId:
         ...storage,
         osDisk: {
           osType: vm.osFamily,
-          name: `${vm.name}_OsDisk_1`,
+          name: osDiskName,
           createOption: 'FromImage',
           caching: 'ReadWrite',
-          managedDisk: { storageAccountType: 'Premium_LRS' },
+          managedDisk: {
+            storageAccountType: 'Premium_LRS',
+            id: `/subscriptions/${subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/disks/${osDiskName}`,
+          },
           deleteOption: 'Detach',
           diskSizeGB: vm.osFamily === 'Windows' ? 127 : 30,
           ...storage.osDisk,
@@ -95,8 +134,14 @@ export function virtualMachineResource(vm: VirtualMachineRecord, subscriptionId:
         allowExtensionOperations: true,
         requireGuestProvisionSignal: true,
       },
-      provisioningState: 'Succeeded',
-      timeCreated: vm.timeCreated,
+      networkProfile: given.networkProfile ?? {
+        networkInterfaces: [{ id: defaultNetworkInterfaceId(subscriptionId, vm.resourceGroup, vm.name), properties: { primary: true, deleteOption: 'Detach' } }],
+      },
+      // Boot diagnostics on, with the managed storage account (no storageUri), as the portal and az create VMs.
+      diagnosticsProfile: given.diagnosticsProfile ?? { bootDiagnostics: { enabled: true } },
+      provisioningState,
+      timeCreated: armTimestamp(Date.parse(vm.timeCreated)),
     },
   };
+  return shapeFor(body, apiVersion, VIRTUAL_MACHINE_SHAPE);
 }

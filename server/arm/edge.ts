@@ -5,20 +5,55 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { ArmError, badlyFormedRequest, methodNotAllowed, requestHeadersTooLong } from './errors.js';
-import { setStandardHeaders } from './pipeline.js';
+import { ArmError, badlyFormedRequest, invalidResourceType, methodNotAllowed, missingApiVersion, requestHeadersTooLong } from './errors.js';
+import { countArmRequest, setStandardHeaders } from './pipeline.js';
+import type { RateLimits } from './rate-limits.js';
 
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'];
 
-export function registerNotFoundHandler(app: FastifyInstance): void {
+/** `.../providers/{namespace}/{type}[/{name}[/{childType}...]]`, under a subscription or a group. */
+const PROVIDER_PATH = /^\/subscriptions\/[^/]+(?:\/resourcegroups\/[^/]+)?\/providers\/([^/]+)\/(.+)$/i;
+const SERVED_NAMESPACES = ['Microsoft.Compute'];
+
+/**
+ * What ARM answers for a path no route serves: under a namespace the emulator serves, the type is
+ * unknown (InvalidResourceType); under any other, no provider is registered (NoRegisteredProviderFound,
+ * Azure/azure-cli#28496 shows the message's opening). Both need the api-version first, as ARM checks it first.
+ */
+function unservedPathError(request: FastifyRequest, path: string): ArmError {
+  const provider = PROVIDER_PATH.exec(path);
+  if (!provider) return new ArmError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${path}'.`);
+  const apiVersion = new URL(request.url, 'http://x').searchParams.get('api-version');
+  if (!apiVersion) return missingApiVersion();
+  const namespace = SERVED_NAMESPACES.find((served) => served.toLowerCase() === provider[1]!.toLowerCase());
+  if (namespace) return invalidResourceType(namespace, apiVersion);
+  // The type's segments: every other one after the namespace (type, name, child type, ...).
+  const type = provider[2]!.split('/').filter((_segment, i) => i % 2 === 0).join('/');
+  return new ArmError(
+    400,
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location 'westus' and API version '${apiVersion}' for type '${type}'.`,
+  );
+}
+
+export interface NotFoundOptions {
+  rateLimits: RateLimits;
+  subscriptionExists: (subscriptionId: string) => boolean;
+}
+
+export function registerNotFoundHandler(app: FastifyInstance, options: NotFoundOptions): void {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     setStandardHeaders(request, reply);
     const path = request.url.split('?')[0]!;
-    const allowed = METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);
-    const error =
-      allowed.length > 0
-        ? methodNotAllowed(request.method, request.url, allowed)
-        : new ArmError(404, 'NotFound', `The requested resource '${path}' is not served by this emulator.`);
+    let error: ArmError;
+    try {
+      // Every ARM answer carries the budget's header; the admin API is not ARM.
+      if (!/^\/_emulator(\/|$)/i.test(path)) countArmRequest(request, reply, options.rateLimits, options.subscriptionExists);
+      const allowed = METHODS.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);
+      error = allowed.length > 0 ? methodNotAllowed(request.method, request.url, allowed) : unservedPathError(request, path);
+    } catch (refused) {
+      error = refused as ArmError;
+    }
     reply
       .code(error.statusCode)
       .headers(error.extra.headers ?? {})

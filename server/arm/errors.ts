@@ -1,4 +1,5 @@
-// ARM errors: the codes and message shapes of wire contract §3, never invented ones. Every failure
+// ARM errors: the codes and message shapes ARM and CRP send (each with its public source), never
+// invented ones. Every failure
 // the emulator reports is an ArmError; the error handler turns it into a CloudError body.
 
 export interface CloudErrorDetail {
@@ -40,11 +41,11 @@ export class ArmError extends Error {
   }
 }
 
-// §3.1
+// ARM's answer without ?api-version= (quoted in public client code; docs/api.md).
 export const missingApiVersion = () =>
   new ArmError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
 
-// §3.2
+// A Compute api-version not registered for the type (MicrosoftDocs/azure-docs#62621, Azure/azure-cli#28496).
 export const noRegisteredProvider = (location: string, apiVersion: string, type: string, versions: readonly string[], locations: readonly string[]) =>
   new ArmError(
     400,
@@ -53,11 +54,12 @@ export const noRegisteredProvider = (location: string, apiVersion: string, type:
       `The supported api-versions are '${versions.join(', ')}'. The supported locations are '${locations.join(', ')}'.`,
   );
 
-// §3.3
+// An ARM-native type's unknown api-version (Azure/azure-cli#28038, hashicorp/vault-plugin-secrets-azure#13).
 export const invalidApiVersion = (apiVersion: string, versions: readonly string[]) =>
   new ArmError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '${versions.join(',')}'.`);
 
-// §3.12, §3.13: ARM adds a WWW-Authenticate challenge to its 401s.
+// No or a malformed Authorization header (hashicorp/terraform-provider-azurerm#3612,
+// Azure/azure-sdk-for-python#4124); ARM adds a WWW-Authenticate challenge to its 401s.
 const challenge = {
   'WWW-Authenticate':
     'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
@@ -73,13 +75,13 @@ export const authorizationMalformed = () =>
 export const invalidSubscriptionId = (subscriptionId: string) =>
   new ArmError(400, 'InvalidSubscriptionId', `The provided subscription identifier '${subscriptionId}' is malformed or invalid.`);
 
-// §3.4: ARM-generated, hence x-ms-failure-cause: gateway.
+// ARM-generated, hence x-ms-failure-cause: gateway (Azure/azure-powershell session records).
 export const resourceGroupNotFound = (resourceGroup: string) =>
   new ArmError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`, {
     headers: { 'x-ms-failure-cause': 'gateway' },
   });
 
-// §3.5
+// Azure/azure-powershell#15117.
 export const resourceNotFound = (type: string, name: string, resourceGroup: string) =>
   new ArmError(
     404,
@@ -88,11 +90,12 @@ export const resourceNotFound = (type: string, name: string, resourceGroup: stri
     { headers: { 'x-ms-failure-cause': 'gateway' } },
   );
 
-// §5.8: the code for an unknown operation id is unverified; NotFound is the contract's proposal.
+// The code for an unknown operation id is unrecorded; NotFound is the generic one.
 export const operationNotFound = (operationId: string) =>
   new ArmError(404, 'NotFound', `The operation '${operationId}' was not found.`);
 
-// §3.6
+// CRP's parameter errors (Azure/azure-powershell#4001; the KB form is in azure-cli's
+// test_vm_install_patches recording); ARM's undeserialisable body (Azure/azure-cli#5033).
 export const requiredParameterMissing = (target: string) =>
   new ArmError(400, 'InvalidParameter', `Required parameter '${target}' is missing (null).`, { target });
 export const parameterInvalid = (target: string) =>
@@ -108,14 +111,24 @@ export const locationRequired = () =>
 export const unsupportedMediaType = (contentType: string) =>
   new ArmError(415, 'UnsupportedMediaType', `The content media type '${contentType}' is not supported. Only 'application/json' is supported.`);
 
-// §3.7, §3.8
+// hashicorp/terraform-provider-azurerm#28218.
 export const vmDeallocated = (operation: string, vm: string) =>
   new ArmError(409, 'OperationNotAllowed', `Operation '${operation}' is not allowed on VM '${vm}' since the VM is either deallocated or marked to be deallocated.`);
-// A stopped (not deallocated) VM: CRP's wording is not in any recording; this follows the §3.7 pattern.
+// CRP's answer for a VM being deleted (sassoftware/viya4-iac-azure#140).
+export const vmMarkedForDeletion = (operation: string, vm: string) =>
+  new ArmError(
+    409,
+    'OperationNotAllowed',
+    `Operation '${operation}' is not allowed on VM '${vm}' since the VM is marked for deletion. You can only retry the Delete operation (or wait for an ongoing one to complete).`,
+  );
+// ARM's answer for anything but a read in a group being deleted (Azure/azure-cli#21121, #28679).
+export const groupBeingDeleted = (name: string) =>
+  new ArmError(409, 'ResourceGroupBeingDeleted', `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`);
+// A stopped (not deallocated) VM: CRP's wording is not in any recording; this follows the deallocated one's pattern.
 export const vmStopped = (operation: string, vm: string) =>
   new ArmError(409, 'OperationNotAllowed', `Operation '${operation}' is not allowed on VM '${vm}' since the VM is stopped.`);
-// §3.9, §5.14: the 409 for a second patch operation is a proposal (no recording shows one); the
-// code is CRP's for a refused operation, the wording follows the §3.7 pattern.
+// The 409 for a second patch operation (--overlapping-operations reject) is not in any recording;
+// the code is CRP's for a refused operation, the wording follows the deallocated one's pattern.
 export const patchOperationInProgress = (operation: string, vm: string, running: string) =>
   new ArmError(
     409,
@@ -125,12 +138,12 @@ export const patchOperationInProgress = (operation: string, vm: string, running:
 
 // --- Tokens and subscriptions (--auth strict, server/identity) ---
 
-/** ARM's challenge on a refused token: the §3.12 header, with this error's description. */
+/** ARM's challenge on a refused token: the WWW-Authenticate header, with this error's description. */
 const tokenChallenge = (description: string) => ({
   'WWW-Authenticate': `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${description}"`,
 });
 
-// §3.14
+// Azure/azure-powershell#27882, Azure/migAz#249.
 export const invalidAuthenticationToken = () =>
   new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', { headers: tokenChallenge('The access token is invalid.') });
 
@@ -141,7 +154,7 @@ function armUtcTime(date: Date): string {
   return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()} ${hours % 12 === 0 ? 12 : hours % 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${hours < 12 ? 'AM' : 'PM'}`;
 }
 
-// §3.14
+// Azure/azure-powershell#27882, Azure/migAz#249.
 export const expiredAuthenticationToken = (expiry: Date, now: Date) => {
   const message = `The access token expiry UTC time '${armUtcTime(expiry)}' is earlier than current UTC time '${armUtcTime(now)}'.`;
   return new ArmError(401, 'ExpiredAuthenticationToken', message, { headers: tokenChallenge('The access token has expired.') });
@@ -186,13 +199,41 @@ export const requestHeadersTooLong = () => new ArmError(400, 'BadRequest', 'The 
 export const badlyFormedRequest = () => new ArmError(400, 'BadRequest', 'The request is badly formed.');
 
 // JSON nested deeper than the .NET serializer behind ARM reads by default (Newtonsoft.Json 13:
-// MaxDepth 64; unverified on the wire), refused like any undeserialisable body (§3.6).
+// MaxDepth 64; unverified on the wire), refused like any undeserialisable body.
 export const MAX_JSON_DEPTH = 64;
 export const jsonTooDeep = () =>
   requestContentInvalid(`The reader's MaxDepth of ${MAX_JSON_DEPTH} has been exceeded.`);
 
-// The admin API's key (--admin-key): ARM's authentication code (§3.12), naming the emulator's header.
+// The admin API's key (--admin-key): ARM's authentication code, naming the emulator's header.
 export const adminKeyMissing = () =>
   new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'x-admin-key' header is missing.");
 export const adminKeyInvalid = () =>
   new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'x-admin-key' header is invalid.");
+
+// CRP's throttling answer: 429, OperationNotAllowed, a TooManyRequests detail naming the spent
+// operation group, Retry-After (hashicorp/terraform-provider-azurerm#19146, Azure/aks-engine#2295).
+export const crpThrottled = (group: string, allowed: number, retryAfterSeconds: number, now: Date) =>
+  new ArmError(429, 'OperationNotAllowed', 'The server rejected the request because too many requests have been received for this subscription.', {
+    details: [
+      {
+        code: 'TooManyRequests',
+        message: JSON.stringify({
+          operationGroup: group,
+          startTime: now.toISOString(),
+          endTime: new Date(now.getTime() + retryAfterSeconds * 1000).toISOString(),
+          allowedRequestCount: allowed,
+          measuredRequestCount: allowed + 1,
+        }),
+        target: group,
+      },
+    ],
+    innererror: { internalErrorCode: 'TooManyRequestsReceived' },
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
+
+// An unknown resource type in a namespace the emulator serves (404, Azure/azure-powershell#12059:
+// "The resource type could not be found in the namespace 'Microsoft.Compute' for api version '2018-06-01-preview'.").
+export const invalidResourceType = (namespace: string, apiVersion: string) =>
+  new ArmError(404, 'InvalidResourceType', `The resource type could not be found in the namespace '${namespace}' for api version '${apiVersion}'.`, {
+    headers: { 'x-ms-failure-cause': 'gateway' },
+  });

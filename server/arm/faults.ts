@@ -5,29 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decideFaults, requestOperation, type FaultEffect } from '../../simulator/faults.js';
 import type { ControlStore } from '../admin/control-store.js';
-import { ArmError } from './errors.js';
+import { ArmError, crpThrottled } from './errors.js';
 
-/** The CRP throttling answer (wire contract §3.10). */
+/** The CRP throttling answer, for the group the request belongs to. */
 function throttled(retryAfterSeconds: number, operation: string): ArmError {
-  const now = new Date();
   const group = operation === 'operationStatus' || operation === 'operationResult' ? 'GetOperationResource' : 'VMGuestPatchOperationResource';
-  return new ArmError(429, 'OperationNotAllowed', 'The server rejected the request because too many requests have been received for this subscription.', {
-    details: [
-      {
-        code: 'TooManyRequests',
-        message: JSON.stringify({
-          operationGroup: group,
-          startTime: now.toISOString(),
-          endTime: new Date(now.getTime() + retryAfterSeconds * 1000).toISOString(),
-          allowedRequestCount: 6,
-          measuredRequestCount: 7,
-        }),
-        target: group,
-      },
-    ],
-    innererror: { internalErrorCode: 'TooManyRequestsReceived' },
-    headers: { 'retry-after': String(retryAfterSeconds) },
-  });
+  return crpThrottled(group, 6, retryAfterSeconds, new Date());
 }
 
 const DEFAULT_ERRORS: Record<number, { code: string; message: string }> = {

@@ -1,15 +1,17 @@
-// The ARM request pipeline, in the order DESIGN.md gives, as Fastify hooks on the ARM routes:
+// The ARM request pipeline, as Fastify hooks on the ARM routes:
 //   1. request context (ids, standard headers)     onRequest
+//   1b. ARM's rate-limit budget and its headers    onRequest (server/arm/rate-limits.ts)
 //   2. api-version against schemas/api-versions    onRequest
 //   3. authentication                              onRequest
-//   4. subscription id shape, fault rules          onRequest
+//   4. subscription id shape and existence,
+//      fault rules                                 onRequest
 //   5. enum canonicalisation, then ajv             preValidation, validation
 //   6. existence checks, 7. handler                in the routes
 //   8. errors -> CloudError                        errorHandler (server/arm/error-handler.ts)
 
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { apiVersionsFor, SUPPORTED_LOCATIONS, type ArmResourceType } from '../../schemas/api-versions.js';
+import { apiVersionsFor, matchApiVersion, SUPPORTED_LOCATIONS, type ArmResourceType } from '../../schemas/api-versions.js';
 import { canonicaliseEnums, type JsonSchema } from './enums.js';
 import {
   authorizationMalformed,
@@ -18,7 +20,9 @@ import {
   invalidSubscriptionId,
   missingApiVersion,
   noRegisteredProvider,
+  subscriptionNotFound,
 } from './errors.js';
+import type { RateLimits } from './rate-limits.js';
 
 export interface ArmRouteConfig {
   resourceType: ArmResourceType;
@@ -47,7 +51,20 @@ export interface PipelineOptions {
   applyFaults: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
   /** Checks the bearer token (--auth strict) and throws the ARM error; absent, any token is accepted. */
   verifyToken?: (token: string, request: FastifyRequest) => void;
+  /** Whether the emulator knows a subscription; an unknown one answers SubscriptionNotFound. */
+  subscriptionExists: (subscriptionId: string) => boolean;
+  rateLimits: RateLimits;
+  /** `strict`: refuse api-versions newer than a route's newest, as ARM does; else serve them as the newest. */
+  apiVersions: ApiVersionPolicy;
 }
+
+export type ApiVersionPolicy = 'lenient' | 'strict';
+export const API_VERSION_POLICIES: readonly ApiVersionPolicy[] = ['lenient', 'strict'];
+
+/** Names the api-version a request was served at when it asked for a newer one than the emulator knows. */
+export const SERVED_API_VERSION_HEADER = 'x-emulator-served-api-version';
+/** The newer api-versions already warned about; bounded, as they come from requests. */
+const WARNED_LIMIT = 256;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The front-door region in x-ms-routing-request-id (R2 shows CENTRALUS:...). */
@@ -66,7 +83,7 @@ function echoable(value: string | undefined): string | undefined {
   return value !== undefined && /^[\t\x20-\x7e\x80-\xff]*$/.test(value) ? value : undefined;
 }
 
-/** Headers ARM puts on every response, success or error (wire contract §2.1, §5.6). */
+/** Headers ARM puts on every response, success or error (README "Try it with curl" shows them). */
 export function setStandardHeaders(request: FastifyRequest, reply: FastifyReply): void {
   const clientRequestId = echoable(singleHeader(request.headers['x-ms-client-request-id']));
   const correlationId = echoable(singleHeader(request.headers['x-ms-correlation-request-id'])) ?? randomUUID();
@@ -85,12 +102,28 @@ export function setStandardHeaders(request: FastifyRequest, reply: FastifyReply)
   });
 }
 
+/** A known subscription named by the request's path, if any: what ARM's budget is counted against. */
+export function knownSubscriptionOf(request: FastifyRequest, subscriptionExists: (id: string) => boolean): string | undefined {
+  const fromParams = (request.params as Record<string, string> | undefined)?.subscriptionId;
+  const subscriptionId = fromParams ?? /^\/subscriptions\/([^/?]+)/i.exec(request.url)?.[1];
+  return subscriptionId !== undefined && GUID.test(subscriptionId) && subscriptionExists(subscriptionId) ? subscriptionId.toLowerCase() : undefined;
+}
+
+/** Step 1b: counts the request against ARM's budget, sets its header, and refuses it when spent (enforce). */
+export function countArmRequest(request: FastifyRequest, reply: FastifyReply, rateLimits: RateLimits, subscriptionExists: (id: string) => boolean): void {
+  const { headers, refusal } = rateLimits.arm(request.method, knownSubscriptionOf(request, subscriptionExists));
+  reply.headers(headers);
+  if (refusal) throw refusal;
+}
+
 export function registerArmPipeline(app: FastifyInstance, options: PipelineOptions): void {
   app.decorateRequest('apiVersion', '');
   app.decorateRequest('correlationId', '');
+  const warned = new Set<string>();
 
   app.addHook('onRequest', async (request, reply) => {
     setStandardHeaders(request, reply);
+    countArmRequest(request, reply, options.rateLimits, options.subscriptionExists);
     const arm = request.routeOptions.config.arm;
     if (!arm) return;
 
@@ -99,22 +132,35 @@ export function registerArmPipeline(app: FastifyInstance, options: PipelineOptio
     if (raw === undefined || raw === '') throw missingApiVersion();
     const apiVersion = Array.isArray(raw) ? raw.join(',') : String(raw);
     const versions = arm.apiVersions ?? apiVersionsFor(arm.resourceType);
-    if (!versions.includes(apiVersion)) {
+    const match = matchApiVersion(apiVersion, versions, options.apiVersions === 'strict');
+    if (!match) {
       if (arm.resourceType === 'resourceGroups') throw invalidApiVersion(apiVersion, versions);
       const location = options.locationOf(request.params as Record<string, string>) ?? 'westus';
       throw noRegisteredProvider(location, apiVersion, arm.resourceType, versions, SUPPORTED_LOCATIONS);
     }
-    request.apiVersion = apiVersion;
+    // A newer SDK than the emulator knows: answered as the newest version known, said in a header
+    // and, once per version, in the log.
+    if (match.newer) {
+      reply.header(SERVED_API_VERSION_HEADER, match.served);
+      const key = `${apiVersion} ${match.served}`;
+      if (!warned.has(key) && warned.size < WARNED_LIMIT) {
+        warned.add(key);
+        request.log.warn({ requestedApiVersion: apiVersion, servedApiVersion: match.served }, `api-version ${apiVersion} is newer than this emulator knows for ${request.routeOptions.url}: answered as ${match.served}`);
+      }
+    }
+    request.apiVersion = match.served;
 
-    // 3. authentication (§3.12-§3.14): the header's shape, then the token itself when asked to.
+    // 3. authentication: the header's shape, then the token itself when asked to.
     const authorization = singleHeader(request.headers.authorization);
     if (authorization === undefined) throw authorizationMissing();
     if (!/^Bearer\s+\S+/i.test(authorization)) throw authorizationMalformed();
     options.verifyToken?.(authorization.replace(/^Bearer\s+/i, '').trim(), request);
 
-    // 4. subscription id shape.
+    // 4. subscription id shape, then whether it exists (ARM answers for a subscription before
+    // looking at anything under it).
     const subscriptionId = (request.params as Record<string, string>).subscriptionId;
     if (subscriptionId !== undefined && !GUID.test(subscriptionId)) throw invalidSubscriptionId(subscriptionId);
+    if (subscriptionId !== undefined && !options.subscriptionExists(subscriptionId)) throw subscriptionNotFound(subscriptionId);
 
     // 4. fault rules, once the client is known to be a well-formed ARM client.
     if (await options.applyFaults(request, reply)) return reply;

@@ -1,5 +1,6 @@
 // What the route plugins share: the stores, the simulator's services and the options they honour.
 
+import type { RateLimits } from '../arm/rate-limits.js';
 import type { Catalogues } from '../catalogues.js';
 import type { EmulatorClock } from '../clock.js';
 import type { PatchOperations } from '../patch-operations.js';
@@ -15,6 +16,7 @@ export interface RouteContext {
   seed: string;
   /** Seconds for the Retry-After header on 202s and running polls; null sends none (strict fidelity). */
   retryAfterSeconds: number | null;
+  rateLimits: RateLimits;
 }
 
 export const ARM_PREFIX = '/subscriptions/:subscriptionId';

@@ -1,12 +1,13 @@
 // The ARM long-running-operation answers shared by patch operations and power actions: the 202 that
-// accepts a request, and the status-monitor envelope (wire contract §2.1, §2.2, §5.6, §5.8).
+// accepts a request, and the status-monitor envelope (docs/api.md).
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { armTimestamp } from '../../simulator/time-format.js';
+import { ASSESS_RESULT_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
 import type { EmulatorOperation, OperationView } from '../patch-operations.js';
 import type { RouteContext } from './context.js';
 
-/** Absolute URLs on the scheme and host the client used: Python ignores relative ones (§5.6). */
+/** Absolute URLs on the scheme and host the client used: azure-mgmt-core ignores relative ones (arm_polling.py). */
 export function operationUrls(request: FastifyRequest, subscriptionId: string, location: string, operationId: string, token: string) {
   const host = request.host || `localhost:${request.socket.localPort}`;
   const base = `${request.protocol}://${host}/subscriptions/${subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${operationId}`;
@@ -20,7 +21,7 @@ export function setRetryAfter(reply: FastifyReply, context: RouteContext): void 
   if (context.retryAfterSeconds !== null) reply.header('retry-after', String(context.retryAfterSeconds));
 }
 
-/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation (§2.1, §5.6). */
+/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation . */
 export function sendAccepted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): void {
   const urls = operationUrls(request, operation.subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
   setRetryAfter(reply, context);
@@ -36,7 +37,20 @@ export function sendAccepted(request: FastifyRequest, reply: FastifyReply, conte
     .send();
 }
 
-/** The status-monitor envelope (§2.2): key order as CRP writes it; power actions carry no output. */
+/** The 201 of a VM create that runs on: the body, and Azure-AsyncOperation to poll (CRP sends no Location on a PUT). */
+export function setAsyncOperation(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): void {
+  const urls = operationUrls(request, operation.subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
+  setRetryAfter(reply, context);
+  reply.headers({ 'azure-asyncoperation': urls.asyncOperation, 'azure-asyncnotification': 'Enabled', 'x-ms-request-id': operation.id });
+}
+
+/** An operation's result in the shape of the api-version it was started with. */
+export function resultOf(operation: Pick<OperationView, 'kind' | 'apiVersion' | 'result'>): unknown {
+  if (operation.result === null || operation.kind !== 'assessPatches') return operation.result;
+  return shapeFor(operation.result, operation.apiVersion, ASSESS_RESULT_SHAPE);
+}
+
+/** The status-monitor envelope: key order as CRP writes it; power actions and provisioning carry no output. */
 export function statusEnvelope(operation: OperationView) {
   const startTime = armTimestamp(operation.startMs);
   if (operation.status === 'InProgress' || operation.endMs === null) {
@@ -50,7 +64,7 @@ export function statusEnvelope(operation: OperationView) {
     startTime,
     endTime: armTimestamp(operation.endMs),
     status: operation.status,
-    ...(operation.result !== null ? { properties: { output: operation.result } } : {}),
+    ...(operation.result !== null ? { properties: { output: resultOf(operation) } } : {}),
     name: operation.id,
   };
 }

@@ -1,7 +1,7 @@
 // POST .../virtualMachines/{vm}/installPatches and /assessPatches, and the operation URLs clients
-// poll (wire contract §2.1-§2.3, §5.6-§5.9).
+// poll (docs/api.md).
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   ASSESS_PATCHES_API_VERSIONS,
   INSTALL_PATCHES_API_VERSIONS,
@@ -10,53 +10,32 @@ import {
 } from '../../schemas/api-versions.js';
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { ArmError, operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated, vmStopped } from '../arm/errors.js';
+import { ArmError, operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
+import { existingVm } from './lookups.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
-import { operationFailureOf, sendAccepted, setRetryAfter, statusEnvelope } from './lro.js';
+import { operationFailureOf, resultOf, sendAccepted, setRetryAfter, statusEnvelope } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
 
 const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:location/operations/:operationId`;
 
-/** Per-VM and per-subscription guest-patch budgets, as reported (never enforced) in the headers. */
-class RateBudget {
-  private readonly used = new Map<string, { windowStart: number; count: number }>();
-  constructor(private readonly capacity: number, private readonly windowMs: number) {}
-  take(key: string, now = Date.now()): number {
-    const entry = this.used.get(key);
-    const current = entry && now - entry.windowStart < this.windowMs ? entry : { windowStart: now, count: 0 };
-    current.count = Math.min(current.count + 1, this.capacity);
-    this.used.set(key, current);
-    return this.capacity - current.count;
-  }
-}
-
 export async function patchOperationRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
-  const subscriptionBudget = new RateBudget(600, 3 * 60_000);
-  const vmBudget = new RateBudget(6, 3 * 60_000);
-  const pollBudget = new RateBudget(45, 60_000);
-  const writeBudget = new RateBudget(1200, 60 * 60_000);
-
-  /** Every call counts against the guest-patch budgets, failed ones too (R1). */
-  const countBudgets = (request: FastifyRequest<{ Params: VmParams }>, reply: FastifyReply) => {
-    const { subscriptionId, resourceGroupName, vmName } = request.params;
-    const sub = subscriptionId.toLowerCase();
-    reply.header(
-      'x-ms-ratelimit-remaining-resource',
-      `Microsoft.Compute/VMGuestPatchOperationSubscriptionMaximum;${subscriptionBudget.take(sub)},` +
-        `Microsoft.Compute/VMGuestPatchOperationResource;${vmBudget.take(`${sub}/${resourceGroupName}/${vmName}`.toLowerCase())}`,
-    );
-    reply.header('x-ms-ratelimit-remaining-subscription-writes', String(writeBudget.take(sub)));
+  /**
+   * CRP's guest-patch budgets, counted once the VM is found (a name that exists nowhere keys no
+   * budget), failed operations included (R1 shows them counted).
+   */
+  const countGuestPatchBudgets = (vm: VirtualMachineRecord, reply: FastifyReply) => {
+    const { header, refusal } = context.rateLimits.guestPatch(vm.subscriptionId, `${vm.subscriptionId}/${vm.resourceGroup}/${vm.name}`);
+    reply.header('x-ms-ratelimit-remaining-resource', header);
+    if (refusal) throw refusal;
   };
 
-  /** Existence checks in ARM's order (§5.4), then the VM's power state (§3.7). */
-  const runningVm = (params: VmParams, operation: string): VirtualMachineRecord => {
-    const { subscriptionId, resourceGroupName, vmName } = params;
-    if (!context.resources.getResourceGroup(subscriptionId, resourceGroupName)) throw resourceGroupNotFound(resourceGroupName);
-    const vm = context.resources.getVirtualMachine(subscriptionId, resourceGroupName, vmName);
-    if (!vm) throw resourceNotFound('Microsoft.Compute/virtualMachines', vmName, resourceGroupName);
+  /** Existence checks in ARM's order (group, then VM), the budgets, then the VM's power state. */
+  const runningVm = (params: VmParams, operation: string, reply: FastifyReply): VirtualMachineRecord => {
+    const vm = existingVm(context, params, operation);
+    countGuestPatchBudgets(vm, reply);
     if (vm.powerState === 'deallocated') throw vmDeallocated(operation, vm.name);
     if (vm.powerState === 'stopped') throw vmStopped(operation, vm.name);
     return vm;
@@ -69,23 +48,21 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       schema: { body: installPatchesBodySchema },
     },
     async (request, reply) => {
-      countBudgets(request, reply);
-      if (request.apiVersion === MAXIMUM_DURATION_REQUIRED_IN && request.body.maximumDuration === undefined) {
+      if (MAXIMUM_DURATION_REQUIRED_IN.includes(request.apiVersion) && request.body.maximumDuration === undefined) {
         throw requiredParameterMissing('maximumDuration');
       }
-      const vm = runningVm(request.params, 'installPatches');
+      const vm = runningVm(request.params, 'installPatches', reply);
       const operation = context.patchOperations.startInstall(vm, parametersFor(request.body, request.apiVersion), request.apiVersion);
       sendAccepted(request, reply, context, operation);
     },
   );
 
-  // assessPatches takes no body (§1.1); one sent anyway is ignored.
+  // assessPatches takes no body (VirtualMachines_AssessPatches has no body parameter); one sent anyway is ignored.
   app.post<{ Params: VmParams }>(
     `${VM_PATH}/assessPatches`,
     { config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } } },
     async (request, reply) => {
-      countBudgets(request, reply);
-      const vm = runningVm(request.params, 'assessPatches');
+      const vm = runningVm(request.params, 'assessPatches', reply);
       sendAccepted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
     },
   );
@@ -98,17 +75,14 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       const monitor = String(request.query.monitor ?? '').toLowerCase() === 'true';
       const read = monitor ? context.patchOperations.read(subscriptionId, operationId) : context.patchOperations.pollStatus(subscriptionId, operationId);
       if (!read || read.location !== location.toLowerCase()) throw operationNotFound(operationId);
-      reply.header(
-        'x-ms-ratelimit-remaining-resource',
-        `Microsoft.Compute/GetOperationResource;${pollBudget.take(`${subscriptionId}/${operationId}`.toLowerCase())},` +
-          `Microsoft.Compute/GetOperationSubscriptionMaximum;14999`,
-      );
-      reply.header('x-ms-ratelimit-remaining-subscription-reads', '11999');
+      const { header, refusal } = context.rateLimits.operationPoll(subscriptionId, read.id);
+      reply.header('x-ms-ratelimit-remaining-resource', header);
+      if (refusal) throw refusal;
       if (!monitor) {
         if (read.status === 'InProgress') setRetryAfter(reply, context);
         return statusEnvelope(read);
       }
-      // The Location URL: 202 and itself while running, then the raw result (§2.3, §5.9); a power
+      // The Location URL: 202 and itself while running, then the raw result, as ARM's Location contract has it; a power
       // action has no result, so its Location answers 200 with no body.
       if (read.status === 'InProgress') {
         setRetryAfter(reply, context);
@@ -116,16 +90,16 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
         reply.code(202).headers({ location: `${request.protocol}://${host}${request.url}`, 'content-length': '0' }).send();
         return reply;
       }
-      // After an operation-level failure the result URL answers with the failure (§5.9, unverified).
+      // After an operation-level failure the result URL answers with the failure (what Azure does there is unrecorded).
       const failure = operationFailureOf(read);
       if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
       if (read.result === null) return reply.code(200).header('content-length', '0').send();
-      return read.result;
+      return resultOf(read);
     },
   );
 }
 
-/** The name masks arrived in 2025-04-01 (§1.3): an older api-version's model has no such fields. */
+/** The name masks arrived in 2025-04-01 (docs/api.md): an older api-version's model has no such fields. */
 function parametersFor(body: InstallParameters, apiVersion: string): InstallParameters {
   if (apiVersion >= PATCH_NAME_MASKS_SINCE || !body.windowsParameters) return body;
   const { patchNameMasksToInclude: _include, patchNameMasksToExclude: _exclude, ...windowsParameters } = body.windowsParameters;

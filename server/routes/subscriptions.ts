@@ -17,7 +17,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const EMULATED_SUBSCRIPTION_NAME = 'Compute patch emulator';
 
 export async function subscriptionRoutes(app: FastifyInstance, options: SubscriptionRouteOptions): Promise<void> {
-  // Subscriptions are an ARM-native type: a wrong api-version is InvalidApiVersionParameter (§3.3).
+  // Subscriptions are an ARM-native type: a wrong api-version is InvalidApiVersionParameter, as for resource groups.
   const config = { arm: { resourceType: 'resourceGroups' as const, apiVersions: SUBSCRIPTIONS_API_VERSIONS } };
   const tags = ['subscriptions'];
 

@@ -1,67 +1,130 @@
-// Virtual machines (Microsoft.Compute/virtualMachines): created, read, listed and deleted by tests.
+// Virtual machines (Microsoft.Compute/virtualMachines): create or update, update (PATCH), get, list
+// in a group or in the subscription (ListAll), delete. Create and delete are long-running as in
+// Azure (PUT 201 `Creating` with Azure-AsyncOperation, DELETE 202 with Location), under the
+// completion modes of patch operations; under `instant` they complete within the request.
 
 import type { FastifyInstance } from 'fastify';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
-import { virtualMachineBodySchema } from '../../schemas/resources.js';
-import { ArmError, resourceGroupNotFound, resourceNotFound } from '../arm/errors.js';
+import { virtualMachineBodySchema, virtualMachineUpdateSchema } from '../../schemas/resources.js';
+import { ArmError, groupBeingDeleted, vmMarkedForDeletion } from '../arm/errors.js';
 import { newVirtualMachine, normaliseLocation, virtualMachineResource } from '../virtual-machines.js';
-import { RG_PATH, VM_PATH, type RouteContext } from './context.js';
+import type { VirtualMachineRecord } from '../store/resource-store.js';
+import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from './context.js';
+import { sendAccepted, setAsyncOperation } from './lro.js';
+import { currentGroup, currentVm, existingGroup, findVm, type VmParams } from './lookups.js';
 import { instanceViewOf } from './vm-actions.js';
 
-type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type VmBody = { location: string; tags?: Record<string, string>; properties?: Record<string, unknown> };
+type VmUpdate = { tags?: Record<string, string>; properties?: Record<string, unknown> };
 const VM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A PATCH merges objects property by property and replaces anything else (arrays included), as ARM's Update does. */
+function merged(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    out[key] =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
+        ? merged(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
 
 export async function virtualMachineRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const config = { arm: { resourceType: 'virtualMachines' as const, bodyName: 'parameters' } };
 
   app.put<{ Params: VmParams; Body: VmBody }>(VM_PATH, { config, schema: { body: virtualMachineBodySchema } }, async (request, reply) => {
     const { subscriptionId, resourceGroupName, vmName } = request.params;
-    const group = context.resources.getResourceGroup(subscriptionId, resourceGroupName);
-    if (!group) throw resourceGroupNotFound(resourceGroupName);
+    const group = existingGroup(context, subscriptionId, resourceGroupName);
+    if (group.deleting) throw groupBeingDeleted(group.group.name);
     if (!VM_NAME.test(vmName) || /[.-]$/.test(vmName)) {
       throw new ArmError(400, 'InvalidParameter', `Virtual machine name '${vmName}' is not valid.`, { target: 'vmName' });
     }
     const location = normaliseLocation(request.body.location);
     if (!SUPPORTED_LOCATIONS.includes(location)) {
-      throw new ArmError(400, 'LocationNotAvailableForResourceType', `The provided location '${request.body.location}' is not available for resource type 'Microsoft.Compute/virtualMachines'. List of available regions for the resource type is '${SUPPORTED_LOCATIONS.join(',')}'.`);
+      throw new ArmError(400, 'LocationNotAvailableForResourceType', `The provided location '${request.body.location}' is not available for resource type 'Microsoft.Compute/virtualMachines'. List of available regions is '${SUPPORTED_LOCATIONS.join(',')}'.`);
     }
-    const existing = context.resources.getVirtualMachine(subscriptionId, group.name, vmName);
+    const existing = currentVm(context, group, vmName);
     if (existing) {
+      if (existing.provisioningState === 'Deleting') throw vmMarkedForDeletion('createOrUpdate', existing.vm.name);
       // An update keeps the VM's identity and OS; tags and the given properties are replaced.
-      const definition = newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.name, name: existing.name }, context.seed, 0).definition;
-      context.resources.updateVirtualMachineDefinition(existing, definition);
+      const vm = existing.vm;
+      const definition = { ...newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.group.name, name: vm.name }, context.seed, 0).definition, revision: (vm.definition.revision ?? 1) + 1 };
+      context.resources.updateVirtualMachineDefinition(vm, definition);
       reply.code(200);
-      return virtualMachineResource({ ...existing, definition }, subscriptionId);
+      return virtualMachineResource({ ...vm, definition }, subscriptionId, request.apiVersion, existing.provisioningState);
     }
-    const vm = newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.name, name: vmName }, context.seed, context.clock.now());
+    const vm = newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.group.name, name: vmName }, context.seed, context.clock.now());
     context.resources.insertVirtualMachine(vm);
+    const stored = context.resources.getVirtualMachine(subscriptionId, group.group.name, vmName)!;
+    const operation = context.patchOperations.startVmProvisioning(stored, 'createVirtualMachine', request.apiVersion);
+    if (operation) setAsyncOperation(request, reply, context, operation);
     reply.code(201);
-    return virtualMachineResource(context.resources.getVirtualMachine(subscriptionId, group.name, vmName)!, subscriptionId);
+    return virtualMachineResource(stored, subscriptionId, request.apiVersion, operation ? 'Creating' : 'Succeeded');
+  });
+
+  // Update: tags and properties merged into the VM's definition (patchSettings, for one).
+  app.patch<{ Params: VmParams; Body: VmUpdate }>(VM_PATH, { config, schema: { body: virtualMachineUpdateSchema } }, async (request) => {
+    const { vm, provisioningState } = findVm(context, request.params);
+    if (provisioningState === 'Deleting') throw vmMarkedForDeletion('update', vm.name);
+    const update = request.body ?? {};
+    const properties = merged(vm.definition.properties, update.properties ?? {});
+    // Passwords are write-only in ARM: never stored, never returned.
+    const { adminPassword: _password, ...osProfile } = (properties.osProfile ?? {}) as Record<string, unknown>;
+    const tags = update.tags ?? vm.definition.tags;
+    const definition: VirtualMachineRecord['definition'] = {
+      ...(tags !== undefined ? { tags } : {}),
+      properties: { ...properties, osProfile },
+      revision: (vm.definition.revision ?? 1) + 1,
+    };
+    context.resources.updateVirtualMachineDefinition(vm, definition);
+    return virtualMachineResource({ ...vm, definition }, request.params.subscriptionId, request.apiVersion, provisioningState);
   });
 
   app.get<{ Params: VmParams; Querystring: { $expand?: string } }>(VM_PATH, { config }, async (request) => {
-    const { subscriptionId, resourceGroupName, vmName } = request.params;
-    const group = context.resources.getResourceGroup(subscriptionId, resourceGroupName);
-    if (!group) throw resourceGroupNotFound(resourceGroupName);
-    const vm = context.resources.getVirtualMachine(subscriptionId, resourceGroupName, vmName);
-    if (!vm) throw resourceNotFound('Microsoft.Compute/virtualMachines', vmName, resourceGroupName);
-    const resource = virtualMachineResource(vm, subscriptionId);
+    const { vm, provisioningState } = findVm(context, request.params);
+    const resource = virtualMachineResource(vm, request.params.subscriptionId, request.apiVersion, provisioningState);
     if (String(request.query.$expand ?? '').toLowerCase() !== 'instanceview') return resource;
-    return { ...resource, properties: { ...(resource.properties as object), instanceView: instanceViewOf(context, vm) } };
+    return { ...resource, properties: { ...(resource.properties as object), instanceView: instanceViewOf(context, vm, request.apiVersion) } };
   });
 
   app.get<{ Params: Omit<VmParams, 'vmName'> }>(`${RG_PATH}/providers/Microsoft.Compute/virtualMachines`, { config }, async (request) => {
     const { subscriptionId, resourceGroupName } = request.params;
-    if (!context.resources.getResourceGroup(subscriptionId, resourceGroupName)) throw resourceGroupNotFound(resourceGroupName);
-    return { value: context.resources.listVirtualMachines(subscriptionId, resourceGroupName).map((vm) => virtualMachineResource(vm, subscriptionId)) };
+    const group = existingGroup(context, subscriptionId, resourceGroupName);
+    return { value: listed(context, [group], subscriptionId, request.apiVersion) };
+  });
+
+  // ListAll: every VM of the subscription (what `az vm list` without `-g` calls).
+  app.get<{ Params: { subscriptionId: string } }>(`${ARM_PREFIX}/providers/Microsoft.Compute/virtualMachines`, { config }, async (request) => {
+    const { subscriptionId } = request.params;
+    const groups = context.resources
+      .listResourceGroups(subscriptionId)
+      .map((group) => currentGroup(context, subscriptionId, group.name))
+      .filter((group) => group !== undefined);
+    return { value: listed(context, groups, subscriptionId, request.apiVersion) };
   });
 
   // Deleting a VM that is not there is a 204, as ARM answers for any resource.
   app.delete<{ Params: VmParams }>(VM_PATH, { config }, async (request, reply) => {
     const { subscriptionId, resourceGroupName, vmName } = request.params;
-    if (!context.resources.getResourceGroup(subscriptionId, resourceGroupName)) throw resourceGroupNotFound(resourceGroupName);
-    const deleted = context.resources.deleteVirtualMachine(subscriptionId, resourceGroupName, vmName);
-    reply.code(deleted ? 200 : 204).send();
+    const group = existingGroup(context, subscriptionId, resourceGroupName);
+    const current = currentVm(context, group, vmName);
+    if (!current) return reply.code(204).send();
+    const operation = context.patchOperations.startVmProvisioning(current.vm, 'deleteVirtualMachine', request.apiVersion);
+    if (!operation) return reply.code(200).send();
+    sendAccepted(request, reply, context, operation);
+    return reply;
   });
 }
+
+function listed(context: RouteContext, groups: Array<NonNullable<ReturnType<typeof currentGroup>>>, subscriptionId: string, apiVersion: string) {
+  return groups.flatMap((group) =>
+    context.resources
+      .listVirtualMachines(subscriptionId, group.group.name)
+      .map((vm) => currentVm(context, group, vm.name))
+      .filter((current) => current !== undefined)
+      .map((current) => virtualMachineResource(current.vm, subscriptionId, apiVersion, current.provisioningState)),
+  );
+}
+

@@ -4,41 +4,32 @@
 
 import type { FastifyInstance } from 'fastify';
 import { POWER_ACTIONS } from '../../simulator/power.js';
-import { resourceGroupNotFound, resourceNotFound } from '../arm/errors.js';
+import { INSTANCE_VIEW_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
 import { instanceView } from '../instance-view.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { VM_PATH, type RouteContext } from './context.js';
 import { sendAccepted } from './lro.js';
+import { existingVm, findVm, type VmParams } from './lookups.js';
 
-type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
-
-export function existingVm(context: RouteContext, params: VmParams): VirtualMachineRecord {
-  const { subscriptionId, resourceGroupName, vmName } = params;
-  if (!context.resources.getResourceGroup(subscriptionId, resourceGroupName)) throw resourceGroupNotFound(resourceGroupName);
-  const vm = context.resources.getVirtualMachine(subscriptionId, resourceGroupName, vmName);
-  if (!vm) throw resourceNotFound('Microsoft.Compute/virtualMachines', vmName, resourceGroupName);
-  return vm;
-}
-
-/** The VM's instance view, with its operations settled first. */
-export function instanceViewOf(context: RouteContext, vm: VirtualMachineRecord) {
+/** The VM's instance view at `apiVersion`, with its operations settled first. */
+export function instanceViewOf(context: RouteContext, vm: VirtualMachineRecord, apiVersion: string) {
   const catalogue = context.catalogues.get(vm.catalogueKey);
   if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
   context.patchOperations.settleVm(vm);
-  return instanceView(vm, catalogue, context.patchOperations, context.clock.now());
+  return shapeFor(instanceView(vm, catalogue, context.patchOperations, context.clock.now()), apiVersion, INSTANCE_VIEW_SHAPE);
 }
 
 export async function vmActionRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const config = { arm: { resourceType: 'virtualMachines' as const } };
 
   app.get<{ Params: VmParams }>(`${VM_PATH}/instanceView`, { config }, async (request) =>
-    instanceViewOf(context, existingVm(context, request.params)),
+    instanceViewOf(context, findVm(context, request.params).vm, request.apiVersion),
   );
 
   for (const action of POWER_ACTIONS) {
     // powerOff's `skipShutdown` query parameter changes nothing the emulator models.
     app.post<{ Params: VmParams }>(`${VM_PATH}/${action}`, { config }, async (request, reply) => {
-      const vm = existingVm(context, request.params);
+      const vm = existingVm(context, request.params, action);
       sendAccepted(request, reply, context, context.patchOperations.startPowerAction(vm, action, request.apiVersion));
     });
   }

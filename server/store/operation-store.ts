@@ -4,7 +4,9 @@
 import type { PowerAction } from '../../simulator/power.js';
 import type { Db } from './database.js';
 
-export type OperationKind = 'installPatches' | 'assessPatches' | PowerAction;
+/** Resource lifecycle operations: a VM's create and delete, a resource group's delete. */
+export type ProvisioningKind = 'createVirtualMachine' | 'deleteVirtualMachine' | 'deleteResourceGroup';
+export type OperationKind = 'installPatches' | 'assessPatches' | PowerAction | ProvisioningKind;
 export type EnvelopeStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
 
 export interface OperationRecord<Plan = unknown, Result = unknown> {

@@ -25,7 +25,8 @@ export interface VirtualMachineRecord {
   catalogueKey: string;
   powerState: PowerState;
   timeCreated: string;
-  definition: { tags?: Record<string, string>; properties: Record<string, unknown> };
+  /** As given (tags, properties), and the revision a PUT or PATCH raises (the etag). */
+  definition: { tags?: Record<string, string>; properties: Record<string, unknown>; revision?: number };
   patchState: VmPatchState;
   operationCount: number;
 }

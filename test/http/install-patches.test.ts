@@ -160,7 +160,7 @@ t.test('a full poll sequence: InProgress, then Succeeded with the result; the Lo
   t.same(Object.keys(first.json()), ['startTime', 'status', 'name']);
   t.equal(first.json().status, 'InProgress');
   t.equal(first.json().name, operationId);
-  t.match(first.json().startTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}\+00:00$/);
+  t.match(first.json().startTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,6}[1-9])?\+00:00$/);
   t.notOk('location' in first.headers, 'polls carry no Location');
   t.notOk('azure-asyncoperation' in first.headers);
   t.match(first.headers['x-ms-ratelimit-remaining-resource'], /^Microsoft\.Compute\/GetOperationResource;\d+,Microsoft\.Compute\/GetOperationSubscriptionMaximum;\d+$/);

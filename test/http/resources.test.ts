@@ -19,7 +19,7 @@ const ubuntu2404 = {
 };
 
 t.test('resource groups: create, read, update tags, list, delete', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { subscriptions: [SUB] });
   const created = await put(app, rgUrl('Tests-RG'), { location: 'westeurope', tags: { a: '1' } });
   t.equal(created.statusCode, 201);
   t.same(created.json(), {
@@ -44,7 +44,7 @@ t.test('resource groups: create, read, update tags, list, delete', async (t) => 
 });
 
 t.test('resource group errors', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { subscriptions: [SUB] });
   const noLocation = await put(app, rgUrl('x'), { tags: {} });
   t.equal(noLocation.statusCode, 400);
   t.same(noLocation.json().error, { code: 'LocationRequired', message: 'The location property is required for this definition.' });
@@ -57,7 +57,7 @@ t.test('resource group errors', async (t) => {
 });
 
 t.test('virtual machines: create from an image, read, list, delete; the password is never returned', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { subscriptions: [SUB] });
   await put(app, rgUrl('fleet'), { location: 'westeurope' });
   const created = await put(app, vmUrl('fleet', 'web1'), ubuntu2404);
   t.equal(created.statusCode, 201);
@@ -89,7 +89,7 @@ t.test('virtual machines: create from an image, read, list, delete; the password
 });
 
 t.test('a VM needs its resource group; deleting the group deletes its VMs', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { subscriptions: [SUB] });
   const orphan = await put(app, vmUrl('nowhere', 'vm1'), ubuntu2404);
   t.equal(orphan.statusCode, 404);
   t.equal(orphan.json().error.code, 'ResourceGroupNotFound');
@@ -101,7 +101,7 @@ t.test('a VM needs its resource group; deleting the group deletes its VMs', asyn
 });
 
 t.test('a created VM takes patches from its image: Windows Server 2019 by KB', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { subscriptions: [SUB] });
   await put(app, rgUrl('win'), { location: 'eastus' });
   const created = await put(app, vmUrl('win', 'dc1'), {
     location: 'eastus',
@@ -114,7 +114,7 @@ t.test('a created VM takes patches from its image: Windows Server 2019 by KB', a
 });
 
 t.test('the default seed holds the spec example resources', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { subscriptions: [SUB] });
   const windows = (await get(app, `${vmPath('myVMName')}?api-version=2024-07-01`)).json();
   t.equal(windows.location, 'westus');
   t.equal(windows.properties.storageProfile.osDisk.osType, 'Windows');

@@ -162,10 +162,12 @@ t.test('subscriptions and tenants: the caller\'s tenant, ARM errors for unknown 
   const missing = await instance.inject({ method: 'GET', url: `/subscriptions/${unknown}?api-version=2022-12-01`, headers: auth });
   t.equal(missing.statusCode, 404);
   t.same(missing.json(), { error: { code: 'SubscriptionNotFound', message: `The subscription '${unknown}' could not be found.` } });
-  // A subscription becomes known once it holds a resource group.
-  await instance.inject({ method: 'PUT', url: `/subscriptions/${unknown}/resourceGroups/rg1?api-version=2024-07-01`, headers: auth, payload: { location: 'westus' } });
+  // A subscription becomes known once the admin API adds it (docs/api.md).
+  const refused = await instance.inject({ method: 'PUT', url: `/subscriptions/${unknown}/resourceGroups/rg1?api-version=2024-07-01`, headers: auth, payload: { location: 'westus' } });
+  t.equal(refused.json().error.code, 'SubscriptionNotFound');
+  await instance.inject({ method: 'POST', url: '/_emulator/subscriptions', payload: { subscriptionId: unknown } });
   t.equal((await instance.inject({ method: 'GET', url: `/subscriptions/${unknown}?api-version=2022-12-01`, headers: auth })).statusCode, 200);
-  const badVersion = await instance.inject({ method: 'GET', url: '/subscriptions?api-version=2024-07-01', headers: auth });
+  const badVersion = await instance.inject({ method: 'GET', url: '/subscriptions?api-version=2010-01-01', headers: auth });
   t.equal(badVersion.json().error.code, 'InvalidApiVersionParameter');
   const tenants = await instance.inject({ method: 'GET', url: '/tenants?api-version=2022-12-01', headers: auth });
   t.equal(tenants.json().value[0].tenantId, TENANT);

@@ -13,7 +13,7 @@ import { runCli } from './spawned.js';
 const OTHER_SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
 
 t.test('an operation id is only visible under the subscription that created it', async (t) => {
-  const { app } = testEmulator(t, { completion: 'polls:2' });
+  const { app } = testEmulator(t, { completion: 'polls:2', subscriptions: [OTHER_SUBSCRIPTION] });
   t.equal((await app.inject({ method: 'PUT', url: `/subscriptions/${OTHER_SUBSCRIPTION}/resourceGroups/other?api-version=2021-04-01`, headers: AUTH, payload: { location: 'westus' } })).statusCode, 201);
   const accepted = await post(app, installUrl(WINDOWS_VM), SPEC_EXAMPLE_BODY);
   const statusPath = pathOf(accepted.headers['azure-asyncoperation'] as string);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { guidFrom, unitDraw } from '../../simulator/random.js';
 import { parseDurationMs } from '../../simulator/duration.js';
-import { armTimestamp } from '../../simulator/time-format.js';
+import { armTimestamp, armTimestampUtc } from '../../simulator/time-format.js';
 import { advancedBy, simulatedNow, startClock, withFrozen, withSpeed } from '../../simulator/clock.js';
 import { parseCompletionMode, stateAt } from '../../simulator/progress.js';
 
@@ -21,8 +21,11 @@ t.test('ISO-8601 durations', async (t) => {
   for (const bad of ['', 'P', 'PT', '4H', 'PT4X', 'P1Y', 'PTH']) t.equal(parseDurationMs(bad), undefined, bad);
 });
 
-t.test('timestamps have seven fractional digits and an explicit offset', async (t) => {
-  t.equal(armTimestamp(Date.parse('2024-11-23T01:32:33.651Z')), '2024-11-23T01:32:33.6510000+00:00');
+t.test('timestamps as Azure writes them: up to seven fractional digits, trailing zeros left out, an explicit offset', async (t) => {
+  t.equal(armTimestamp(Date.parse('2024-11-23T01:32:33.651Z')), '2024-11-23T01:32:33.651+00:00');
+  t.equal(armTimestamp(Date.parse('2024-11-23T01:32:34.000Z')), '2024-11-23T01:32:34+00:00', 'a whole second has no fraction');
+  t.equal(armTimestamp(Date.parse('2024-11-23T01:32:33.650Z') + 0.686), '2024-11-23T01:32:33.650686+00:00');
+  t.equal(armTimestampUtc(Date.parse('2020-04-24T21:02:04.255Z') + 0.5), '2020-04-24T21:02:04.2555Z');
 });
 
 t.test('the clock runs at its speed, freezes and advances', async (t) => {

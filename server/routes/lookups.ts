@@ -1,0 +1,60 @@
+// Finding the addressed resource group and VM as they stand now: their due operations are settled
+// first (a delete that has completed has taken the resource away), and a running create or delete
+// gives the provisioning state the resource is in.
+
+import { resourceGroupNotFound, resourceNotFound, vmMarkedForDeletion } from '../arm/errors.js';
+import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
+import type { ProvisioningState } from '../virtual-machines.js';
+import type { RouteContext } from './context.js';
+
+export type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
+
+export interface CurrentGroup {
+  group: ResourceGroupRecord;
+  deleting: boolean;
+}
+
+/** The group, or undefined when it does not exist (or its delete has completed). */
+export function currentGroup(context: RouteContext, subscriptionId: string, resourceGroupName: string): CurrentGroup | undefined {
+  const deleting = context.patchOperations.groupDeleteInProgress(subscriptionId, resourceGroupName) !== undefined;
+  const group = context.resources.getResourceGroup(subscriptionId, resourceGroupName);
+  return group && { group, deleting };
+}
+
+export function existingGroup(context: RouteContext, subscriptionId: string, resourceGroupName: string): CurrentGroup {
+  const current = currentGroup(context, subscriptionId, resourceGroupName);
+  if (!current) throw resourceGroupNotFound(resourceGroupName);
+  return current;
+}
+
+export interface CurrentVm {
+  vm: VirtualMachineRecord;
+  provisioningState: ProvisioningState;
+}
+
+/** The VM as it stands, with the provisioning state its running create or delete (or its group's delete) gives it. */
+export function currentVm(context: RouteContext, group: CurrentGroup, vmName: string): CurrentVm | undefined {
+  const found = context.resources.getVirtualMachine(group.group.subscriptionId, group.group.name, vmName);
+  if (!found) return undefined;
+  const running = context.patchOperations.provisioningInProgress(found);
+  const vm = context.resources.getVirtualMachine(found.subscriptionId, found.resourceGroup, found.name);
+  if (!vm) return undefined;
+  const provisioningState: ProvisioningState =
+    group.deleting || running === 'deleteVirtualMachine' ? 'Deleting' : running === 'createVirtualMachine' ? 'Creating' : 'Succeeded';
+  return { vm, provisioningState };
+}
+
+/** Existence checks in ARM's order: the group, then the VM. */
+export function findVm(context: RouteContext, params: VmParams): CurrentVm {
+  const group = existingGroup(context, params.subscriptionId, params.resourceGroupName);
+  const current = currentVm(context, group, params.vmName);
+  if (!current) throw resourceNotFound('Microsoft.Compute/virtualMachines', params.vmName, params.resourceGroupName);
+  return current;
+}
+
+/** A VM an action can run on: one being deleted refuses every operation but the delete. */
+export function existingVm(context: RouteContext, params: VmParams, operation: string): VirtualMachineRecord {
+  const { vm, provisioningState } = findVm(context, params);
+  if (provisioningState === 'Deleting') throw vmMarkedForDeletion(operation, vm.name);
+  return vm;
+}
