@@ -71,6 +71,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     completion: config.completion,
     ...(seedDocument ? { seedDocument } : {}),
     overlappingOperations: config.overlappingOperations,
+    operationRetention: config.operationRetention,
   });
 
   let httpServer: http.Server | undefined;

@@ -1,5 +1,8 @@
 // GET .../virtualMachines/{vm}/instanceView and `$expand=instanceView`: the VM's run-time state,
-// shaped as S5 (VirtualMachine_Get_InstanceView.json) shows it, with the patch status of §1.3/§5.13.
+// shaped as the REST specification's example shows it
+// (https://github.com/Azure/azure-rest-api-specs/blob/main/specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-07-01/examples/virtualMachineExamples/VirtualMachine_Get_InstanceView.json),
+// with the patch status. It reads the VM's newest installation and assessment through an index,
+// so it costs the same however many operations the VM has run.
 
 import type { Catalogue } from '../simulator/catalogue.js';
 import {
@@ -9,6 +12,7 @@ import {
   wasSuperseded,
   type AvailablePatchSummary,
 } from '../simulator/patch-status.js';
+import type { AssessPatchesResult, InstallPatchesResult } from '../simulator/results.js';
 import { armTimestamp, armTimestampUtc } from '../simulator/time-format.js';
 import type { PatchOperations } from './patch-operations.js';
 import type { VirtualMachineRecord } from './store/resource-store.js';
@@ -52,12 +56,14 @@ export function instanceView(vm: VirtualMachineRecord, catalogue: Catalogue, ope
 }
 
 function patchStatus(vm: VirtualMachineRecord, operations: PatchOperations, nowMs: number) {
-  const install = operations.latest(vm, 'installPatches');
-  const assess = operations.latest(vm, 'assessPatches');
+  const installOperation = operations.latest(vm, 'installPatches');
+  const assessOperation = operations.latest(vm, 'assessPatches');
+  const install = installOperation && { ...installOperation, result: parsed<InstallPatchesResult>(installOperation.resultJson) };
+  const assess = assessOperation && { ...assessOperation, result: parsed<AssessPatchesResult>(assessOperation.resultJson) };
   // The newer of the last assessment and the implicit assessment closing the last installation.
   let available: AvailablePatchSummary | undefined = assess && summaryOfAssessment(assess, nowMs);
   if (install?.result && install.endMs !== null && !wasSuperseded(install.result) && (!assess || install.vmSequence > assess.vmSequence)) {
-    available = summaryOfImplicitAssessment(install.plan, install.endMs);
+    available = summaryOfImplicitAssessment(install.plan, install.endMs, operations.lookupFor(install.plan));
   }
   const configured = armTimestampUtc(Date.parse(vm.timeCreated));
   return {
@@ -69,3 +75,5 @@ function patchStatus(vm: VirtualMachineRecord, operations: PatchOperations, nowM
     ],
   };
 }
+
+const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));

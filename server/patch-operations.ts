@@ -7,14 +7,14 @@
 
 import { planAssessment, type AssessPlan } from '../simulator/assessment.js';
 import { availablePatches, presentPatches } from '../simulator/inventory.js';
-import type { Catalogue, CataloguePatch } from '../simulator/catalogue.js';
+import type { Catalogue, CataloguePatch, CatalogueRef, PatchLookup } from '../simulator/catalogue.js';
 import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
 import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
 import { guidFrom } from '../simulator/random.js';
 import { parseDurationMs } from '../simulator/duration.js';
 import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../simulator/scenario.js';
-import { assessResult, installResultAt, type AssessPatchesResult, type InstallPatchesResult } from '../simulator/results.js';
+import { assessResult, installResultAt, planLookup } from '../simulator/results.js';
 import type { InstallParameters } from '../simulator/selection.js';
 import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors.js';
 import type { ControlStore } from './admin/control-store.js';
@@ -24,9 +24,9 @@ import type { OperationKind, OperationRecord, OperationStatusRecord, OperationSt
 import type { ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
 
-export type InstallOperation = OperationRecord<InstallPlan, InstallPatchesResult>;
-export type AssessOperation = OperationRecord<AssessPlan, AssessPatchesResult>;
-export type PowerActionOperation = OperationRecord<PowerActionPlan, null>;
+export type InstallOperation = OperationRecord<InstallPlan>;
+export type AssessOperation = OperationRecord<AssessPlan>;
+export type PowerActionOperation = OperationRecord<PowerActionPlan>;
 export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation;
 
 /**
@@ -35,7 +35,7 @@ export type EmulatorOperation = InstallOperation | AssessOperation | PowerAction
  */
 export type OperationView = Omit<EmulatorOperation, 'plan'> & { plan?: EmulatorOperation['plan'] };
 
-/** What a new patch operation does to one already running on the VM (§3.9, §5.14). */
+/** What a new patch operation does to one already running on the VM (docs/simulation.md, "Two operations on one VM"). */
 export type OverlappingOperations = 'supersede' | 'reject';
 
 export interface PatchOperationsOptions {
@@ -43,7 +43,11 @@ export interface PatchOperationsOptions {
   completion: CompletionMode;
   /** Default `supersede`. */
   overlappingOperations?: OverlappingOperations;
+  /** Finished operations kept per VM (its newest installation and assessment always); 0 keeps all. Default 1000. */
+  operationRetention?: number;
 }
+
+export const DEFAULT_OPERATION_RETENTION = 1000;
 
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
@@ -81,6 +85,7 @@ export class PatchOperations {
         const plan = planInstallation({
           seed: this.options.seed,
           operationId: id,
+          catalogue: refOf(catalogue),
           osFamily: current.osFamily,
           ...(catalogue.distro !== undefined ? { distro: catalogue.distro } : {}),
           startMs,
@@ -105,6 +110,7 @@ export class PatchOperations {
 
   /** Plans and stores an assessment of what the VM has available now. */
   startAssess(vm: VirtualMachineRecord, apiVersion: string): AssessOperation {
+    const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'assessPatches');
       const scenario = this.takeScenario(current, 'assessPatches');
@@ -113,6 +119,7 @@ export class PatchOperations {
           operationId: id,
           osFamily: current.osFamily,
           startMs,
+          catalogue: refOf(catalogue),
           available: this.available(current, startMs),
           rebootPending: current.patchState.rebootPending,
         });
@@ -161,6 +168,11 @@ export class PatchOperations {
       | undefined;
   }
 
+  /** Catalogue entries by id for a stored plan: the version it was made against, or its own entries. */
+  lookupFor(plan: { catalogue?: CatalogueRef; entries?: CataloguePatch[] }): PatchLookup {
+    return planLookup(plan, this.catalogues.lookup(plan.catalogue));
+  }
+
   /** The `p` parameter of the operation URLs: opaque to clients, stable for an operation. */
   pollingToken(operationId: string): string {
     return guidFrom(this.options.seed, 'p', operationId);
@@ -185,7 +197,7 @@ export class PatchOperations {
 
   /**
    * Every client's polling loop runs through here, so it reads the operation without its plan
-   * (many kilobytes of JSON) until the operation is due: a running `time`-mode operation is
+   * until the operation is due: a running `time`-mode operation is
    * decided from its start and duration, with no transaction and no write (its poll count decides
    * nothing); `instant` and `polls:N` count the poll and decide from the count. The plan is read
    * only to settle the operation, or to answer with a scenario's operation-level failure.
@@ -269,7 +281,7 @@ export class PatchOperations {
     kind: OperationKind,
     apiVersion: string,
     makePlan: (id: string, startMs: number) => P,
-  ): OperationRecord<P, never> {
+  ): OperationRecord<P> {
     const startMs = this.clock.now();
     const { id, sequence } = this.nextOperationId(vm);
     const record = {
@@ -288,12 +300,14 @@ export class PatchOperations {
       plan: makePlan(id, startMs),
     };
     this.operations.insert(record);
-    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, result: null };
+    const retention = this.options.operationRetention ?? DEFAULT_OPERATION_RETENTION;
+    if (retention > 0 && sequence > retention) this.operations.prune(vm, sequence - retention, Date.parse(vm.timeCreated));
+    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, resultJson: null };
   }
 
   /**
    * Ids are derived from the seed, the VM and its operation number, so the same requests give the
-   * same ids (DESIGN). A VM deleted and created again starts numbering anew: skip ids already used.
+   * same ids. A VM deleted and created again starts numbering anew: skip ids already used.
    */
   private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
     const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
@@ -311,24 +325,28 @@ export class PatchOperations {
     return this.finish(operation, progress.endMs, operation.plan.durationMs, false);
   }
 
-  /** Records the terminal state `elapsedMs` into the plan, and what it leaves on the VM. */
+  /**
+   * Records the terminal state `elapsedMs` into the plan, and what it leaves on the VM. The result
+   * is built from the catalogue version the plan names and serialised here, once: from now on
+   * every read serves these bytes.
+   */
   private finish<O extends EmulatorOperation>(operation: O, endMs: number, elapsedMs: number, superseded: boolean): O {
     // An operation-level failure (a scenario's) has no result and leaves the VM as it was.
     const plan = operation.plan as { operationFailure?: unknown };
     if (plan.operationFailure && !superseded) {
       this.operations.complete(operation.subscriptionId, operation.id, 'Failed', endMs, null);
-      return { ...operation, status: 'Failed', endMs, result: null };
+      return { ...operation, status: 'Failed', endMs, resultJson: null };
     }
-    let result: InstallPatchesResult | AssessPatchesResult | null = null;
+    let resultJson: string | null = null;
     if (operation.plan.kind === 'installPatches') {
-      result = installResultAt(operation.plan, elapsedMs, superseded);
+      resultJson = JSON.stringify(installResultAt(operation.plan, elapsedMs, this.lookupFor(operation.plan), superseded));
       this.applyInstallation(operation as InstallOperation, elapsedMs);
     } else if (operation.plan.kind === 'assessPatches') {
-      result = assessResult(operation.plan, endMs, superseded);
+      resultJson = JSON.stringify(assessResult(operation.plan, endMs, this.lookupFor(operation.plan), superseded));
     }
-    // Patch-level outcomes live inside a successful envelope (§5.10).
-    this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', endMs, result);
-    return { ...operation, status: 'Succeeded', endMs, result };
+    // Patch-level outcomes live inside a successful envelope.
+    this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', endMs, resultJson);
+    return { ...operation, status: 'Succeeded', endMs, resultJson };
   }
 
   /** What an installation leaves on the VM: installed patches and a reboot still owed. */
@@ -343,6 +361,8 @@ export class PatchOperations {
     });
   }
 }
+
+const refOf = (catalogue: Catalogue): CatalogueRef => ({ key: catalogue.key, version: catalogue.version });
 
 function scenarioDuration(scenario: Scenario): number | undefined {
   return scenario.outcome.duration === undefined ? undefined : parseDurationMs(scenario.outcome.duration);

@@ -22,6 +22,10 @@ export interface ServiceOptions {
   seedDocument?: SeedDocument | StateDocument;
   /** What a second patch operation on a busy VM does; default `supersede`. */
   overlappingOperations?: OverlappingOperations;
+  /** Finished operations kept per VM; 0 keeps all; default 1000. */
+  operationRetention?: number;
+  /** Where the patch catalogues are; data/catalogues when absent. */
+  catalogueDirectory?: string;
   wallNow?: () => number;
 }
 
@@ -44,12 +48,13 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const operations = new OperationStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
-  const catalogues = loadCatalogues();
+  const catalogues = loadCatalogues(options.catalogueDirectory);
   const control = new ControlStore(settings, options.seed, formatCompletionMode(options.completion));
   const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, {
     seed: options.seed,
     completion: options.completion,
     overlappingOperations: options.overlappingOperations ?? 'supersede',
+    ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
   const services = { db, resources, operations, settings, clock, control, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
   // The seed is laid once, in a new database; after that the database is the truth.

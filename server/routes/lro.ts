@@ -1,12 +1,12 @@
 // The ARM long-running-operation answers shared by patch operations and power actions: the 202 that
-// accepts a request, and the status-monitor envelope (wire contract §2.1, §2.2, §5.6, §5.8).
+// accepts a request, and the status-monitor envelope.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { armTimestamp } from '../../simulator/time-format.js';
 import type { EmulatorOperation, OperationView } from '../patch-operations.js';
 import type { RouteContext } from './context.js';
 
-/** Absolute URLs on the scheme and host the client used: Python ignores relative ones (§5.6). */
+/** Absolute URLs on the scheme and host the client used: azure-mgmt-core's ARM polling ignores relative ones. */
 export function operationUrls(request: FastifyRequest, subscriptionId: string, location: string, operationId: string, token: string) {
   const host = request.host || `localhost:${request.socket.localPort}`;
   const base = `${request.protocol}://${host}/subscriptions/${subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${operationId}`;
@@ -20,7 +20,7 @@ export function setRetryAfter(reply: FastifyReply, context: RouteContext): void 
   if (context.retryAfterSeconds !== null) reply.header('retry-after', String(context.retryAfterSeconds));
 }
 
-/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation (§2.1, §5.6). */
+/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation. */
 export function sendAccepted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): void {
   const urls = operationUrls(request, operation.subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
   setRetryAfter(reply, context);
@@ -36,23 +36,24 @@ export function sendAccepted(request: FastifyRequest, reply: FastifyReply, conte
     .send();
 }
 
-/** The status-monitor envelope (§2.2): key order as CRP writes it; power actions carry no output. */
-export function statusEnvelope(operation: OperationView) {
+/**
+ * The status-monitor envelope, as JSON text in the key order ARM writes it
+ * (https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/async-operations):
+ * a finished patch operation's result goes in as the bytes stored when it ended, never parsed and
+ * written again. Power actions carry no output.
+ */
+export function statusEnvelopeJson(operation: OperationView): string {
   const startTime = armTimestamp(operation.startMs);
   if (operation.status === 'InProgress' || operation.endMs === null) {
-    return { startTime, status: 'InProgress', name: operation.id };
+    return JSON.stringify({ startTime, status: 'InProgress', name: operation.id });
   }
   const failure = operationFailureOf(operation);
   if (operation.status === 'Failed' && failure) {
-    return { startTime, endTime: armTimestamp(operation.endMs), status: 'Failed', error: { code: failure.code, message: failure.message }, name: operation.id };
+    return JSON.stringify({ startTime, endTime: armTimestamp(operation.endMs), status: 'Failed', error: { code: failure.code, message: failure.message }, name: operation.id });
   }
-  return {
-    startTime,
-    endTime: armTimestamp(operation.endMs),
-    status: operation.status,
-    ...(operation.result !== null ? { properties: { output: operation.result } } : {}),
-    name: operation.id,
-  };
+  const head = JSON.stringify({ startTime, endTime: armTimestamp(operation.endMs), status: operation.status });
+  const output = operation.resultJson !== null ? `,"properties":{"output":${operation.resultJson}}` : '';
+  return `${head.slice(0, -1)}${output},"name":${JSON.stringify(operation.id)}}`;
 }
 
 /** A scenario's operation-level failure, if the operation has one. */

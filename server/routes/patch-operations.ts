@@ -13,10 +13,13 @@ import type { InstallParameters } from '../../simulator/selection.js';
 import { ArmError, operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated, vmStopped } from '../arm/errors.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
-import { operationFailureOf, sendAccepted, setRetryAfter, statusEnvelope } from './lro.js';
+import { operationFailureOf, sendAccepted, setRetryAfter, statusEnvelopeJson } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
+
+/** What Fastify sends with a serialised object: stored JSON text goes out under the same type. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:location/operations/:operationId`;
 
@@ -106,7 +109,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       reply.header('x-ms-ratelimit-remaining-subscription-reads', '11999');
       if (!monitor) {
         if (read.status === 'InProgress') setRetryAfter(reply, context);
-        return statusEnvelope(read);
+        return reply.type(JSON_TYPE).send(statusEnvelopeJson(read));
       }
       // The Location URL: 202 and itself while running, then the raw result (§2.3, §5.9); a power
       // action has no result, so its Location answers 200 with no body.
@@ -119,8 +122,8 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       // After an operation-level failure the result URL answers with the failure (§5.9, unverified).
       const failure = operationFailureOf(read);
       if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
-      if (read.result === null) return reply.code(200).header('content-length', '0').send();
-      return read.result;
+      if (read.resultJson === null) return reply.code(200).header('content-length', '0').send();
+      return reply.type(JSON_TYPE).send(read.resultJson);
     },
   );
 }

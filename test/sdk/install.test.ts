@@ -47,7 +47,7 @@ t.test('@azure/arm-compute (newest for Node 20) installs patches through the LRO
   const stored = emulator.services.operations.get(SUBSCRIPTION, windows.installationActivityId!);
   t.equal(stored?.status, 'Succeeded');
   t.same(
-    (stored?.result as { patches: Array<{ patchId: string; installationState: string }> }).patches.map((p) => [p.patchId, p.installationState]),
+    (JSON.parse(stored!.resultJson!) as { patches: Array<{ patchId: string; installationState: string }> }).patches.map((p) => [p.patchId, p.installationState]),
     windows.patches?.map((p) => [p.patchId, p.installationState]),
   );
 
@@ -63,7 +63,7 @@ t.test('@azure/arm-compute (newest for Node 20) installs patches through the LRO
   }, { updateIntervalInMs: 0 });
   t.equal(linux.status, 'Succeeded');
   const linuxStored = emulator.services.operations.get(SUBSCRIPTION, linux.installationActivityId!);
-  t.same(linux.patches?.map((p) => p.patchId), (linuxStored?.result as { patches: Array<{ patchId: string }> }).patches.map((p) => p.patchId));
+  t.same(linux.patches?.map((p) => p.patchId), (JSON.parse(linuxStored!.resultJson!) as { patches: Array<{ patchId: string }> }).patches.map((p) => p.patchId));
   t.ok(linux.patches?.every((p) => p.version && !p.kbId), 'Linux items carry version, not kbId');
   t.ok((linux.excludedPatchCount ?? 0) > 0);
 });
