@@ -3,18 +3,21 @@
 // falls on both alike. Servers run on one core, load generators on the other. Each figure is the
 // median of several runs; each ratio is the median of the runs' own emulator/baseline ratios.
 //
-//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,growth]
+//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,growth,history,size]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LroResult, SequentialResult, ThroughputResult } from './load.js';
 import { LOAD_CORE, runLoad, startServer, temporaryFolder, timeNodeRun, type ServerKind, type ServerProcess } from './processes.js';
-import { installPatches, startOperation, statusPoll } from './requests.js';
+import { BENCH_BODY, installPatches, instanceView, RESOURCE_GROUP, startOperation, statusPoll, SUBSCRIPTION, WINDOWS_VM } from './requests.js';
+import { openServices } from '../server/services.js';
+import { parseCompletionMode } from '../simulator/progress.js';
 import { formatNumber, median } from './stats.js';
 
-const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'growth'] as const;
+const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'growth', 'history', 'size'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -32,6 +35,11 @@ const ONLY = new Set(values.only.split(',').filter((g): g is Group => (GROUPS as
 const COLD_STARTS = 5;
 const SEQUENTIAL_REQUESTS = 1000;
 const GROWTH_OPERATIONS = 100_000;
+/** The history figure: one VM's operations, as thousands of runs leave them. */
+const HISTORY_OPERATIONS = 6_000;
+const HISTORY_REQUESTS = 500;
+/** The size figure: installations stored, each on the seeded Windows VM. */
+const SIZE_OPERATIONS = 400;
 /** The operations polled in the growth figure: new ones, as a test suite polls its own. */
 const WORKING_SET = 20;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -267,9 +275,9 @@ async function lroCycles(): Promise<void> {
  */
 const STORE_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-function fillStore(count: number): string {
+function fillStore(count: number, mode = ''): string {
   const dataDir = temporaryFolder(`store-${count}`, STORE_BASE);
-  const filled = spawnSync(process.execPath, [new URL('./fill-operations.js', import.meta.url).pathname, dataDir, String(count), '1'], {
+  const filled = spawnSync(process.execPath, [new URL('./fill-operations.js', import.meta.url).pathname, dataDir, String(count), '1', mode], {
     encoding: 'utf8',
     timeout: 180_000,
   });
@@ -321,6 +329,94 @@ async function growth(): Promise<void> {
   }
 }
 
+/**
+ * instanceView, the status poll and the POST on a VM with 6,000 operations behind it against the
+ * same on a VM with none (`--operation-retention 0`, so the history stays): each reads the VM's
+ * newest operations through an index, so the ratio should stay near 1.
+ */
+async function history(): Promise<void> {
+  log(`a VM's history: filling a store with ${HISTORY_OPERATIONS} operations on ${WINDOWS_VM}`);
+  const emptyDir = temporaryFolder('history-empty', STORE_BASE);
+  const started: ServerProcess[] = [];
+  let fullDir: string | undefined;
+  try {
+    fullDir = fillStore(HISTORY_OPERATIONS, 'history');
+    const flags = [...RUNNING_FLAGS, '--operation-retention', '0'];
+    const start = async (dataDir: string) => {
+      const server = await startServer('emulator', { dataDir, flags });
+      started.push(server);
+      return server;
+    };
+    const servers = { empty: await start(emptyDir), full: await start(fullDir) };
+    const figures = [
+      { name: 'instanceView', request: async (which: 'empty' | 'full') => instanceView(servers[which].url) },
+      { name: 'status poll', request: async (which: 'empty' | 'full') => statusPoll(await startOperation(servers[which].url)) },
+      { name: 'POST installPatches', request: async (which: 'empty' | 'full') => installPatches(servers[which].url) },
+    ];
+    for (const figure of figures) {
+      log(`  ${figure.name}: ${RUNS} runs of ${HISTORY_REQUESTS} sequential requests, with ${HISTORY_OPERATIONS} operations on the VM and with none`);
+      const p50 = new Paired();
+      for (const which of ['empty', 'full'] as const) {
+        await runLoad<SequentialResult>({ mode: 'sequential', request: await figure.request(which), count: 100 }, loadLimitMs(60));
+      }
+      for (let run = 0; run < RUNS; run++) {
+        for (const [kind, which] of turns(run, 'empty' as const, 'full' as const)) {
+          const result = await runLoad<SequentialResult>({ mode: 'sequential', request: await figure.request(which), count: HISTORY_REQUESTS }, loadLimitMs(60));
+          refuseUnexpected(`${figure.name} with the ${which} history`, result);
+          p50.add(kind, result.p50Ms);
+        }
+      }
+      const row = p50.row(`${figure.name} p50, ${HISTORY_OPERATIONS.toLocaleString('en')} operations on the VM vs none`, 'ms', { limit: 1.2, direction: 'lower' });
+      row.columns = ['none', `${HISTORY_OPERATIONS.toLocaleString('en')} on the VM`];
+    }
+  } finally {
+    for (const server of started) await server.stop();
+    if (fullDir) rmSync(fullDir, { recursive: true, force: true });
+    rmSync(emptyDir, { recursive: true, force: true });
+  }
+}
+
+const sizeLines: string[] = [];
+
+/**
+ * Bytes a stored installation costs: the database's growth (table, indexes, free space in pages)
+ * over SIZE_OPERATIONS finished installations of the bench's body on the seeded Windows VM,
+ * against the length of their result bodies.
+ */
+function storedSize(): void {
+  log(`stored size: ${SIZE_OPERATIONS} installations on ${WINDOWS_VM}`);
+  const dataDir = temporaryFolder('size');
+  try {
+    const services = openServices({ databaseFile: join(dataDir, 'emulator.sqlite'), seed: 'compute-patch-emulator', clockSpeed: 3600, completion: parseCompletionMode('instant')! });
+    const bytes = () => {
+      services.db.pragma('wal_checkpoint(TRUNCATE)');
+      return (services.db.pragma('page_count', { simple: true }) as number) * (services.db.pragma('page_size', { simple: true }) as number);
+    };
+    const before = bytes();
+    for (let i = 0; i < SIZE_OPERATIONS; i++) {
+      const vm = services.resources.getVirtualMachine(SUBSCRIPTION, RESOURCE_GROUP, WINDOWS_VM)!;
+      const operation = services.patchOperations.startInstall(vm, JSON.parse(BENCH_BODY), '2024-07-01');
+      services.patchOperations.pollStatus(SUBSCRIPTION, operation.id);
+    }
+    const perOperation = (bytes() - before) / SIZE_OPERATIONS;
+    const lengths = services.db
+      .prepare("SELECT avg(length(result)) AS result, avg(length(plan)) AS plan FROM operations WHERE kind = 'installPatches'")
+      .get() as { result: number; plan: number };
+    services.close();
+    const beyond = perOperation - lengths.result;
+    sizeLines.push(
+      '| figure | bytes | target |',
+      '| --- | ---: | --- |',
+      `| stored installation on ${WINDOWS_VM}: database growth per operation | ${Math.round(perOperation)} |  |`,
+      `| of which the result body | ${Math.round(lengths.result)} |  |`,
+      `| of which the plan (inputs and compact plan) | ${Math.round(lengths.plan)} |  |`,
+      `| beyond the result body (plan, columns, indexes, page slack) | ${Math.round(beyond)} | <= 2048 ${beyond <= 2048 ? 'met' : '**missed**'} |`,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 function verdict(row: Row): string {
   if (!row.target) return '';
   const { limit, direction } = row.target;
@@ -352,6 +448,8 @@ async function main(): Promise<void> {
     [ONLY.has('throughput') || ONLY.has('latency'), throughputAndLatency],
     [ONLY.has('lro'), lroCycles],
     [ONLY.has('growth'), growth],
+    [ONLY.has('history'), history],
+    [ONLY.has('size'), async () => storedSize()],
   ];
   for (const [wanted, measure] of groups) {
     if (!wanted || failure) continue;
@@ -367,6 +465,7 @@ async function main(): Promise<void> {
       '',
       table(),
       '',
+      ...(sizeLines.length > 0 ? [...sizeLines, ''] : []),
     ].join('\n'),
   );
   if (failure) {
