@@ -41,7 +41,7 @@ const assessResult = services.patchOperations.pollStatus(SUBSCRIPTION, assess.id
 // The emulator puts the database back in WAL mode when it opens it.
 services.db.pragma('journal_mode = DELETE');
 services.operations.transaction(() => {
-  for (let i = 1; i < count; i++) {
+  for (let i = history ? 2 : 1; i < count; i++) {
     const id = guidFrom('bench-fill', String(i));
     const template = history && i % 2 === 0 ? assess : install;
     const sequence = history ? 2 + i : template.vmSequence;
@@ -50,6 +50,6 @@ services.operations.transaction(() => {
     const resultJson = history ? (template === install ? installResult : assessResult) : null;
     services.operations.complete(SUBSCRIPTION, id, 'Succeeded', template.startMs + template.plan.durationMs, resultJson);
   }
-  if (history) services.db.prepare('UPDATE virtual_machines SET operation_count = ? WHERE name_key = ?').run(count + 2, WINDOWS_VM.toLowerCase());
+  if (history) services.db.prepare('UPDATE virtual_machines SET operation_count = ? WHERE name_key = ?').run(count + 1, WINDOWS_VM.toLowerCase());
 });
 services.close();
