@@ -56,8 +56,7 @@ export function instanceView(vm: VirtualMachineRecord, catalogue: Catalogue, ope
 }
 
 function patchStatus(vm: VirtualMachineRecord, operations: PatchOperations, nowMs: number) {
-  const installOperation = operations.latest(vm, 'installPatches');
-  const assessOperation = operations.latest(vm, 'assessPatches');
+  const { install: installOperation, assess: assessOperation } = operations.latestPatchOperations(vm);
   const install = installOperation && { ...installOperation, result: parsed<InstallPatchesResult>(installOperation.resultJson) };
   const assess = assessOperation && { ...assessOperation, result: parsed<AssessPatchesResult>(assessOperation.resultJson) };
   // The newer of the last assessment and the implicit assessment closing the last installation.

@@ -157,15 +157,14 @@ export class PatchOperations {
     });
   }
 
-  /** The VM's most recent installation or assessment, settled first. */
-  latest<K extends 'installPatches' | 'assessPatches'>(
-    vm: VirtualMachineRecord,
-    kind: K,
-  ): (K extends 'installPatches' ? InstallOperation : AssessOperation) | undefined {
+  /** The VM's most recent installation and assessment (what its instance view reports), settled first. */
+  latestPatchOperations(vm: VirtualMachineRecord): { install: InstallOperation | undefined; assess: AssessOperation | undefined } {
     this.settleVm(vm);
-    return this.operations.latestForVm(vm, kind, Date.parse(vm.timeCreated)) as
-      | (K extends 'installPatches' ? InstallOperation : AssessOperation)
-      | undefined;
+    const sinceMs = Date.parse(vm.timeCreated);
+    return {
+      install: this.operations.latestForVm(vm, 'installPatches', sinceMs) as InstallOperation | undefined,
+      assess: this.operations.latestForVm(vm, 'assessPatches', sinceMs) as AssessOperation | undefined,
+    };
   }
 
   /** Catalogue entries by id for a stored plan: the version it was made against, or its own entries. */
