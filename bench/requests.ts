@@ -50,3 +50,12 @@ export function startOperation(origin: string): Promise<string> {
   });
 }
 
+
+export function instanceView(origin: string): RequestSpec {
+  return {
+    method: 'GET',
+    url: `${origin}/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Compute/virtualMachines/${WINDOWS_VM}/instanceView?api-version=${API_VERSION}`,
+    headers: AUTHORIZATION,
+    expectStatus: 200,
+  };
+}

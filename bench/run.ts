@@ -3,18 +3,21 @@
 // falls on both alike. Servers run on one core, load generators on the other. Each figure is the
 // median of several runs; each ratio is the median of the runs' own emulator/baseline ratios.
 //
-//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,growth]
+//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,growth,history,size]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LroResult, SequentialResult, ThroughputResult } from './load.js';
 import { LOAD_CORE, runLoad, startServer, temporaryFolder, timeNodeRun, type ServerKind, type ServerProcess } from './processes.js';
-import { installPatches, startOperation, statusPoll } from './requests.js';
+import { BENCH_BODY, installPatches, instanceView, RESOURCE_GROUP, startOperation, statusPoll, SUBSCRIPTION, WINDOWS_VM } from './requests.js';
+import { openServices } from '../server/services.js';
+import { parseCompletionMode } from '../simulator/progress.js';
 import { formatNumber, median } from './stats.js';
 
-const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'growth'] as const;
+const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'growth', 'history', 'size'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -32,6 +35,11 @@ const ONLY = new Set(values.only.split(',').filter((g): g is Group => (GROUPS as
 const COLD_STARTS = 5;
 const SEQUENTIAL_REQUESTS = 1000;
 const GROWTH_OPERATIONS = 100_000;
+/** The history figure: one VM's operations, as thousands of runs leave them. */
+const HISTORY_OPERATIONS = 6_000;
+const HISTORY_REQUESTS = 500;
+/** The size figure: installations stored, each on the seeded Windows VM. */
+const SIZE_OPERATIONS = 400;
 /** The operations polled in the growth figure: new ones, as a test suite polls its own. */
 const WORKING_SET = 20;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -267,9 +275,9 @@ async function lroCycles(): Promise<void> {
  */
 const STORE_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
-function fillStore(count: number): string {
+function fillStore(count: number, mode = ''): string {
   const dataDir = temporaryFolder(`store-${count}`, STORE_BASE);
-  const filled = spawnSync(process.execPath, [new URL('./fill-operations.js', import.meta.url).pathname, dataDir, String(count), '1'], {
+  const filled = spawnSync(process.execPath, [new URL('./fill-operations.js', import.meta.url).pathname, dataDir, String(count), '1', mode], {
     encoding: 'utf8',
     timeout: 180_000,
   });
@@ -321,6 +329,113 @@ async function growth(): Promise<void> {
   }
 }
 
+/**
+ * instanceView, the status poll and the POST on a VM with 6,000 operations behind it against the
+ * same on a VM with none (`--operation-retention 0`, so the history stays). Each reads the VM's
+ * newest operations through an index, so the history itself should cost nothing; a VM with no
+ * operation at all has no patch summaries to build, so instanceView is also compared with a VM
+ * whose history is one installation and one assessment.
+ */
+async function history(): Promise<void> {
+  log(`a VM's history: filling stores with ${HISTORY_OPERATIONS} and with 2 operations on ${WINDOWS_VM}`);
+  const emptyDir = temporaryFolder('history-empty', STORE_BASE);
+  const started: ServerProcess[] = [];
+  const filled: string[] = [];
+  type Which = 'empty' | 'two' | 'full';
+  try {
+    const fullDir = fillStore(HISTORY_OPERATIONS, 'history');
+    filled.push(fullDir);
+    const twoDir = fillStore(2, 'history');
+    filled.push(twoDir);
+    const flags = [...RUNNING_FLAGS, '--operation-retention', '0'];
+    const start = async (dataDir: string) => {
+      const server = await startServer('emulator', { dataDir, flags });
+      started.push(server);
+      return server;
+    };
+    const servers: Record<Which, ServerProcess> = { empty: await start(emptyDir), two: await start(twoDir), full: await start(fullDir) };
+    const full = HISTORY_OPERATIONS.toLocaleString('en');
+    const figures = [
+      { name: 'instanceView', against: 'empty' as Which, label: 'none', request: async (which: Which) => instanceView(servers[which].url) },
+      { name: 'instanceView', against: 'two' as Which, label: '2 (an install, an assessment)', request: async (which: Which) => instanceView(servers[which].url) },
+      { name: 'status poll', against: 'empty' as Which, label: 'none', request: async (which: Which) => statusPoll(await startOperation(servers[which].url)) },
+      { name: 'POST installPatches', against: 'empty' as Which, label: 'none', request: async (which: Which) => installPatches(servers[which].url) },
+    ];
+    for (const figure of figures) {
+      log(`  ${figure.name}: ${RUNS} runs of ${HISTORY_REQUESTS} sequential requests, with ${full} operations on the VM and with ${figure.label}`);
+      const p50 = new Paired();
+      for (const which of [figure.against, 'full'] as const) {
+        await runLoad<SequentialResult>({ mode: 'sequential', request: await figure.request(which), count: 100 }, loadLimitMs(60));
+      }
+      for (let run = 0; run < RUNS; run++) {
+        for (const [kind, which] of turns(run, figure.against, 'full' as Which)) {
+          const result = await runLoad<SequentialResult>({ mode: 'sequential', request: await figure.request(which), count: HISTORY_REQUESTS }, loadLimitMs(60));
+          refuseUnexpected(`${figure.name} with the ${which} history`, result);
+          p50.add(kind, result.p50Ms);
+        }
+      }
+      const row = p50.row(`${figure.name} p50, ${full} operations on the VM vs ${figure.label}`, 'ms', { limit: 1.2, direction: 'lower' });
+      row.columns = [figure.label.replace(/ \(.*\)$/, ''), full];
+    }
+  } finally {
+    for (const server of started) await server.stop();
+    for (const folder of filled) rmSync(folder, { recursive: true, force: true });
+    rmSync(emptyDir, { recursive: true, force: true });
+  }
+}
+
+const sizeLines: string[] = [];
+
+/**
+ * Bytes a stored installation costs, from SQLite's own accounting (the dbstat table): over
+ * SIZE_OPERATIONS finished installations of the bench's body on the seeded Windows VM, each on the
+ * VM as seeded (its patch state put back first, so each one installs the month's updates), the
+ * operations table's and its indexes' payload, less the result bodies, per operation; and the pages
+ * they take, free space in them included.
+ */
+function storedSize(): void {
+  log(`stored size: ${SIZE_OPERATIONS} installations on ${WINDOWS_VM}`);
+  const dataDir = temporaryFolder('size');
+  try {
+    const services = openServices({
+      databaseFile: join(dataDir, 'emulator.sqlite'),
+      seed: 'compute-patch-emulator',
+      clockSpeed: 3600,
+      completion: parseCompletionMode('instant')!,
+    });
+    const seeded = services.resources.getVirtualMachine(SUBSCRIPTION, RESOURCE_GROUP, WINDOWS_VM)!;
+    for (let i = 0; i < SIZE_OPERATIONS; i++) {
+      services.resources.updatePatchState(seeded, seeded.patchState);
+      const vm = services.resources.getVirtualMachine(SUBSCRIPTION, RESOURCE_GROUP, WINDOWS_VM)!;
+      const operation = services.patchOperations.startInstall(vm, JSON.parse(BENCH_BODY), '2024-07-01');
+      services.patchOperations.pollStatus(SUBSCRIPTION, operation.id);
+    }
+    services.db.pragma('wal_checkpoint(TRUNCATE)');
+    const lengths = services.db
+      .prepare("SELECT count(*) AS n, sum(length(result)) AS result, sum(length(plan)) AS plan FROM operations WHERE kind = 'installPatches'")
+      .get() as { n: number; result: number; plan: number };
+    const stat = services.db
+      .prepare(
+        `SELECT sum(payload) AS payload, sum(pgsize) AS pages FROM dbstat
+         WHERE name = 'operations' OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'operations')`,
+      )
+      .get() as { payload: number; pages: number };
+    services.close();
+    const per = (bytes: number) => Math.round(bytes / lengths.n);
+    const beyond = per(stat.payload - lengths.result);
+    sizeLines.push(
+      '| figure | bytes per operation | target |',
+      '| --- | ---: | --- |',
+      `| stored installation on ${WINDOWS_VM} (Critical+Security, as seeded): result body | ${per(lengths.result)} |  |`,
+      `| the plan (request and compact plan) | ${per(lengths.plan)} |  |`,
+      `| beyond the result body: plan, other columns, index entries | ${beyond} | <= 2048 ${beyond <= 2048 ? 'met' : '**missed**'} |`,
+      `| pages the operation takes, table and indexes, free space in them included | ${per(stat.pages)} |  |`,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 function verdict(row: Row): string {
   if (!row.target) return '';
   const { limit, direction } = row.target;
@@ -352,6 +467,8 @@ async function main(): Promise<void> {
     [ONLY.has('throughput') || ONLY.has('latency'), throughputAndLatency],
     [ONLY.has('lro'), lroCycles],
     [ONLY.has('growth'), growth],
+    [ONLY.has('history'), history],
+    [ONLY.has('size'), async () => storedSize()],
   ];
   for (const [wanted, measure] of groups) {
     if (!wanted || failure) continue;
@@ -367,6 +484,7 @@ async function main(): Promise<void> {
       '',
       table(),
       '',
+      ...(sizeLines.length > 0 ? [...sizeLines, ''] : []),
     ].join('\n'),
   );
   if (failure) {

@@ -141,7 +141,7 @@ export const stateDocumentSchema = {
   required: ['format', 'version', 'clock', 'control', 'resourceGroups', 'virtualMachines', 'operations'],
   properties: {
     format: { const: 'compute-patch-emulator/state' },
-    version: { const: 1 },
+    version: { enum: [1, 2], description: '2 today; 1 is what the first release exported, and still imports' },
     seed: { type: 'string' },
     clock: {
       type: 'object',

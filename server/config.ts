@@ -27,6 +27,7 @@ export interface EmulatorConfig {
   seedFile: string | undefined;
   journalSize: number;
   overlappingOperations: OverlappingOperations;
+  operationRetention: number;
   logLevel: string;
   silent: boolean;
   adminKey: string | undefined;
@@ -69,6 +70,12 @@ export const OPTIONS: OptionSpec[] = [
     env: 'CPE_OVERLAPPING_OPERATIONS',
     default: 'supersede',
     description: 'a patch operation on a VM busy with one: supersede (the running one fails) | reject (409)',
+  },
+  {
+    flag: 'operation-retention',
+    env: 'CPE_OPERATION_RETENTION',
+    default: '1000',
+    description: "finished operations kept per VM (its latest install and assessment always); 0 keeps all",
   },
   { flag: 'admin-key', env: 'CPE_ADMIN_KEY', default: '', description: "the admin API (/_emulator/, but health) wants the header 'x-admin-key: <key>'" },
   {
@@ -146,6 +153,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   if (overlapping !== 'supersede' && overlapping !== 'reject') {
     throw new ConfigError(`--overlapping-operations: expected supersede or reject, got '${raw('overlapping-operations')}'`);
   }
+  const retentionText = raw('operation-retention');
+  if (!/^\d{1,9}$/.test(retentionText)) throw new ConfigError(`--operation-retention: expected a whole number (0 keeps all), got '${retentionText}'`);
   const logLevel = raw('log-level').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got '${raw('log-level')}'`);
   const cert = raw('cert') || undefined;
@@ -196,6 +205,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     seedFile: raw('seed-file') || undefined,
     journalSize: Number(journalText),
     overlappingOperations: overlapping,
+    operationRetention: Number(retentionText),
     logLevel,
     silent: booleanValue('silent', raw('silent')),
     adminKey,

@@ -72,6 +72,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     ...(seedDocument ? { seedDocument } : {}),
     overlappingOperations: config.overlappingOperations,
     subscriptions: config.subscriptions,
+    operationRetention: config.operationRetention,
   });
 
   let httpServer: http.Server | undefined;

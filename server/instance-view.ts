@@ -1,9 +1,11 @@
 // GET .../virtualMachines/{vm}/instanceView and `$expand=instanceView`: the VM's run-time state,
-// shaped as the specification's example shows it (azure-rest-api-specs
-// .../ComputeRP/stable/2024-07-01/examples/virtualMachineExamples/VirtualMachine_Get_InstanceView.json):
+// shaped as the REST specification's example shows it
+// (https://github.com/Azure/azure-rest-api-specs/blob/main/specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-07-01/examples/virtualMachineExamples/VirtualMachine_Get_InstanceView.json):
 // fault and update domains, the guest agent with its extension handlers, the extensions, the disks,
 // the patch status, and the provisioning and power states. The newest shape is built here; the
-// api-version's is cut from it by server/arm/versioned-shapes.ts.
+// api-version's is cut from it by server/arm/versioned-shapes.ts. It reads the VM's newest
+// installation and assessment through an index, so it costs the same however many operations the
+// VM has run.
 
 import type { Catalogue } from '../simulator/catalogue.js';
 import {
@@ -13,8 +15,11 @@ import {
   wasSuperseded,
   type AvailablePatchSummary,
 } from '../simulator/patch-status.js';
+import type { AssessPatchesResult, InstallPatchesResult } from '../simulator/results.js';
 import { armTimestamp, armTimestampUtc } from '../simulator/time-format.js';
 import type { PatchOperations } from './patch-operations.js';
+
+type LatestPatchOperations = ReturnType<PatchOperations['latestPatchOperations']>;
 import type { VirtualMachineRecord } from './store/resource-store.js';
 
 /** The Azure VM agent version reported by a recent image. */
@@ -43,8 +48,9 @@ export function instanceView(vm: VirtualMachineRecord, catalogue: Catalogue, ope
   const provisioned = { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', time: armTimestamp(createdMs) };
   const running = vm.powerState === 'running';
   const osDisk = ((vm.definition.properties.storageProfile as { osDisk?: { name?: string } } | undefined)?.osDisk?.name) ?? `${vm.name}_OsDisk_1`;
-  const patch = patchStatus(vm, operations, nowMs);
-  const extension = patchExtension(vm, operations, patch, nowMs);
+  const latest = operations.latestPatchOperations(vm);
+  const patch = patchStatus(vm, operations, latest, nowMs);
+  const extension = patchExtension(vm, latest, patch, nowMs);
   return {
     ...domainsOf(vm),
     // The guest agent reports the OS, itself and its extensions only while the VM runs.
@@ -84,9 +90,7 @@ export function instanceView(vm: VirtualMachineRecord, catalogue: Catalogue, ope
  * PatchInstallationSummary; github.com/Azure/LinuxPatchExtension src/core/src/bootstrap/Constants.py),
  * each with the summary as its message.
  */
-function patchExtension(vm: VirtualMachineRecord, operations: PatchOperations, patch: ReturnType<typeof patchStatus>, nowMs: number) {
-  const install = operations.latest(vm, 'installPatches');
-  const assess = operations.latest(vm, 'assessPatches');
+function patchExtension(vm: VirtualMachineRecord, { install, assess }: LatestPatchOperations, patch: ReturnType<typeof patchStatus>, nowMs: number) {
   const latest = [install, assess].filter((op) => op !== undefined).sort((a, b) => b!.vmSequence - a!.vmSequence)[0];
   if (!latest) return undefined;
   const substatus = (name: string, summary: { status: string } | undefined) => {
@@ -106,13 +110,14 @@ function patchExtension(vm: VirtualMachineRecord, operations: PatchOperations, p
   };
 }
 
-function patchStatus(vm: VirtualMachineRecord, operations: PatchOperations, nowMs: number) {
-  const install = operations.latest(vm, 'installPatches');
-  const assess = operations.latest(vm, 'assessPatches');
+function patchStatus(vm: VirtualMachineRecord, operations: PatchOperations, latest: LatestPatchOperations, nowMs: number) {
+  const { install: installOperation, assess: assessOperation } = latest;
+  const install = installOperation && { ...installOperation, result: parsed<InstallPatchesResult>(installOperation.resultJson) };
+  const assess = assessOperation && { ...assessOperation, result: parsed<AssessPatchesResult>(assessOperation.resultJson) };
   // The newer of the last assessment and the implicit assessment closing the last installation.
   let available: AvailablePatchSummary | undefined = assess && summaryOfAssessment(assess, nowMs);
   if (install?.result && install.endMs !== null && !wasSuperseded(install.result) && (!assess || install.vmSequence > assess.vmSequence)) {
-    available = summaryOfImplicitAssessment(install.plan, install.endMs);
+    available = summaryOfImplicitAssessment(install.plan, install.endMs, operations.lookupFor(install.plan));
   }
   const configured = armTimestampUtc(Date.parse(vm.timeCreated));
   return {
@@ -124,3 +129,5 @@ function patchStatus(vm: VirtualMachineRecord, operations: PatchOperations, nowM
     ],
   };
 }
+
+const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));

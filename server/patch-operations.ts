@@ -7,14 +7,14 @@
 
 import { planAssessment, type AssessPlan } from '../simulator/assessment.js';
 import { availablePatches, presentPatches } from '../simulator/inventory.js';
-import type { Catalogue, CataloguePatch } from '../simulator/catalogue.js';
+import type { Catalogue, CataloguePatch, CatalogueRef, PatchLookup } from '../simulator/catalogue.js';
 import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
 import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
 import { guidFrom } from '../simulator/random.js';
 import { parseDurationMs } from '../simulator/duration.js';
 import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../simulator/scenario.js';
-import { assessResult, installResultAt, type AssessPatchesResult, type InstallPatchesResult } from '../simulator/results.js';
+import { assessResult, installResultAt, planLookup } from '../simulator/results.js';
 import type { InstallParameters } from '../simulator/selection.js';
 import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors.js';
 import type { ControlStore } from './admin/control-store.js';
@@ -24,16 +24,16 @@ import type { OperationKind, OperationRecord, OperationStatusRecord, OperationSt
 import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
 
-export type InstallOperation = OperationRecord<InstallPlan, InstallPatchesResult>;
-export type AssessOperation = OperationRecord<AssessPlan, AssessPatchesResult>;
-export type PowerActionOperation = OperationRecord<PowerActionPlan, null>;
+export type InstallOperation = OperationRecord<InstallPlan>;
+export type AssessOperation = OperationRecord<AssessPlan>;
+export type PowerActionOperation = OperationRecord<PowerActionPlan>;
 /** A resource's create or delete: it runs for a while, then (a delete) takes the resource away. */
 export interface ProvisioningPlan {
   kind: ProvisioningKind;
   startMs: number;
   durationMs: number;
 }
-export type ProvisioningOperation = OperationRecord<ProvisioningPlan, null>;
+export type ProvisioningOperation = OperationRecord<ProvisioningPlan>;
 export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation | ProvisioningOperation;
 
 /** Simulated run times, of the order Azure takes. */
@@ -49,7 +49,7 @@ export const PROVISIONING_MS: Record<ProvisioningKind, number> = {
  */
 export type OperationView = Omit<EmulatorOperation, 'plan'> & { plan?: EmulatorOperation['plan'] };
 
-/** What a new patch operation does to one already running on the VM (README, --overlapping-operations). */
+/** What a new patch operation does to one already running on the VM (docs/simulation.md, "Two operations on one VM"). */
 export type OverlappingOperations = 'supersede' | 'reject';
 
 export interface PatchOperationsOptions {
@@ -57,7 +57,11 @@ export interface PatchOperationsOptions {
   completion: CompletionMode;
   /** Default `supersede`. */
   overlappingOperations?: OverlappingOperations;
+  /** Finished operations kept per VM (its newest installation and assessment always); 0 keeps all. Default 1000. */
+  operationRetention?: number;
 }
+
+export const DEFAULT_OPERATION_RETENTION = 1000;
 
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
@@ -95,6 +99,7 @@ export class PatchOperations {
         const plan = planInstallation({
           seed: this.options.seed,
           operationId: id,
+          catalogue: refOf(catalogue),
           osFamily: current.osFamily,
           ...(catalogue.distro !== undefined ? { distro: catalogue.distro } : {}),
           startMs,
@@ -119,6 +124,7 @@ export class PatchOperations {
 
   /** Plans and stores an assessment of what the VM has available now. */
   startAssess(vm: VirtualMachineRecord, apiVersion: string): AssessOperation {
+    const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'assessPatches');
       const scenario = this.takeScenario(current, 'assessPatches');
@@ -127,6 +133,7 @@ export class PatchOperations {
           operationId: id,
           osFamily: current.osFamily,
           startMs,
+          catalogue: refOf(catalogue),
           available: this.available(current, startMs),
           rebootPending: current.patchState.rebootPending,
         });
@@ -198,7 +205,7 @@ export class PatchOperations {
         plan: { kind, startMs, durationMs: PROVISIONING_MS[kind] },
       };
       this.operations.insert(record);
-      return { ...record, status: 'InProgress' as const, endMs: null, statusPolls: 0, result: null };
+      return { ...record, status: 'InProgress' as const, endMs: null, statusPolls: 0, resultJson: null };
     });
   }
 
@@ -236,15 +243,19 @@ export class PatchOperations {
     });
   }
 
-  /** The VM's most recent installation or assessment, settled first. */
-  latest<K extends 'installPatches' | 'assessPatches'>(
-    vm: VirtualMachineRecord,
-    kind: K,
-  ): (K extends 'installPatches' ? InstallOperation : AssessOperation) | undefined {
+  /** The VM's most recent installation and assessment (what its instance view reports), settled first. */
+  latestPatchOperations(vm: VirtualMachineRecord): { install: InstallOperation | undefined; assess: AssessOperation | undefined } {
     this.settleVm(vm);
-    return this.operations.latestForVm(vm, kind, Date.parse(vm.timeCreated)) as
-      | (K extends 'installPatches' ? InstallOperation : AssessOperation)
-      | undefined;
+    const sinceMs = Date.parse(vm.timeCreated);
+    return {
+      install: this.operations.latestForVm(vm, 'installPatches', sinceMs) as InstallOperation | undefined,
+      assess: this.operations.latestForVm(vm, 'assessPatches', sinceMs) as AssessOperation | undefined,
+    };
+  }
+
+  /** Catalogue entries by id for a stored plan: the version it was made against, or its own entries. */
+  lookupFor(plan: { catalogue?: CatalogueRef; entries?: CataloguePatch[] }): PatchLookup {
+    return planLookup(plan, this.catalogues.lookup(plan.catalogue));
   }
 
   /** The `p` parameter of the operation URLs: opaque to clients, stable for an operation. */
@@ -271,7 +282,7 @@ export class PatchOperations {
 
   /**
    * Every client's polling loop runs through here, so it reads the operation without its plan
-   * (many kilobytes of JSON) until the operation is due: a running `time`-mode operation is
+   * until the operation is due: a running `time`-mode operation is
    * decided from its start and duration, with no transaction and no write (its poll count decides
    * nothing); `instant` and `polls:N` count the poll and decide from the count. The plan is read
    * only to settle the operation, or to answer with a scenario's operation-level failure.
@@ -355,7 +366,7 @@ export class PatchOperations {
     kind: OperationKind,
     apiVersion: string,
     makePlan: (id: string, startMs: number) => P,
-  ): OperationRecord<P, never> {
+  ): OperationRecord<P> {
     const startMs = this.clock.now();
     const { id, sequence } = this.nextOperationId(vm);
     const record = {
@@ -374,12 +385,14 @@ export class PatchOperations {
       plan: makePlan(id, startMs),
     };
     this.operations.insert(record);
-    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, result: null };
+    const retention = this.options.operationRetention ?? DEFAULT_OPERATION_RETENTION;
+    if (retention > 0 && sequence > retention) this.operations.prune(vm, sequence - retention, Date.parse(vm.timeCreated));
+    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, resultJson: null };
   }
 
   /**
    * Ids are derived from the seed, the VM and its operation number, so the same requests give the
-   * same ids (DESIGN). A VM deleted and created again starts numbering anew: skip ids already used.
+   * same ids. A VM deleted and created again starts numbering anew: skip ids already used.
    */
   private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
     const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
@@ -397,28 +410,32 @@ export class PatchOperations {
     return this.finish(operation, progress.endMs, operation.plan.durationMs, false);
   }
 
-  /** Records the terminal state `elapsedMs` into the plan, and what it leaves on the VM. */
+  /**
+   * Records the terminal state `elapsedMs` into the plan, and what it leaves on the VM. The result
+   * is built from the catalogue version the plan names and serialised here, once: from now on
+   * every read serves these bytes.
+   */
   private finish<O extends EmulatorOperation>(operation: O, endMs: number, elapsedMs: number, superseded: boolean): O {
     // An operation-level failure (a scenario's) has no result and leaves the VM as it was.
     const plan = operation.plan as { operationFailure?: unknown };
     if (plan.operationFailure && !superseded) {
       this.operations.complete(operation.subscriptionId, operation.id, 'Failed', endMs, null);
-      return { ...operation, status: 'Failed', endMs, result: null };
+      return { ...operation, status: 'Failed', endMs, resultJson: null };
     }
-    let result: InstallPatchesResult | AssessPatchesResult | null = null;
+    let resultJson: string | null = null;
     if (operation.plan.kind === 'installPatches') {
-      result = installResultAt(operation.plan, elapsedMs, superseded);
+      resultJson = JSON.stringify(installResultAt(operation.plan, elapsedMs, this.lookupFor(operation.plan), superseded));
       this.applyInstallation(operation as InstallOperation, elapsedMs);
     } else if (operation.plan.kind === 'assessPatches') {
-      result = assessResult(operation.plan, endMs, superseded);
+      resultJson = JSON.stringify(assessResult(operation.plan, endMs, this.lookupFor(operation.plan), superseded));
     } else if (operation.plan.kind === 'deleteVirtualMachine') {
       this.resources.deleteVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
     } else if (operation.plan.kind === 'deleteResourceGroup') {
       this.resources.deleteResourceGroup(operation.subscriptionId, operation.resourceGroup);
     }
     // Patch-level outcomes live inside a successful envelope: the result carries its own status and error.
-    this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', endMs, result);
-    return { ...operation, status: 'Succeeded', endMs, result };
+    this.operations.complete(operation.subscriptionId, operation.id, 'Succeeded', endMs, resultJson);
+    return { ...operation, status: 'Succeeded', endMs, resultJson };
   }
 
   /** What an installation leaves on the VM: installed patches and a reboot still owed. */
@@ -433,6 +450,8 @@ export class PatchOperations {
     });
   }
 }
+
+const refOf = (catalogue: Catalogue): CatalogueRef => ({ key: catalogue.key, version: catalogue.version });
 
 function scenarioDuration(scenario: Scenario): number | undefined {
   return scenario.outcome.duration === undefined ? undefined : parseDurationMs(scenario.outcome.duration);

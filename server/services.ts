@@ -25,6 +25,10 @@ export interface ServiceOptions {
   overlappingOperations?: OverlappingOperations;
   /** Subscriptions known besides the seed's (--subscription). */
   subscriptions?: readonly string[];
+  /** Finished operations kept per VM; 0 keeps all; default 1000. */
+  operationRetention?: number;
+  /** Where the patch catalogues are; data/catalogues when absent. */
+  catalogueDirectory?: string;
   wallNow?: () => number;
 }
 
@@ -48,12 +52,13 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const operations = new OperationStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
-  const catalogues = loadCatalogues();
+  const catalogues = loadCatalogues(options.catalogueDirectory);
   const control = new ControlStore(settings, options.seed, formatCompletionMode(options.completion));
   const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, {
     seed: options.seed,
     completion: options.completion,
     overlappingOperations: options.overlappingOperations ?? 'supersede',
+    ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();

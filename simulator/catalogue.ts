@@ -1,4 +1,6 @@
-// What the catalogues in data/ hold, and which catalogue a VM image draws its patches from.
+// What the catalogues in data/ hold, and which catalogue a VM image draws its patches from. The
+// rules that turn a catalogue into a VM's inventory (image date, supersedence) are in inventory.ts
+// and docs/simulation.md.
 
 export type OsFamily = 'Windows' | 'Linux';
 export type RebootBehavior = 'NeverReboots' | 'AlwaysRequiresReboot' | 'CanRequestReboot';
@@ -19,42 +21,78 @@ export interface CataloguePatch {
   rebootBehavior: RebootBehavior;
   publishedDate: string;
   msrcSeverity?: string;
-  installMinutes: number;
+  /**
+   * Updates of one chain supersede the earlier ones, as Windows Update's do: a cumulative update
+   * the cumulative updates before it, likewise servicing stack, .NET, MSRT and Defender updates.
+   * On Linux every package is its own chain (a newer version replaces the older one).
+   */
+  chain?: string;
+  /** Share in [0, 1] of the image's VMs the entry applies to (a product not every VM has); 1 when absent. */
+  presence?: number;
+  /** false: published before the image was built, yet not in it (it fails on the image, as KB5034439 does). */
+  inImage?: boolean;
+  /** Simulated install time before a seeded jitter of 0.8-1.2 (docs/simulation.md says where the numbers come from). */
+  installSeconds: number;
   /** Probability in [0, 1] that an install attempt fails, drawn from the seeded generator. */
   failureRate: number;
 }
 
+/** Names one version of one catalogue: what a stored operation was planned against. */
+export interface CatalogueRef {
+  key: string;
+  version: number;
+}
+
+/** A patch's catalogue entry by id: how plans, which keep ids only, reach names and classifications. */
+export type PatchLookup = (patchId: string) => CataloguePatch | undefined;
+
 export interface Catalogue {
   key: string;
+  /** Entries never change within a version; a changed catalogue is a new version (server/catalogues.ts keeps the old ones). */
+  version: number;
   image: string;
   osFamily: OsFamily;
-  /** Linux: the distribution name and version the extension puts in patch ids (E1 StatusHandler). */
+  /** Linux: the distribution name and version the extension puts in patch ids (the extension's StatusHandler). */
   distro?: string;
   distroVersion?: string;
   /** What the guest agent reports in the instance view (`osName`, `osVersion`). */
   osName: string;
   osVersion: string;
+  /** The VM image is built from everything published up to this date (but `inImage: false` entries). */
+  imageDate: string;
+  imageMs: number;
   patches: CataloguePatch[];
+  byId: ReadonlyMap<string, CataloguePatch>;
 }
 
 /** The catalogue file as stored in data/catalogues (Linux entries carry no patchId). */
 export interface CatalogueFile {
+  version: number;
   image: string;
   osFamily: OsFamily;
   distro?: string;
   distroVersion?: string;
   osName: string;
   osVersion: string;
+  imageDate: string;
   patches: Array<Omit<CataloguePatch, 'patchId'> & { patchId?: string }>;
 }
 
-/** Linux patch ids are `name_version_Distro_Version` (wire contract §2.3, E1 StatusHandler). */
+/**
+ * Linux patch ids are `name_version_Distro_Version`, as the Linux patch extension builds them
+ * (https://github.com/Azure/LinuxPatchExtension, src/core/src/service_interfaces/StatusHandler.py),
+ * and a Linux package is its own chain.
+ */
 export function catalogueFromFile(key: string, file: CatalogueFile): Catalogue {
-  const patches = file.patches.map((patch) => ({
-    ...patch,
-    patchId: patch.patchId ?? `${patch.name}_${patch.version ?? ''}_${file.distro ?? ''}_${file.distroVersion ?? ''}`,
-  }));
-  return { key, ...file, patches };
+  const patches: CataloguePatch[] = file.patches.map((patch) => {
+    const chain = patch.chain ?? (file.osFamily === 'Linux' ? patch.name : undefined);
+    return {
+      ...patch,
+      patchId: patch.patchId ?? `${patch.name}_${patch.version ?? ''}_${file.distro ?? ''}_${file.distroVersion ?? ''}`,
+      ...(chain !== undefined ? { chain } : {}),
+    };
+  });
+  return { key, ...file, imageMs: Date.parse(file.imageDate), patches, byId: new Map(patches.map((patch) => [patch.patchId, patch])) };
 }
 
 export interface ImageReference {

@@ -1,12 +1,17 @@
-// A VM's patch inventory: what its image's catalogue offers, less what it has installed. Which
-// catalogue entries apply to a given VM is drawn from the seed and the VM's resource id, so two VMs
-// of the same image differ a little, and the same VM always looks the same.
+// A VM's patch inventory: what its image's catalogue offers, less what the image already carries
+// and what the VM has installed since, with superseded updates left out (docs/simulation.md).
+//
+// - The image is a month or two behind its catalogue: every entry published up to the catalogue's
+//   `imageDate` is part of it (but `inImage: false` entries, which failed when it was built).
+// - Supersedence: of each chain only the newest published entry can apply, as Windows Update
+//   offers only the latest cumulative update; once that one is installed (by the image or a run)
+//   nothing of the chain is offered until a newer one is published.
+// - Entries with a `presence` below 1 (products not every VM has) apply to a VM on a seeded draw
+//   on the seed and the VM's resource id, so two VMs of one image differ a little and one VM always
+//   looks the same.
 
 import type { Catalogue, CataloguePatch } from './catalogue.js';
 import { unitDraw } from './random.js';
-
-/** Share of a catalogue's patches that apply to any one VM. */
-export const PATCH_PRESENCE = 0.85;
 
 export interface VmPatchState {
   /** Patch ids this VM has installed through the emulator. */
@@ -28,11 +33,16 @@ export interface InventoryInput {
 /**
  * The catalogue entries that apply to a VM at all: a draw on the seed and the VM's resource id
  * alone, so the same for the VM's whole life, and a caller may keep it (server/patch-operations.ts
- * does: the draw is a hash per patch, the larger part of an inventory's cost).
+ * does).
  */
 export function presentPatches(catalogue: Catalogue, seed: string, vmResourceId: string): CataloguePatch[] {
   const vmKey = vmResourceId.toLowerCase();
-  return catalogue.patches.filter((patch) => unitDraw(seed, 'inventory', vmKey, patch.patchId) < PATCH_PRESENCE);
+  return catalogue.patches.filter((patch) => (patch.presence ?? 1) >= 1 || unitDraw(seed, 'inventory', vmKey, patch.patchId) < (patch.presence ?? 1));
+}
+
+/** Whether the VM's image carries the entry. */
+export function inImage(catalogue: Catalogue, patch: CataloguePatch): boolean {
+  return patch.inImage !== false && Date.parse(patch.publishedDate) <= catalogue.imageMs;
 }
 
 export function availablePatches(
@@ -41,5 +51,16 @@ export function availablePatches(
   present: readonly CataloguePatch[] = presentPatches(catalogue, input.seed, input.vmResourceId),
 ): CataloguePatch[] {
   const installed = new Set(input.patchState.installedPatchIds);
-  return present.filter((patch) => !installed.has(patch.patchId) && Date.parse(patch.publishedDate) <= input.asOfMs);
+  const published = present.filter((patch) => Date.parse(patch.publishedDate) <= input.asOfMs);
+  // The newest published entry of each chain; on a tie the later in the catalogue.
+  const newest = new Map<string, CataloguePatch>();
+  for (const patch of published) {
+    if (patch.chain === undefined) continue;
+    const current = newest.get(patch.chain);
+    if (!current || Date.parse(patch.publishedDate) >= Date.parse(current.publishedDate)) newest.set(patch.chain, patch);
+  }
+  return published.filter(
+    (patch) =>
+      (patch.chain === undefined || newest.get(patch.chain) === patch) && !installed.has(patch.patchId) && !inImage(catalogue, patch),
+  );
 }

@@ -1,9 +1,12 @@
-// The instance view's `patchStatus` (wire contract §1.3, §5.13): the latest assessment's summary and
-// the latest installation's summary, with `startTime`/`lastModifiedTime` where results say
-// `startDateTime`. An installation ends with an implicit assessment (E1 CoreMain), so a finished
-// installation also refreshes the available-patch summary.
+// The instance view's `patchStatus` (VirtualMachinePatchStatus in the Compute REST specification,
+// https://github.com/Azure/azure-rest-api-specs/blob/main/specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-07-01/virtualMachine.json):
+// the latest assessment's summary and the latest installation's summary, with
+// `startTime`/`lastModifiedTime` where results say `startDateTime`. An installation ends with an
+// implicit assessment (LinuxPatchExtension src/core/src/CoreMain.py), so a finished installation
+// also refreshes the available-patch summary.
 
 import { type AssessPlan } from './assessment.js';
+import type { PatchLookup } from './catalogue.js';
 import {
   ASSESSMENT_MS,
   errorsAt,
@@ -16,7 +19,9 @@ import {
 import {
   assessmentCounts,
   countStates,
+  entryOf,
   patchOperationError,
+  planLookup,
   type AssessPatchesResult,
   type InstallPatchesResult,
   type PatchOperationError,
@@ -58,7 +63,7 @@ export interface OperationView<Plan, Result> {
 export const wasSuperseded = (result: { error: PatchOperationError }) =>
   result.error.details.some((d) => d.message === SUPERSEDED_MESSAGE);
 
-/** An assessment's summary; while it runs nothing has been found yet (E1 resets its list first). */
+/** An assessment's summary; while it runs nothing has been found yet (the extension resets its list first). */
 export function summaryOfAssessment(op: OperationView<AssessPlan, AssessPatchesResult>, nowMs: number): AvailablePatchSummary {
   const { plan, result } = op;
   if (!result || op.endMs === null) {
@@ -85,8 +90,9 @@ export function summaryOfAssessment(op: OperationView<AssessPlan, AssessPatchesR
 }
 
 /** The implicit assessment that closed a finished installation: what is still available after it. */
-export function summaryOfImplicitAssessment(plan: InstallPlan, endMs: number): AvailablePatchSummary {
-  const stillAvailable = plan.patches.filter((p) => p.state !== 'Installed').map((p) => p.patch);
+export function summaryOfImplicitAssessment(plan: InstallPlan, endMs: number, lookup: PatchLookup): AvailablePatchSummary {
+  const find = planLookup(plan, lookup);
+  const stillAvailable = plan.patches.filter((p) => p.state !== 'Installed').map((p) => entryOf(find, p.patchId));
   return {
     status: 'Succeeded',
     assessmentActivityId: plan.operationId,

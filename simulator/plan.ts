@@ -1,12 +1,15 @@
 // A request becomes a plan once, when it is accepted: every patch's selection, simulated timing and
 // outcome, the maintenance-window cut-off and the reboots. The plan is stored with the operation and
-// never recomputed, so progress and results depend on it and the clock alone. A plan is plain JSON.
+// never recomputed, so progress and results depend on it and the clock alone. A plan is plain,
+// compact JSON: the request, the catalogue version it was made against, and per patch its id,
+// timings and outcome, never a copy of the catalogue entry (results look entries up by id).
 //
-// The run, on the simulated clock (E1 CoreMain, PatchInstaller, RebootManager):
-//   assessment -> reboot owed by an earlier run -> each selected patch in turn -> final reboot
-//   -> the implicit second assessment.
+// The run, on the simulated clock, follows the Linux patch extension's flow
+// (https://github.com/Azure/LinuxPatchExtension, src/core/src/CoreMain.py, PatchInstaller.py,
+// RebootManager.py): assessment -> reboot owed by an earlier run -> each selected patch in turn
+// -> final reboot -> the implicit second assessment.
 
-import type { CataloguePatch, OsFamily } from './catalogue.js';
+import type { CatalogueRef, CataloguePatch, OsFamily } from './catalogue.js';
 import { parseDurationMs } from './duration.js';
 import { unitDraw } from './random.js';
 import { selectionOf, type InstallParameters, type RebootSetting, type Selection } from './selection.js';
@@ -26,9 +29,8 @@ export interface PlannedError extends PatchErrorDetail {
 }
 
 export interface PlannedPatch {
-  patch: CataloguePatch;
-  selection: Selection;
-  /** The state once the run is over. */
+  patchId: string;
+  /** The state once the run is over; `Excluded` and `NotSelected` are the patch's selection. */
   state: InstallationState;
   /** Offsets from the operation's start, for patches the run attempts. */
   startOffsetMs?: number;
@@ -50,10 +52,15 @@ export interface InstallPlan {
   startMs: number;
   durationMs: number;
   rebootSetting: RebootSetting;
+  /** The request, as accepted. */
+  parameters: InstallParameters;
+  /** The catalogue version the patch ids refer to. */
+  catalogue: CatalogueRef;
   /** A reboot owed by an earlier run when this one started. */
   rebootPendingBefore: boolean;
+  /** Every patch available when the run started, in the order the run takes them. */
   patches: PlannedPatch[];
-  /** The owed reboot, taken before installing unless reboots are off (E1 PatchInstaller.start_installation). */
+  /** The owed reboot, taken before installing unless reboots are off (the extension's PatchInstaller.start_installation). */
   earlyReboot?: PlannedReboot;
   finalReboot?: PlannedReboot;
   /** Offset at which the window ran out (a patch or the reboot did not fit), if it did. */
@@ -66,6 +73,13 @@ export interface InstallPlan {
   reportedRebootStatus?: RebootStatus;
   /** Set by a scenario: the operation itself fails, and the envelope carries this error. */
   operationFailure?: { code: string; message: string };
+  /** Entries no catalogue version holds, carried by the plan itself (plans stored before catalogues had versions). */
+  entries?: CataloguePatch[];
+}
+
+/** A planned patch's selection, which its final state tells. */
+export function selectionOfPlanned(patch: Pick<PlannedPatch, 'state'>): Selection {
+  return patch.state === 'Excluded' || patch.state === 'NotSelected' ? patch.state : 'Selected';
 }
 
 /** Outcomes a caller imposes instead of the seeded draws (for scenarios that force a result). */
@@ -75,40 +89,47 @@ export interface ForcedOutcomes {
   rebootFails?: boolean;
 }
 
-/** Defaults and timings of the simulated run; each is documented in the README. */
+/** Defaults and timings of the simulated run; docs/simulation.md gives the source of each number. */
 export const DEFAULT_MAXIMUM_DURATION = 'PT4H';
+/** A recorded Windows install that installed nothing took 2 min 17 s: two assessments of about a minute. */
 export const ASSESSMENT_MS = 60_000;
 const MINUTE = 60_000;
-/** Windows restarts in a few minutes; the Linux extension schedules `shutdown -r +10` (E1 RebootManager). */
-export const REBOOT_MS: Record<OsFamily, number> = { Windows: 5 * MINUTE, Linux: 12 * MINUTE };
-/** A reboot is started only with this much of the window left (E1 Constants.REBOOT_BUFFER_IN_MINUTES). */
+/**
+ * Windows restarts, applying the update on the way, in several minutes; the Linux extension
+ * schedules `shutdown -r +10` (LinuxPatchExtension src/core/src/core_logic/RebootManager.py), so a
+ * Linux reboot is the ten minutes' notice and the boot.
+ */
+export const REBOOT_MS: Record<OsFamily, number> = { Windows: 6 * MINUTE, Linux: 12 * MINUTE };
+/** A reboot is started only with this much of the window left (LinuxPatchExtension Constants.REBOOT_BUFFER_IN_MINUTES). */
 export const REBOOT_BUFFER_MS = 15 * MINUTE;
 /** Share of `CanRequestReboot` installs that do ask for a reboot (a seeded draw per patch and run). */
 export const CAN_REQUEST_REBOOT_SHARE = 0.5;
 
-// Messages of the Linux patch extension (E1); the Windows extension is not public and is given the same.
+// Messages of the Linux patch extension; the Windows extension is not public and is given the same.
 export const WINDOW_EXCEEDED_MESSAGE = 'Stopped patch installation as it is past the maintenance window cutoff time.';
 export const REBOOT_NOT_ALLOWED_MESSAGE =
   "Machine is Required to reboot. However, the customer-specified reboot setting doesn't allow reboots.";
 export const REBOOT_FAILED_MESSAGE = 'Reboot failed to proceed on the machine in a timely manner.';
 export const SUPERSEDED_MESSAGE = 'Execution was stopped due to a newer operation taking precedence.';
-/** E1 Constants.REBOOT_SETTINGS: the wording the extension logs for each setting. */
+/** LinuxPatchExtension Constants.REBOOT_SETTINGS: the wording the extension logs for each setting. */
 const REBOOT_SETTING_WORDING: Record<RebootSetting, string> = {
   Never: 'Never reboot',
   IfRequired: 'Reboot if required',
   Always: 'Always reboot',
 };
 
-/** E1 StatusHandler: whitespace collapsed, at most 128 characters. */
+/** As the extension's StatusHandler writes them: whitespace collapsed, at most 128 characters. */
 export function errorMessage(text: string, limit = 128): string {
   const message = text.replace(/\s+/g, ' ');
   return message.length <= limit ? message : `${message.slice(0, limit - 3)}...`;
 }
 
 /**
- * Time that must remain in the window before a patch is started (wire contract §3.15):
- * Windows 15 min (20 for a Service Pack); Linux 5 min, plus a 15-min reboot buffer unless reboots
- * are off. Windows needs at least that much left; Linux needs more than that (E1 MaintenanceWindow).
+ * Time that must remain in the window before a patch is started: Windows 15 min (20 for a Service
+ * Pack), as Update Manager documents ("Timeline of Maintenance Window",
+ * https://learn.microsoft.com/en-us/azure/update-manager/scheduled-patching);
+ * Linux 5 min, plus a 15-min reboot buffer unless reboots are off (LinuxPatchExtension
+ * MaintenanceWindow.py). Windows needs at least that much left; Linux needs more than that.
  */
 export function cutoffMs(osFamily: OsFamily, patch: CataloguePatch, rebootSetting: RebootSetting): number {
   if (osFamily === 'Windows') return (patch.classifications.includes('ServicePack') ? 20 : 15) * MINUTE;
@@ -119,7 +140,7 @@ function fitsInWindow(osFamily: OsFamily, remainingMs: number, cutoff: number): 
   return osFamily === 'Windows' ? remainingMs >= cutoff : remainingMs > cutoff;
 }
 
-/** The package manager's complaint about a failed Linux package (E1 package managers). */
+/** The package manager's complaint about a failed Linux package (as the extension's package managers word it). */
 function failureMessage(osFamily: OsFamily, distro: string | undefined, patch: CataloguePatch): PatchErrorDetail {
   if (osFamily === 'Windows') {
     // 0x80070643 (ERROR_INSTALL_FAILURE) is what Windows Update reports for a failed install.
@@ -140,6 +161,7 @@ function failureMessage(osFamily: OsFamily, distro: string | undefined, patch: C
 export interface PlanInput {
   seed: string;
   operationId: string;
+  catalogue: CatalogueRef;
   osFamily: OsFamily;
   /** Linux: the distribution, which decides the package manager named in error messages. */
   distro?: string;
@@ -172,43 +194,43 @@ export function planInstallation(input: PlanInput): InstallPlan {
   let windowClosed = false;
   const patches: PlannedPatch[] = input.available.map((patch) => {
     const selection = selectionOf(patch, osFamily, parameters);
-    if (selection !== 'Selected') return { patch, selection, state: selection };
+    if (selection !== 'Selected') return { patchId: patch.patchId, state: selection };
     // Linux stops at the first patch that does not fit; Windows skips it, and a shorter update
-    // may still fit after a skipped Service Pack (§3.15).
+    // may still fit after a skipped Service Pack.
     if (windowClosed || !fitsInWindow(osFamily, windowMs - elapsed, cutoffMs(osFamily, patch, rebootSetting))) {
       if (windowExceededAtMs === undefined) {
         windowExceededAtMs = elapsed;
         report(elapsed, { code: 'ERROR', message: WINDOW_EXCEEDED_MESSAGE });
       }
       if (osFamily === 'Linux' || !fitsInWindow(osFamily, windowMs - elapsed, 15 * MINUTE)) windowClosed = true;
-      return { patch, selection, state: 'Pending' };
+      return { patchId: patch.patchId, state: 'Pending' };
     }
     const jitter = 0.8 + 0.4 * unitDraw(seed, 'duration', operationId, patch.patchId);
     const startOffsetMs = elapsed;
-    elapsed += Math.round(patch.installMinutes * MINUTE * jitter);
+    elapsed += Math.round(patch.installSeconds * 1000 * jitter);
     const failed =
       forcedFail.has(patch.patchId) ||
       (!forcedInstall.has(patch.patchId) && unitDraw(seed, 'failure', operationId, patch.patchId) < patch.failureRate);
     if (failed) {
       report(elapsed, failureMessage(osFamily, input.distro, patch));
-      return { patch, selection, state: 'Failed', startOffsetMs, endOffsetMs: elapsed };
+      return { patchId: patch.patchId, state: 'Failed', startOffsetMs, endOffsetMs: elapsed };
     }
     const requestsReboot =
       patch.rebootBehavior === 'AlwaysRequiresReboot' ||
       (patch.rebootBehavior === 'CanRequestReboot' && unitDraw(seed, 'reboot', operationId, patch.patchId) < CAN_REQUEST_REBOOT_SHARE);
-    return { patch, selection, state: 'Installed', startOffsetMs, endOffsetMs: elapsed, requestsReboot };
+    return { patchId: patch.patchId, state: 'Installed', startOffsetMs, endOffsetMs: elapsed, ...(requestsReboot ? { requestsReboot } : {}) };
   });
 
   const anyFailed = patches.some((p) => p.state === 'Failed');
   if (anyFailed || windowExceededAtMs !== undefined) {
-    // E1 PatchInstaller.log_final_metrics, message as the extension composes it.
+    // Worded as the extension's PatchInstaller.log_final_metrics composes it.
     const because =
       (anyFailed ? '[X] a failure occurred during the operation  ' : '') +
       (windowExceededAtMs !== undefined ? '[X] maintenance window exceeded ' : '');
     report(elapsed, { code: 'OPERATION_FAILED', message: errorMessage(`\n\nOperation status was marked as failed because: ${because}`) });
   }
 
-  // Reboot management at the end of the run (E1 RebootManager.start_reboot_if_required_and_time_available).
+  // Reboot management at the end of the run (RebootManager.start_reboot_if_required_and_time_available).
   const pending = (input.rebootPendingBefore && !earlyReboot) || patches.some((p) => p.requestsReboot);
   let finalReboot: PlannedReboot | undefined;
   let rebootFailed = false;
@@ -231,7 +253,7 @@ export function planInstallation(input: PlanInput): InstallPlan {
       ),
     });
   }
-  elapsed += ASSESSMENT_MS; // the implicit assessment that closes an install (E1 CoreMain)
+  elapsed += ASSESSMENT_MS; // the implicit assessment that closes an install (CoreMain)
 
   const status =
     anyFailed || windowExceededAtMs !== undefined || rebootFailed
@@ -246,6 +268,8 @@ export function planInstallation(input: PlanInput): InstallPlan {
     startMs: input.startMs,
     durationMs: elapsed,
     rebootSetting,
+    parameters,
+    catalogue: input.catalogue,
     rebootPendingBefore: input.rebootPendingBefore,
     patches,
     ...(earlyReboot ? { earlyReboot } : {}),
@@ -277,7 +301,7 @@ export function rebootPendingAt(plan: InstallPlan, elapsedMs: number): boolean {
   return pending;
 }
 
-/** The reboot status `elapsedMs` into the run (E1 StatusHandler's reboot-status transitions). */
+/** The reboot status `elapsedMs` into the run (the extension's reboot-status transitions). */
 export function rebootStatusAt(plan: InstallPlan, elapsedMs: number): RebootStatus {
   const final = plan.finalReboot;
   if (final && done(final.startOffsetMs, elapsedMs)) return done(final.endOffsetMs, elapsedMs) ? final.outcome : 'Started';
@@ -293,5 +317,5 @@ export function errorsAt(plan: InstallPlan, elapsedMs: number): PatchErrorDetail
 
 /** Patch ids the run has installed `elapsedMs` into it. */
 export function installedPatchIdsAt(plan: InstallPlan, elapsedMs: number): string[] {
-  return plan.patches.filter((p) => p.state === 'Installed' && done(p.endOffsetMs, elapsedMs)).map((p) => p.patch.patchId);
+  return plan.patches.filter((p) => p.state === 'Installed' && done(p.endOffsetMs, elapsedMs)).map((p) => p.patchId);
 }

@@ -1,8 +1,11 @@
-// Result bodies as CRP serialises them (wire contract §1.3, §1.4, §5.11). Counts are always the
-// tallies of the patch list; `error` is never null.
+// Result bodies as the Compute resource provider serialises them (VirtualMachineInstallPatchesResult
+// and VirtualMachineAssessPatchesResult in
+// https://github.com/Azure/azure-rest-api-specs/blob/main/specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-07-01/virtualMachine.json,
+// with the extra fields live responses carry). Counts are always the tallies of the patch list;
+// `error` is never null. Plans keep patch ids only: the entries come from a PatchLookup.
 
 import { isCriticalOrSecurity, type AssessPlan } from './assessment.js';
-import type { CataloguePatch, OsFamily } from './catalogue.js';
+import type { CataloguePatch, OsFamily, PatchLookup } from './catalogue.js';
 import {
   errorsAt,
   patchStatesAt,
@@ -47,7 +50,7 @@ export interface InstallPatchesResult {
   error: PatchOperationError;
 }
 
-/** At most five details are shared, newest first (E1 STATUS_ERROR_LIMIT). */
+/** At most five details are shared, newest first (LinuxPatchExtension Constants.STATUS_ERROR_LIMIT). */
 const ERROR_DETAIL_LIMIT = 5;
 const LOG_FILE: Record<OsFamily, string> = {
   Windows: 'C:\\WindowsAzure\\Logs\\Plugins\\Microsoft.CPlat.Core.WindowsPatchExtension\\PatchInstallation.log',
@@ -55,9 +58,10 @@ const LOG_FILE: Record<OsFamily, string> = {
 };
 
 /**
- * The extension's error summary (E1 StatusHandler.__set_errors_json): code "0" when clean, "1" as
+ * The extension's error summary (StatusHandler.__set_errors_json): code "0" when clean, "1" as
  * soon as anything was reported (warnings included). Windows says "Success" and drops the final
- * period when clean (R1, R2).
+ * period when clean, as recorded runs show (Azure/azure-cli
+ * src/azure-cli/azure/cli/command_modules/vm/tests/latest/recordings/test_vm_install_patches.yaml).
  */
 export function patchOperationError(osFamily: OsFamily, errors: PatchErrorDetail[]): PatchOperationError {
   if (errors.length === 0) {
@@ -75,8 +79,20 @@ export function patchOperationError(osFamily: OsFamily, errors: PatchErrorDetail
   };
 }
 
+/** The plan's own entries first (plans from before catalogue versions), then the lookup. */
+export function planLookup(plan: { entries?: CataloguePatch[] }, lookup: PatchLookup): PatchLookup {
+  if (!plan.entries || plan.entries.length === 0) return lookup;
+  const own = new Map(plan.entries.map((entry) => [entry.patchId, entry]));
+  return (patchId) => own.get(patchId) ?? lookup(patchId);
+}
+
+/** The entry of a patch id; an id no catalogue knows any more still shows, under its id. */
+export function entryOf(lookup: PatchLookup, patchId: string): CataloguePatch {
+  return lookup(patchId) ?? { patchId, name: patchId, classifications: [], rebootBehavior: 'CanRequestReboot', publishedDate: '1970-01-01T00:00:00Z', installSeconds: 0, failureRate: 0 };
+}
+
 function patchDetail(osFamily: OsFamily, patch: CataloguePatch, state: InstallationState): PatchInstallationDetail {
-  // Windows items carry kbId and no version; Linux items the reverse (§1.4).
+  // Windows items carry kbId and no version; Linux items the reverse (recorded runs).
   return osFamily === 'Windows'
     ? {
         patchId: patch.patchId,
@@ -92,7 +108,7 @@ function patchDetail(osFamily: OsFamily, patch: CataloguePatch, state: Installat
 const LINUX_CLASSIFICATION_ORDER = ['Critical', 'Security', 'Other'];
 const LINUX_STATE_ORDER: InstallationState[] = ['Failed', 'Installed', 'Pending', 'Excluded', 'NotSelected'];
 
-/** Linux lists by classification, then state (E1 sort_packages_by_classification_and_state). */
+/** Linux lists by classification, then state (StatusHandler.sort_packages_by_classification_and_state). */
 function linuxOrder(a: PatchInstallationDetail, b: PatchInstallationDetail): number {
   const rank = (d: PatchInstallationDetail) => {
     const c = LINUX_CLASSIFICATION_ORDER.indexOf(d.classifications[0] ?? 'Other');
@@ -114,12 +130,14 @@ export function countStates(patches: Array<{ installationState: InstallationStat
 
 /**
  * The result of an installation `elapsedMs` into its run: the final result when the run is over, or
- * the state it was stopped in when a newer operation superseded it (§3.9: status `Failed`, the
- * NEWER_OPERATION_SUPERSEDED detail, E1 StatusHandler.report_sequence_number_changed_termination).
+ * the state it was stopped in when a newer operation superseded it (status `Failed`, the
+ * NEWER_OPERATION_SUPERSEDED detail, as the extension's
+ * StatusHandler.report_sequence_number_changed_termination reports it).
  */
-export function installResultAt(plan: InstallPlan, elapsedMs: number, superseded = false): InstallPatchesResult {
+export function installResultAt(plan: InstallPlan, elapsedMs: number, lookup: PatchLookup, superseded = false): InstallPatchesResult {
   const states = patchStatesAt(plan, elapsedMs);
-  const patches = plan.patches.map((p, i) => patchDetail(plan.osFamily, p.patch, states[i]!));
+  const find = planLookup(plan, lookup);
+  const patches = plan.patches.map((p, i) => patchDetail(plan.osFamily, entryOf(find, p.patchId), states[i]!));
   if (plan.osFamily === 'Linux') patches.sort(linuxOrder);
   const errors = errorsAt(plan, elapsedMs);
   if (superseded) errors.push({ code: 'NEWER_OPERATION_SUPERSEDED', message: SUPERSEDED_MESSAGE });
@@ -138,8 +156,8 @@ export function installResultAt(plan: InstallPlan, elapsedMs: number, superseded
 }
 
 /** The final result of an installation, as the Location URL and `properties.output` carry it. */
-export function installResult(plan: InstallPlan): InstallPatchesResult {
-  return installResultAt(plan, plan.durationMs);
+export function installResult(plan: InstallPlan, lookup: PatchLookup): InstallPatchesResult {
+  return installResultAt(plan, plan.durationMs, lookup);
 }
 
 export interface SoftwarePatch {
@@ -166,18 +184,20 @@ export interface AssessPatchesResult {
   error: PatchOperationError;
 }
 
-/** Counts that are always the tallies of the list (E1 __new_assessment_summary_json). */
+/** Counts that are always the tallies of the list (StatusHandler.__new_assessment_summary_json). */
 export function assessmentCounts(patches: Array<Pick<CataloguePatch, 'classifications'>>) {
   const critical = patches.filter(isCriticalOrSecurity).length;
   return { criticalAndSecurityPatchCount: critical, otherPatchCount: patches.length - critical };
 }
 
 /**
- * An assessment's result (R3 key order; Windows items carry `kbId` and no `version`). A superseded
- * assessment reports nothing found, status `Failed` and the NEWER_OPERATION_SUPERSEDED detail.
+ * An assessment's result (key order as recorded live; Windows items carry `kbId` and no `version`).
+ * A superseded assessment reports nothing found, status `Failed` and the NEWER_OPERATION_SUPERSEDED
+ * detail.
  */
-export function assessResult(plan: AssessPlan, endMs: number, superseded = false): AssessPatchesResult {
-  const listed = superseded ? [] : plan.available;
+export function assessResult(plan: AssessPlan, endMs: number, lookup: PatchLookup, superseded = false): AssessPatchesResult {
+  const find = planLookup(plan, lookup);
+  const listed = superseded ? [] : plan.availablePatchIds.map((patchId) => entryOf(find, patchId));
   const availablePatches = listed.map((patch) => ({
     patchId: patch.patchId,
     name: patch.name,

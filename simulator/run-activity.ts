@@ -29,7 +29,7 @@ export function installActivityAt(plan: InstallPlan, elapsedMs: number): RunActi
   const steps: Array<Span & { patchId?: string }> = [
     ...(plan.earlyReboot ? [plan.earlyReboot] : []),
     ...plan.patches.flatMap((p) =>
-      p.startOffsetMs !== undefined && p.endOffsetMs !== undefined ? [{ startOffsetMs: p.startOffsetMs, endOffsetMs: p.endOffsetMs, patchId: p.patch.patchId }] : [],
+      p.startOffsetMs !== undefined && p.endOffsetMs !== undefined ? [{ startOffsetMs: p.startOffsetMs, endOffsetMs: p.endOffsetMs, patchId: p.patchId }] : [],
     ),
     ...(plan.finalReboot ? [plan.finalReboot] : []),
   ];

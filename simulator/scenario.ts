@@ -107,7 +107,7 @@ function windowExceeded(plan: InstallPlan): InstallPlan {
   const cutMs = firstCut?.startOffsetMs ?? Math.max(0, ...attempts.map((p) => p.endOffsetMs ?? 0));
   const patches = plan.patches.map((p): PlannedPatch => {
     if (!attempted(p) || (p.startOffsetMs ?? 0) < cutMs) return p;
-    return { patch: p.patch, selection: p.selection, state: 'Pending' };
+    return { patchId: p.patchId, state: 'Pending' };
   });
   const { finalReboot, ...rest } = plan;
   return {

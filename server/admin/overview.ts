@@ -4,8 +4,8 @@
 // does, so what it shows is what the next poll would see.
 
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type CataloguePatch, type OsFamily } from '../../simulator/catalogue.js';
-import { errorsAt, patchStatesAt, rebootStatusAt, type InstallationState } from '../../simulator/plan.js';
-import { countStates, patchOperationError, type AssessPatchesResult, type InstallPatchesResult } from '../../simulator/results.js';
+import { errorsAt, patchStatesAt, rebootStatusAt, selectionOfPlanned, type InstallationState } from '../../simulator/plan.js';
+import { countStates, entryOf, patchOperationError, type AssessPatchesResult, type InstallPatchesResult } from '../../simulator/results.js';
 import { installActivityAt, runProgress, type RunActivity } from '../../simulator/run-activity.js';
 import type { Selection } from '../../simulator/selection.js';
 import { armTimestamp } from '../../simulator/time-format.js';
@@ -186,7 +186,8 @@ export class DashboardView {
     const plannedEndTime = armTimestamp(operation.startMs + operation.plan.durationMs);
     if (operation.plan.kind === 'installPatches') {
       const plan = operation.plan;
-      const result = operation.result as InstallPatchesResult | null;
+      const lookup = this.services.patchOperations.lookupFor(plan);
+      const result = parsed<InstallPatchesResult>(operation.resultJson);
       const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
       const finalStates = new Map(result?.patches.map((p) => [p.patchId, p.installationState]));
       const liveStates = patchStatesAt(plan, elapsedMs);
@@ -196,8 +197,8 @@ export class DashboardView {
           ? []
           : plan.patches
               .map((p, i) => ({
-                rank: SELECTION_RANK[p.selection],
-                line: patchLine(p.patch, plan.osFamily, operation.status === 'InProgress' ? liveStates[i]! : (finalStates.get(p.patch.patchId) ?? liveStates[i]!)),
+                rank: SELECTION_RANK[selectionOfPlanned(p)],
+                line: patchLine(entryOf(lookup, p.patchId), plan.osFamily, operation.status === 'InProgress' ? liveStates[i]! : (finalStates.get(p.patchId) ?? liveStates[i]!)),
               }))
               .sort((a, b) => a.rank - b.rank)
               .map(({ line }) => line);
@@ -206,7 +207,7 @@ export class DashboardView {
     }
     if (operation.plan.kind === 'assessPatches') {
       const osFamily = operation.plan.osFamily;
-      const result = operation.result as AssessPatchesResult | null;
+      const result = parsed<AssessPatchesResult>(operation.resultJson);
       const patches = (result?.availablePatches ?? []).map((p) => patchLine(p, osFamily, 'Available'));
       return { ...summary, plannedEndTime, patches, errorDetails: result?.error.details ?? [] };
     }
@@ -311,7 +312,7 @@ export class DashboardView {
     };
     if (operation.status !== 'InProgress') {
       const failure = (operation.plan as { operationFailure?: { code: string; message: string } }).operationFailure;
-      const result = operation.result as InstallPatchesResult | AssessPatchesResult | null;
+      const result = parsed<InstallPatchesResult | AssessPatchesResult>(operation.resultJson);
       return {
         ...base,
         progress: 1,
@@ -325,7 +326,7 @@ export class DashboardView {
       const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
       const counts = countStates(patchStatesAt(plan, elapsedMs).map((installationState) => ({ installationState })));
       const activity = installActivityAt(plan, elapsedMs);
-      const patchName = activity.patchId === undefined ? undefined : plan.patches.find((p) => p.patch.patchId === activity.patchId)?.patch.name;
+      const patchName = activity.patchId === undefined ? undefined : this.services.patchOperations.lookupFor(plan)(activity.patchId)?.name;
       const error = patchOperationError(plan.osFamily, errorsAt(plan, elapsedMs));
       return {
         ...base,
@@ -344,6 +345,8 @@ export class DashboardView {
     return { ...base, progress };
   }
 }
+
+const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
 const operationKey = (line: { subscriptionId: string; id: string }) => `${line.subscriptionId.toLowerCase()}/${line.id.toLowerCase()}`;
 

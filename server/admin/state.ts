@@ -1,6 +1,10 @@
-// Reset, export and import of the emulator's whole state.
+// Reset, export and import of the emulator's whole state. The state document is versioned:
+// version 2 carries operations as they are stored now (compact plans naming their catalogue
+// version, results as written when the operation ended); version 1, what the first release
+// exported, still imports, its plans made compact on the way in (simulator/legacy-plan.ts).
 
 import { FRESH_PATCH_STATE } from '../../simulator/inventory.js';
+import { upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
 import type { ClockState } from '../../simulator/clock.js';
 import type { ControlState } from './control-store.js';
 import { applySeed, type SeedDocument, type SeedScope } from '../seed.js';
@@ -9,16 +13,21 @@ import type { OperationRecord } from '../store/operation-store.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
 
 export const STATE_FORMAT = 'compute-patch-emulator/state' as const;
+export const STATE_VERSION = 2;
+
+/** An operation in the document: the stored row, its result as JSON (null while running). */
+export type StateOperation = Omit<OperationRecord, 'resultJson'> & { result: unknown };
 
 export interface StateDocument {
   format: typeof STATE_FORMAT;
-  version: 1;
+  /** 2 today; 1 is the first release's (plans with copies of catalogue entries). */
+  version: 1 | 2;
   seed: string;
   clock: ClockState;
   control: ControlState;
   resourceGroups: ResourceGroupRecord[];
   virtualMachines: VirtualMachineRecord[];
-  operations: OperationRecord[];
+  operations: StateOperation[];
 }
 
 export function isStateDocument(document: unknown): document is StateDocument {
@@ -28,13 +37,33 @@ export function isStateDocument(document: unknown): document is StateDocument {
 export function exportState(services: EmulatorServices): StateDocument {
   return services.db.transaction(() => ({
     format: STATE_FORMAT,
-    version: 1 as const,
+    version: STATE_VERSION as 2,
     seed: services.seed,
     clock: services.clock.exportState(),
     control: services.control.snapshot(),
     ...services.resources.exportAll(),
-    operations: services.operations.exportAll(),
+    // The stored result text is JSON.stringify's own output, which parsing and writing again gives
+    // back byte for byte: an imported operation serves the bytes it served here.
+    operations: services.operations.exportAll().map(({ resultJson, ...operation }) => ({
+      ...operation,
+      result: resultJson === null ? null : (JSON.parse(resultJson) as unknown),
+    })),
   }))();
+}
+
+/** The document's operations as rows to store; a version-1 document's plans become compact. */
+function storedOperations(document: StateDocument): OperationRecord[] {
+  const catalogueOf = new Map(
+    document.virtualMachines.map((vm) => [`${vm.subscriptionId}/${vm.resourceGroup}/${vm.name}`.toLowerCase(), vm.catalogueKey]),
+  );
+  return document.operations.map(({ result, ...operation }) => ({
+    ...operation,
+    plan:
+      document.version === 1
+        ? upgradeLegacyPlan(operation.plan, catalogueOf.get(`${operation.subscriptionId}/${operation.resourceGroup}/${operation.vmName}`.toLowerCase()) ?? '')
+        : operation.plan,
+    resultJson: result === null || result === undefined ? null : JSON.stringify(result),
+  }));
 }
 
 /** Replaces everything with the document's contents, in one transaction. */
@@ -46,7 +75,7 @@ export function importState(services: EmulatorServices, document: StateDocument)
       resourceGroups: document.resourceGroups,
       virtualMachines: document.virtualMachines.map((vm) => ({ ...vm, patchState: vm.patchState ?? FRESH_PATCH_STATE })),
     });
-    services.operations.importAll(document.operations);
+    services.operations.importAll(storedOperations(document));
     services.clock.restore(document.clock);
     services.control.replace(document.control);
   })();

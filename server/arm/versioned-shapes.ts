@@ -100,6 +100,11 @@ function parentsOf(root: unknown, path: string): { parents: Array<Record<string,
   };
 }
 
+/** Whether `apiVersion` differs from the newest shape at all: a body at a version that does not can be served as it is. */
+export function hasRenames(apiVersion: string, table: ShapeTable): boolean {
+  return table.properties.some((p) => !versionAtLeast(apiVersion, p.since)) || (table.renames ?? []).some((r) => dateOf(apiVersion) <= dateOf(r.until));
+}
+
 /**
  * The body as `apiVersion` defines it: a copy without the properties that came later, with older
  * names where they changed. Key order is kept (a rename takes the renamed key's place).

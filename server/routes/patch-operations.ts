@@ -14,10 +14,13 @@ import { ArmError, operationNotFound, requiredParameterMissing, vmDeallocated, v
 import { existingVm } from './lookups.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
-import { operationFailureOf, resultOf, sendAccepted, setRetryAfter, statusEnvelope } from './lro.js';
+import { operationFailureOf, resultJsonOf, sendAccepted, setRetryAfter, statusEnvelopeJson } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
+
+/** What Fastify sends with a serialised object: stored JSON text goes out under the same type. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:location/operations/:operationId`;
 
@@ -80,7 +83,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       if (refusal) throw refusal;
       if (!monitor) {
         if (read.status === 'InProgress') setRetryAfter(reply, context);
-        return statusEnvelope(read);
+        return reply.type(JSON_TYPE).send(statusEnvelopeJson(read));
       }
       // The Location URL: 202 and itself while running, then the raw result, as ARM's Location contract has it; a power
       // action has no result, so its Location answers 200 with no body.
@@ -93,8 +96,9 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       // After an operation-level failure the result URL answers with the failure (what Azure does there is unrecorded).
       const failure = operationFailureOf(read);
       if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
-      if (read.result === null) return reply.code(200).header('content-length', '0').send();
-      return resultOf(read);
+      const resultJson = resultJsonOf(read);
+      if (resultJson === null) return reply.code(200).header('content-length', '0').send();
+      return reply.type(JSON_TYPE).send(resultJson);
     },
   );
 }

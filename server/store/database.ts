@@ -13,11 +13,45 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { isLegacyPlan, upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
 
 export type Db = Database.Database;
 
+/**
+ * Migration 4: operations keep compact plans (patch ids, timings, outcomes and the catalogue
+ * version, never copies of catalogue entries), and a VM's newest operation of a kind and its
+ * operations by number are found through indexes, so that neither the instance view nor pruning
+ * reads a VM's whole history. Plans stored before become compact plans carrying their own entries
+ * (simulator/legacy-plan.ts), so their results read as before; a stored result is left byte for
+ * byte, but the JSON `null` that stood for "no result" becomes SQL NULL.
+ */
+function compactOperations(db: Db): void {
+  db.exec(`
+    CREATE INDEX operations_latest ON operations (subscription_id, resource_group_key, vm_key, kind, vm_sequence, start_ms);
+    CREATE INDEX operations_by_sequence ON operations (subscription_id, resource_group_key, vm_key, vm_sequence);
+    UPDATE operations SET result = NULL WHERE result = 'null';
+  `);
+  // In batches by rowid: a store of the first release holds some 18 KB of plan per operation.
+  const batch = db.prepare(
+    `SELECT o.rowid AS rowid, o.plan AS plan, vm.catalogue_key AS catalogue_key FROM operations o
+     LEFT JOIN virtual_machines vm ON vm.subscription_id = o.subscription_id AND vm.resource_group_key = o.resource_group_key
+       AND vm.name_key = o.vm_key
+     WHERE o.rowid > ? ORDER BY o.rowid LIMIT 500`,
+  );
+  const update = db.prepare('UPDATE operations SET plan = ? WHERE rowid = ?');
+  for (let after = 0; ; ) {
+    const rows = batch.all(after) as Array<{ rowid: number; plan: string; catalogue_key: string | null }>;
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const plan = JSON.parse(row.plan) as unknown;
+      if (isLegacyPlan(plan)) update.run(JSON.stringify(upgradeLegacyPlan(plan, row.catalogue_key ?? '')), row.rowid);
+    }
+    after = rows[rows.length - 1]!.rowid;
+  }
+}
+
 /** Migration N (1-based) brings a database from version N-1 to N. Never edit a released one. */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: ReadonlyArray<string | ((db: Db) => void)> = [
   `
   CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -117,6 +151,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX operations_in_progress ON operations (subscription_id, resource_group_key, vm_key, vm_sequence, start_ms)
     WHERE status = 'InProgress';
   `,
+  compactOperations,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -212,7 +247,9 @@ function hasForeignTables(db: Db): boolean {
 function migrate(db: Db, from: number): void {
   for (let version = from; version < SCHEMA_VERSION; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      const migration = MIGRATIONS[version]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -1,5 +1,7 @@
 // Patch operations: one row each, written before the 202 is sent, with the plan computed once.
 // A status poll counts itself and, on reaching a terminal state, records it in the same transaction.
+// The result is serialised once, when the operation ends, and kept as those bytes: polls and the
+// Location URL send them as they are (docs/simulation.md, "Stored operations").
 
 import type { PowerAction } from '../../simulator/power.js';
 import type { Db } from './database.js';
@@ -9,7 +11,7 @@ export type ProvisioningKind = 'createVirtualMachine' | 'deleteVirtualMachine' |
 export type OperationKind = 'installPatches' | 'assessPatches' | PowerAction | ProvisioningKind;
 export type EnvelopeStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
 
-export interface OperationRecord<Plan = unknown, Result = unknown> {
+export interface OperationRecord<Plan = unknown> {
   subscriptionId: string;
   id: string;
   kind: OperationKind;
@@ -25,14 +27,15 @@ export interface OperationRecord<Plan = unknown, Result = unknown> {
   endMs: number | null;
   statusPolls: number;
   plan: Plan;
-  result: Result | null;
+  /** The result as served: JSON text written once, when the operation ended; null before, and for power actions. */
+  resultJson: string | null;
 }
 
 /**
  * An operation without its plan: what a status poll needs. `durationMs` is the plan's, so that
  * `time`-mode progress is known without parsing the plan.
  */
-export type OperationStatusRecord<Result = unknown> = Omit<OperationRecord<never, Result>, 'plan'> & { durationMs: number | null };
+export type OperationStatusRecord = Omit<OperationRecord<never>, 'plan'> & { durationMs: number | null };
 
 interface OperationRow {
   subscription_id: string;
@@ -102,14 +105,33 @@ export class OperationStore {
          WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND status = 'InProgress'
            AND start_ms >= ? ORDER BY vm_sequence, start_ms`,
       ),
+      // Through operations_latest (migration 4) the newest of the kind is the first row read, however
+      // many operations the VM has run.
       latestForVm: db.prepare(
-        `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND kind = ?
+        `SELECT * FROM operations INDEXED BY operations_latest
+         WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND kind = ?
            AND start_ms >= ? ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1`,
+      ),
+      // Finished operations numbered up to a bound, but the newest installation and assessment
+      // since the VM was created (what its instance view reports): operations_by_sequence makes it
+      // a short range, since everything older is already gone.
+      prune: db.prepare(
+        `DELETE FROM operations INDEXED BY operations_by_sequence
+         WHERE subscription_id = @subscriptionId AND resource_group_key = @resourceGroup AND vm_key = @vmName
+           AND vm_sequence <= @upTo AND status <> 'InProgress'
+           AND id NOT IN (
+             SELECT id FROM (SELECT id FROM operations INDEXED BY operations_latest
+               WHERE subscription_id = @subscriptionId AND resource_group_key = @resourceGroup AND vm_key = @vmName
+                 AND kind = 'installPatches' AND start_ms >= @sinceMs ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1)
+             UNION ALL
+             SELECT id FROM (SELECT id FROM operations INDEXED BY operations_latest
+               WHERE subscription_id = @subscriptionId AND resource_group_key = @resourceGroup AND vm_key = @vmName
+                 AND kind = 'assessPatches' AND start_ms >= @sinceMs ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1))`,
       ),
     };
   }
 
-  insert(operation: Omit<OperationRecord, 'status' | 'endMs' | 'statusPolls' | 'result'>): void {
+  insert(operation: Omit<OperationRecord, 'status' | 'endMs' | 'statusPolls' | 'resultJson'>): void {
     this.statements.insert.run({
       subscriptionId: operation.subscriptionId.toLowerCase(),
       id: operation.id,
@@ -143,11 +165,17 @@ export class OperationStore {
   }
 
   /** Records the terminal state once; a second call for the same operation changes nothing. */
-  complete(subscriptionId: string, id: string, status: Exclude<EnvelopeStatus, 'InProgress'>, endMs: number, result: unknown): boolean {
-    return (
-      this.statements.complete.run({ subscriptionId: subscriptionId.toLowerCase(), id, status, endMs, result: JSON.stringify(result) })
-        .changes > 0
-    );
+  complete(subscriptionId: string, id: string, status: Exclude<EnvelopeStatus, 'InProgress'>, endMs: number, resultJson: string | null): boolean {
+    return this.statements.complete.run({ subscriptionId: subscriptionId.toLowerCase(), id, status, endMs, result: resultJson }).changes > 0;
+  }
+
+  /**
+   * Deletes the VM's finished operations numbered `upTo` or lower, keeping its newest installation
+   * and assessment since `sinceMs`; running operations are never touched. Returns how many went.
+   */
+  prune(vm: VmKey, upTo: number, sinceMs: number): number {
+    const [subscriptionId, resourceGroup, vmName] = vmKeys(vm);
+    return this.statements.prune.run({ subscriptionId, resourceGroup, vmName, upTo, sinceMs }).changes;
   }
 
   /** A new completion mode for a running operation; its poll count starts again from zero. */
@@ -184,7 +212,7 @@ export class OperationStore {
         statusPolls: r.statusPolls,
         durationMs: planDuration(r.plan),
         plan: JSON.stringify(r.plan),
-        result: r.result === null ? null : JSON.stringify(r.result),
+        result: r.resultJson,
       });
     }
   }
@@ -239,7 +267,7 @@ function toStatusRecord(row: Omit<OperationRow, 'plan'>): OperationStatusRecord 
     endMs: row.end_ms,
     statusPolls: row.status_polls,
     durationMs: row.duration_ms,
-    result: row.result === null ? null : JSON.parse(row.result),
+    resultJson: row.result,
   };
 }
 

@@ -1,8 +1,8 @@
 // Read-only queries behind the dashboard: the fleet, and a VM's operations as one-line summaries.
 // A dashboard asks for these every second, so every list is bounded, operations are only ever read
-// through the operations_by_vm index (a plan and a result make a row tens of kilobytes: a scan of
-// the table reads them all), and a summary takes the counts out of the stored result inside SQLite
-// instead of parsing whole plans and results in JavaScript.
+// through the operations_by_vm index (a scan of the table would read every plan and result), and a
+// summary takes the counts out of the stored result inside SQLite instead of parsing whole plans
+// and results in JavaScript.
 
 import type { OsFamily } from '../../simulator/catalogue.js';
 import type { VmPatchState } from '../../simulator/inventory.js';

@@ -98,9 +98,9 @@ t.test('scenarios set terminal statuses, patch failures, the window and the rebo
   const outcomes: Array<[Record<string, unknown>, (output: Record<string, unknown>) => void]> = [
     [{ status: 'Failed' }, (o) => t.equal(o.status, 'Failed')],
     [{ status: 'CompletedWithWarnings' }, (o) => t.equal(o.status, 'CompletedWithWarnings')],
-    [{ failPatches: ['KB4512508'] }, (o) => {
+    [{ failPatches: ['KB5075906'] }, (o) => {
       t.equal(o.status, 'Failed');
-      t.equal((o.patches as Array<{ kbId: string; installationState: string }>).find((p) => p.kbId === '4512508')?.installationState, 'Failed');
+      t.equal((o.patches as Array<{ kbId: string; installationState: string }>).find((p) => p.kbId === '5075906')?.installationState, 'Failed');
       t.equal(o.failedPatchCount, 1);
       t.equal((o.error as { code: string }).code, '1');
     }],

@@ -26,7 +26,7 @@ t.test('assessPatches: 202 with the LRO headers, then the assessment result', as
   t.equal(output.assessmentActivityId, operationId);
   t.equal(output.rebootPending, false);
   const patches = output.availablePatches as Array<{ activityId: string; classifications: string[]; kbId?: string; version?: string }>;
-  t.ok(patches.length > 10, 'the Windows Server 2022 catalogue has plenty available');
+  t.ok(patches.length >= 5, 'an image a month or two old: a handful of updates');
   t.ok(patches.every((p) => p.activityId === operationId && p.kbId !== undefined && p.version === undefined));
   const critSec = patches.filter((p) => p.classifications.includes('Critical') || p.classifications.includes('Security')).length;
   t.equal(output.criticalAndSecurityPatchCount, critSec);

@@ -13,6 +13,9 @@ import type { InstallPlan } from '../../simulator/plan.js';
 import { unitDraw } from '../../simulator/random.js';
 import { SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir } from '../helpers.js';
 import { request, startCli, stopWith, type SpawnedEmulator } from './spawned.js';
+import { loadCatalogues } from '../../server/catalogues.js';
+
+const catalogues = loadCatalogues();
 
 const CYCLES = 20;
 /** The loop stops early once this much time has gone (it never waits on a timer). */
@@ -132,7 +135,7 @@ t.test(`SIGKILL during a stream of installs, up to ${CYCLES} times: nothing acce
     const { text, body } = await poll(op);
     const output = (body as unknown as { properties: { output: Record<string, unknown> } }).properties.output;
     if (text !== op.terminal || body.startTime !== op.startTime) t.fail(`${op.id} answers differently: ${text} / ${op.terminal}`);
-    else if (JSON.stringify(output) !== JSON.stringify(installResult(plans.get(op.id)!))) t.fail(`${op.id}: the result is not the one its plan says`);
+    else if (JSON.stringify(output) !== JSON.stringify(installResult(plans.get(op.id)!, catalogues.lookup(plans.get(op.id)!.catalogue)))) t.fail(`${op.id}: the result is not the one its plan says`);
     else if (output.installationActivityId !== op.id || output.startDateTime !== op.startTime) t.fail(`${op.id}: ids or times differ in the result`);
     else checked++;
   }

@@ -33,7 +33,7 @@ function writeVersion1Database(file: string, source: ReturnType<typeof testEmula
   const { resourceGroups, virtualMachines } = source.resources.exportAll();
   const operations = source.operations.exportAll();
   const db = new Database(file);
-  db.exec(MIGRATIONS[0]!);
+  db.exec(MIGRATIONS[0] as string);
   db.pragma('user_version = 1');
   const setting = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
   setting.run('seeded', 'true');
@@ -59,7 +59,7 @@ function writeVersion1Database(file: string, source: ReturnType<typeof testEmula
          start_ms, end_ms, status_polls, plan, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       op.subscriptionId, op.id, op.kind, op.location, op.resourceGroup, op.vmName, op.apiVersion, op.completion, op.status,
-      op.startMs, op.endMs, op.statusPolls, JSON.stringify(op.plan), op.result === null ? null : JSON.stringify(op.result),
+      op.startMs, op.endMs, op.statusPolls, JSON.stringify(op.plan), op.resultJson,
     );
   }
   db.close();
@@ -111,7 +111,7 @@ t.test('a file that is not an emulator database stops start-up and keeps its byt
       name: 'a newer schema',
       write: (file) => {
         const db = new Database(file);
-        db.exec(MIGRATIONS[0]!);
+        db.exec(MIGRATIONS[0] as string);
         db.pragma(`user_version = ${SCHEMA_VERSION + 7}`);
         db.close();
       },

@@ -3,20 +3,12 @@
 
 import t from 'tap';
 import { planAssessment } from '../../simulator/assessment.js';
-import type { Catalogue } from '../../simulator/catalogue.js';
 import { availablePatches } from '../../simulator/inventory.js';
 import { installedPatchIdsAt } from '../../simulator/plan.js';
 import { assessResult } from '../../simulator/results.js';
-import { linuxPatch, plan, START_MS, windowsPatch } from './fixtures.js';
+import { linuxPatch, plan, START_MS, windowsPatch, lookup, TEST_CATALOGUE, catalogueOf } from './fixtures.js';
 
-const catalogue = (patches: Catalogue['patches']): Catalogue => ({
-  key: 'test',
-  image: 'test',
-  osFamily: patches[0]?.kbId !== undefined ? 'Windows' : 'Linux',
-  osName: 'test',
-  osVersion: '1',
-  patches,
-});
+const catalogue = catalogueOf;
 const everything = { seed: 'seed', vmResourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm' };
 
 t.test('an assessment lists what is available, with the operation id and tallied counts', async (t) => {
@@ -25,8 +17,8 @@ t.test('an assessment lists what is available, with the operation id and tallied
     windowsPatch({ classifications: ['Security'] }),
     windowsPatch({ classifications: ['Definition'], rebootBehavior: 'NeverReboots' }),
   ];
-  const p = planAssessment({ operationId: 'op-9', osFamily: 'Windows', startMs: START_MS, available: patches, rebootPending: true });
-  const result = assessResult(p, START_MS + p.durationMs);
+  const p = planAssessment({ catalogue: TEST_CATALOGUE, operationId: 'op-9', osFamily: 'Windows', startMs: START_MS, available: patches, rebootPending: true });
+  const result = assessResult(p, START_MS + p.durationMs, lookup);
   t.equal(result.status, 'Succeeded');
   t.equal(result.assessmentActivityId, 'op-9');
   t.equal(result.rebootPending, true);
@@ -36,21 +28,21 @@ t.test('an assessment lists what is available, with the operation id and tallied
   t.same(Object.keys(result.availablePatches[0]!), [
     'patchId', 'name', 'kbId', 'classifications', 'rebootBehavior', 'publishedDate', 'activityId', 'lastModifiedDateTime', 'assessmentState',
   ]);
-  const linux = assessResult(planAssessment({ operationId: 'l', osFamily: 'Linux', startMs: START_MS, available: [linuxPatch('curl')], rebootPending: false }), START_MS);
+  const linux = assessResult(planAssessment({ catalogue: TEST_CATALOGUE, operationId: 'l', osFamily: 'Linux', startMs: START_MS, available: [linuxPatch('curl')], rebootPending: false }), START_MS, lookup);
   t.equal(linux.availablePatches[0]!.version, '1.0-1');
   t.notOk('kbId' in linux.availablePatches[0]!, 'Linux items carry a version and no kbId');
 });
 
 t.test('a superseded assessment reports nothing and fails', async (t) => {
-  const p = planAssessment({ operationId: 'op', osFamily: 'Linux', startMs: START_MS, available: [linuxPatch('curl')], rebootPending: false });
-  const result = assessResult(p, START_MS, true);
+  const p = planAssessment({ catalogue: TEST_CATALOGUE, operationId: 'op', osFamily: 'Linux', startMs: START_MS, available: [linuxPatch('curl')], rebootPending: false });
+  const result = assessResult(p, START_MS, lookup, true);
   t.equal(result.status, 'Failed');
   t.same(result.availablePatches, []);
   t.equal(result.error.details[0]!.code, 'NEWER_OPERATION_SUPERSEDED');
 });
 
 t.test('inventory: installed patches leave it; failed and pending ones stay', async (t) => {
-  const patches = [windowsPatch({ installMinutes: 10 }), windowsPatch({ failureRate: 1, installMinutes: 10 }), windowsPatch({ installMinutes: 10 })];
+  const patches = [windowsPatch({ installSeconds: 600 }), windowsPatch({ failureRate: 1, installSeconds: 600 }), windowsPatch({ installSeconds: 600 })];
   const c = catalogue(patches);
   // Which entries apply to a VM is drawn from the seed and its id: take a VM that has all three.
   const fresh = { installedPatchIds: [], rebootPending: false };

@@ -3,13 +3,14 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { planAssessment } from '../../simulator/assessment.js';
-import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type Catalogue, type CataloguePatch, type OsFamily } from '../../simulator/catalogue.js';
+import { catalogueFromFile, LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type Catalogue, type CataloguePatch, type OsFamily } from '../../simulator/catalogue.js';
 import { availablePatches } from '../../simulator/inventory.js';
-import { installedPatchIdsAt, planInstallation, rebootPendingAt, type PlanInput } from '../../simulator/plan.js';
+import { installedPatchIdsAt, planInstallation, rebootPendingAt, selectionOfPlanned, type PlanInput } from '../../simulator/plan.js';
 import { assessResult, installResult } from '../../simulator/results.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 
 const DAY = 86_400_000;
+const lookupOf = (catalogue: Catalogue) => (patchId: string) => catalogue.byId.get(patchId);
 const BASE = Date.parse('2024-01-01T00:00:00Z');
 const RUNS = { numRuns: 150 };
 
@@ -19,24 +20,25 @@ const patchArb = (osFamily: OsFamily, index: number) =>
       classification: fc.constantFrom(...(osFamily === 'Windows' ? WINDOWS_CLASSIFICATIONS : LINUX_CLASSIFICATIONS)),
       rebootBehavior: fc.constantFrom('NeverReboots', 'AlwaysRequiresReboot', 'CanRequestReboot'),
       day: fc.integer({ min: 0, max: 720 }),
-      installMinutes: fc.integer({ min: 1, max: 40 }),
+      installSeconds: fc.integer({ min: 60, max: 2400 }),
       failureRate: fc.constantFrom(0, 0, 0.2, 1),
     })
-    .map(({ classification, rebootBehavior, day, installMinutes, failureRate }): CataloguePatch => ({
+    .map(({ classification, rebootBehavior, day, installSeconds, failureRate }): CataloguePatch => ({
       patchId: osFamily === 'Windows' ? `guid-${index}` : `pkg${index}_1.${index}_Ubuntu_22.04`,
       name: osFamily === 'Windows' ? `Update ${index} (KB${5000000 + index})` : `pkg${index}`,
       ...(osFamily === 'Windows' ? { kbId: String(5000000 + index) } : { version: `1.${index}` }),
       classifications: [classification],
       rebootBehavior: rebootBehavior as CataloguePatch['rebootBehavior'],
       publishedDate: new Date(BASE + day * DAY).toISOString(),
-      installMinutes,
+      installSeconds,
       failureRate,
     }));
 
 const catalogueArb = fc.constantFrom<OsFamily>('Windows', 'Linux').chain((osFamily) =>
   fc.integer({ min: 0, max: 25 }).chain((n) =>
     fc.tuple(...Array.from({ length: n }, (_, i) => patchArb(osFamily, i))).map(
-      (patches): Catalogue => ({ key: 'arb', image: 'arb', osFamily, osName: 'arb', osVersion: '1', patches }),
+      (patches): Catalogue =>
+        catalogueFromFile('arb', { version: 1, image: 'arb', osFamily, osName: 'arb', osVersion: '1', imageDate: '2000-01-01T00:00:00Z', patches }),
     ),
   ),
 );
@@ -102,6 +104,7 @@ function planFor(s: Scenario) {
   const input: PlanInput = {
     seed: s.seed,
     operationId: 'op',
+    catalogue: { key: 'arb', version: 1 },
     osFamily: s.catalogue.osFamily,
     startMs,
     available,
@@ -115,9 +118,9 @@ t.test('counts equal the tallies of the lists', async () => {
   fc.assert(
     fc.property(scenarioArb, (s) => {
       const { plan, available, startMs } = planFor(s);
-      const result = installResult(plan);
+      const result = installResult(plan, lookupOf(s.catalogue));
       const tally = (state: string) => result.patches.filter((p) => p.installationState === state).length;
-      const assess = assessResult(planAssessment({ operationId: 'a', osFamily: s.catalogue.osFamily, startMs, available, rebootPending: false }), startMs);
+      const assess = assessResult(planAssessment({ catalogue: { key: 'arb', version: 1 }, operationId: 'a', osFamily: s.catalogue.osFamily, startMs, available, rebootPending: false }), startMs, lookupOf(s.catalogue));
       const critSec = assess.availablePatches.filter((p) => p.classifications.some((c) => c === 'Critical' || c === 'Security')).length;
       return (
         result.installedPatchCount === tally('Installed') &&
@@ -137,7 +140,7 @@ t.test('counts equal the tallies of the lists', async () => {
 t.test('Pending only when the window was exceeded, and an exceeded window fails the run', async () => {
   fc.assert(
     fc.property(scenarioArb, (s) => {
-      const result = installResult(planFor(s).plan);
+      const result = installResult(planFor(s).plan, lookupOf(s.catalogue));
       if (result.pendingPatchCount > 0 && !result.maintenanceWindowExceeded) return false;
       return !result.maintenanceWindowExceeded || result.status === 'Failed';
     }),
@@ -149,7 +152,7 @@ t.test('a NotSelected or Excluded patch is never installed, and only selected pa
   fc.assert(
     fc.property(scenarioArb, (s) =>
       planFor(s).plan.patches.every((p) =>
-        p.selection === 'Selected' ? ['Installed', 'Failed', 'Pending'].includes(p.state) : p.state === p.selection && p.startOffsetMs === undefined,
+        selectionOfPlanned(p) === 'Selected' ? ['Installed', 'Failed', 'Pending'].includes(p.state) : p.startOffsetMs === undefined,
       ),
     ),
     RUNS,
@@ -178,8 +181,8 @@ t.test('installing then assessing never lists an installed patch; failed and pen
         asOfMs: endMs,
         patchState: { installedPatchIds: installed, rebootPending: rebootPendingAt(plan, plan.durationMs) },
       });
-      const listed = new Set(assessResult(planAssessment({ operationId: 'a', osFamily: s.catalogue.osFamily, startMs: endMs, available: after, rebootPending: false }), endMs).availablePatches.map((p) => p.patchId));
-      const stayed = plan.patches.filter((p) => p.state !== 'Installed').every((p) => listed.has(p.patch.patchId));
+      const listed = new Set(assessResult(planAssessment({ catalogue: { key: 'arb', version: 1 }, operationId: 'a', osFamily: s.catalogue.osFamily, startMs: endMs, available: after, rebootPending: false }), endMs, lookupOf(s.catalogue)).availablePatches.map((p) => p.patchId));
+      const stayed = plan.patches.filter((p) => p.state !== 'Installed').every((p) => listed.has(p.patchId));
       return installed.every((id) => !listed.has(id)) && stayed;
     }),
     RUNS,
@@ -190,7 +193,7 @@ t.test('a reboot is owed afterwards only when reboots were off or the reboot did
   fc.assert(
     fc.property(scenarioArb, (s) => {
       const { plan } = planFor(s);
-      const result = installResult(plan);
+      const result = installResult(plan, lookupOf(s.catalogue));
       if (!rebootPendingAt(plan, plan.durationMs)) return result.rebootStatus !== 'Required';
       return result.rebootStatus === 'Required' && (s.parameters.rebootSetting === 'Never' || result.maintenanceWindowExceeded);
     }),

@@ -8,8 +8,8 @@ import { plan, START_MS, windowsPatch } from './fixtures.js';
 const MINUTE = 60_000;
 
 t.test('assessing, each patch in turn, the reboot, the closing assessment, done', async (t) => {
-  const first = windowsPatch({ installMinutes: 10, rebootBehavior: 'AlwaysRequiresReboot' });
-  const second = windowsPatch({ installMinutes: 10 });
+  const first = windowsPatch({ installSeconds: 600, rebootBehavior: 'AlwaysRequiresReboot' });
+  const second = windowsPatch({ installSeconds: 600 });
   const notSelected = windowsPatch({ classifications: ['Tools'] });
   const p = plan([first, second, notSelected], { rebootSetting: 'IfRequired', windowsParameters: { classificationsToInclude: ['Security'] } });
   const [one, two] = p.patches;
