@@ -30,6 +30,11 @@ async function main(): Promise<void> {
   try {
     emulator = await startEmulator(config);
   } catch (error) {
+    // A wrong option, or a file or folder it names that cannot be used: status 2, as for a bad flag.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${NAME}: ${error.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`${NAME}: cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
