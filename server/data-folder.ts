@@ -2,7 +2,7 @@
 // anything is written there, and the undo of a start that fails, so that a failed start leaves no
 // half-made folder or freshly seeded database behind. Where it is by default: config.ts.
 
-import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
 
@@ -11,6 +11,17 @@ export const DATA_ENTRIES = ['emulator.sqlite', 'emulator.sqlite-wal', 'emulator
 
 /** Files that must stay readable and writable when they are there already. */
 const KEPT_FILES = ['emulator.sqlite', join('tls', 'cert.pem'), join('tls', 'key.pem'), join('identity', 'signing-key.pem')];
+
+/** undefined where nothing is, including under a file (ENOTDIR, which Node 22 throws even with throwIfNoEntry: false). */
+function statIfThere(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
 
 const writable = (path: string) => {
   try {
@@ -28,7 +39,7 @@ const writable = (path: string) => {
  */
 export function checkDataDir(dir: string): void {
   const path = resolve(dir);
-  const stat = statSync(path, { throwIfNoEntry: false });
+  const stat = statIfThere(path);
   if (stat === undefined) {
     let ancestor = dirname(path);
     while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
