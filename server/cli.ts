@@ -46,6 +46,8 @@ async function main(): Promise<void> {
       `  UI      ${emulator.httpUrl}/_emulator/ui`,
       `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
       `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
+      // Set by the image: the path above is inside the container.
+      ...(process.env.CPE_IN_CONTAINER === 'true' ? [`  copy    docker cp <container>:${emulator.certPath} ./cpe-cert.pem   (or podman cp)`] : []),
       '',
     ].join('\n'),
   );
