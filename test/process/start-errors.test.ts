@@ -4,7 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -132,12 +132,12 @@ t.test('a data folder this user cannot write is refused with its path', { skip: 
   if (userProblem !== undefined) throw new Error(userProblem);
   const dir = tempDir(t);
   chmodSync(dir, 0o755);
-  if (asUser.uid !== undefined) spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, dir]);
-  t.teardown(() => spawnSync('chmod', ['-R', 'u+w', dir]));
+  const own = (path: string) => (asUser.uid !== undefined ? chownSync(path, NOBODY, NOBODY) : undefined);
+  own(dir);
 
   const readOnly = join(dir, 'read-only');
   mkdirSync(readOnly, { mode: 0o555 });
-  if (asUser.uid !== undefined) spawnSync('chown', [`${NOBODY}:${NOBODY}`, readOnly]);
+  own(readOnly);
   chmodSync(readOnly, 0o555);
   refused(t, await runAsUser([...PORTS, '--data-dir', readOnly], dir), new RegExp(`--data-dir ${escape(readOnly)}: the folder is read-only for this user`), 'a read-only folder');
   t.same(readdirSync(readOnly), [], 'nothing is written in it');
@@ -149,9 +149,10 @@ t.test('a data folder this user cannot write is refused with its path', { skip: 
   const kept = join(dir, 'kept');
   mkdirSync(kept);
   writeFileSync(join(kept, 'emulator.sqlite'), '');
-  if (asUser.uid !== undefined) spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, kept]);
-  chmodSync(join(kept, 'emulator.sqlite'), 0o444);
   const database = join(kept, 'emulator.sqlite');
+  own(kept);
+  own(database);
+  chmodSync(database, 0o444);
   refused(t, await runAsUser([...PORTS, '--data-dir', kept], dir), new RegExp(`--data-dir ${escape(kept)}: ${escape(database)} cannot be read and written by this user`), 'a read-only database');
 });
 
