@@ -30,6 +30,11 @@ async function main(): Promise<void> {
   try {
     emulator = await startEmulator(config);
   } catch (error) {
+    // A wrong option, or a file or folder it names that cannot be used: status 2, as for a bad flag.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${NAME}: ${error.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`${NAME}: cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
@@ -41,6 +46,8 @@ async function main(): Promise<void> {
       `  UI      ${emulator.httpUrl}/_emulator/ui`,
       `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
       `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
+      // Set by the image: the path above is inside the container.
+      ...(process.env.CPE_IN_CONTAINER === 'true' ? [`  copy    docker cp <container>:${emulator.certPath} ./cpe-cert.pem   (or podman cp)`] : []),
       '',
     ].join('\n'),
   );

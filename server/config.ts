@@ -1,6 +1,9 @@
 // Every option: a CLI flag with an environment-variable twin (the flag wins) and an embedded
 // default that serves the common case. A bad value stops start-up with one clear line.
 
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
 import type { OverlappingOperations } from './patch-operations.js';
@@ -9,6 +12,7 @@ import { DEFAULT_CERT_NAMES } from './tls.js';
 import { isLoopbackHost } from './admin/guard.js';
 import { API_VERSION_POLICIES, type ApiVersionPolicy } from './arm/pipeline.js';
 import { RATE_LIMIT_MODES, type RateLimitMode } from './arm/rate-limits.js';
+import { ConfigError } from './config-error.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -46,6 +50,8 @@ interface OptionSpec {
   /** May be given more than once; its variable takes a comma-separated list. */
   multiple?: boolean;
   default: string;
+  /** How --help states a default that depends on where the emulator runs. */
+  defaultText?: string;
   description: string;
 }
 
@@ -53,7 +59,13 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'host', env: 'CPE_HOST', default: '127.0.0.1', description: 'address to listen on' },
   { flag: 'https-port', env: 'CPE_HTTPS_PORT', default: '8443', description: 'HTTPS port (0 picks a free one)' },
   { flag: 'http-port', env: 'CPE_HTTP_PORT', default: '8080', description: 'plain HTTP port (0 picks a free one)' },
-  { flag: 'data-dir', env: 'CPE_DATA_DIR', default: '.cpe-data', description: 'folder for the database and the generated certificate' },
+  {
+    flag: 'data-dir',
+    env: 'CPE_DATA_DIR',
+    default: '',
+    defaultText: './.cpe-data in a folder with a package.json, else ~/.local/share/compute-patch-emulator or $XDG_DATA_HOME/compute-patch-emulator',
+    description: 'folder for the database, the generated certificate and the token-signing key',
+  },
   { flag: 'in-memory', env: 'CPE_IN_MEMORY', boolean: true, default: 'false', description: 'keep the database in memory (lost at exit)' },
   { flag: 'cert', env: 'CPE_CERT', default: '', description: 'PEM certificate for HTTPS; without it, one is generated for --cert-names' },
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
@@ -100,7 +112,35 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'version', env: undefined, boolean: true, default: 'false', description: 'print the version and exit' },
 ];
 
-export class ConfigError extends Error {}
+export { ConfigError };
+
+export const PROJECT_DATA_DIR = '.cpe-data';
+const APP_NAME = 'compute-patch-emulator';
+
+export interface Place {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  home?: string;
+}
+
+/**
+ * The data folder when none is given: `./.cpe-data` in a project folder (one with a package.json,
+ * such as a clone of this repository, or one that has a .cpe-data already), else a per-user folder,
+ * where installed tools keep their data: $XDG_DATA_HOME (default ~/.local/share) on Linux
+ * (https://specifications.freedesktop.org/basedir-spec/latest/), ~/Library/Application Support on
+ * macOS, %LOCALAPPDATA% on Windows.
+ */
+export function defaultDataDir(place: Place): string {
+  if (existsSync(join(place.cwd, 'package.json')) || existsSync(join(place.cwd, PROJECT_DATA_DIR))) return join(place.cwd, PROJECT_DATA_DIR);
+  const home = place.home ?? homedir();
+  const platform = place.platform ?? process.platform;
+  if (platform === 'win32') return join(place.env.LOCALAPPDATA || join(home, 'AppData', 'Local'), APP_NAME);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
+  // The spec says a relative XDG_DATA_HOME is to be ignored.
+  const xdg = place.env.XDG_DATA_HOME;
+  return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.local', 'share'), APP_NAME);
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -116,7 +156,7 @@ function portValue(flag: string, text: string): number {
   return port;
 }
 
-export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorConfig {
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EmulatorConfig {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -192,7 +232,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     host,
     httpsPort,
     httpPort,
-    dataDir: raw('data-dir'),
+    dataDir: resolve(cwd, raw('data-dir') || defaultDataDir({ cwd, env })),
     inMemory: booleanValue('in-memory', raw('in-memory')),
     cert,
     key,
@@ -222,7 +262,7 @@ export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const name = `--${o.flag}${o.boolean ? '' : ' <value>'}${o.multiple ? ' ...' : ''}`;
     const env = o.env ? `${o.env}` : '';
-    const def = o.env === undefined ? '' : ` (default: ${o.default === '' ? 'none' : o.default})`;
+    const def = o.env === undefined ? '' : ` (default: ${o.defaultText ?? (o.default === '' ? 'none' : o.default)})`;
     return `  ${name.padEnd(34)} ${env.padEnd(28)} ${o.description}${def}`;
   });
   return ['Usage: compute-patch-emulator [options]', '', '  option                             environment                  meaning', ...rows, ''].join('\n');

@@ -10,8 +10,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { dataDirectory } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
+import { ConfigError } from './config-error.js';
 import { openServices, type EmulatorServices } from './services.js';
-import { covers, loadOrCreateCertificate } from './tls.js';
+import { covers, loadOrCreateCertificate, readGivenCertificate, type TlsMaterial } from './tls.js';
+import { checkDataDir, noteDataDir } from './data-folder.js';
 import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { loggerOptions } from './logging.js';
@@ -47,11 +49,11 @@ function readSeedFile(file: string): SeedDocument | StateDocument {
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`--seed-file ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`--seed-file ${file}: ${(error as Error).message}`);
   }
   if (isStateDocument(document)) return document;
   if (typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions)) return document as SeedDocument;
-  throw new Error(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
+  throw new ConfigError(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
 }
 
 function urlHost(host: string): string {
@@ -61,9 +63,25 @@ function urlHost(host: string): string {
 
 export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key, names: config.certNames });
+  // Everything that can be refused is checked before the data folder is touched.
+  const given = config.cert && config.key ? readGivenCertificate(config.cert, config.key) : undefined;
   const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
+  checkDataDir(dataDir);
+  // A start that fails after this point takes back what it made: no half-made folder, no new
+  // database seeded for nothing.
+  const made = noteDataDir(dataDir);
+  try {
+    return await startIn(dataDir, config, given, seedDocument);
+  } catch (error) {
+    made.undo();
+    throw error;
+  }
+}
+
+async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMaterial | undefined, seedDocument: SeedDocument | StateDocument | undefined): Promise<RunningEmulator> {
+  mkdirSync(dataDir, { recursive: true });
+  const tls = given ?? (await loadOrCreateCertificate({ dataDir, names: config.certNames }));
+  const signingKey = loadOrCreateSigningKey(dataDir);
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,
@@ -76,27 +94,33 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   });
 
   let httpServer: http.Server | undefined;
-  const app = buildApp(services, {
-    retryAfterSeconds: config.retryAfter,
-    version: emulatorVersion(),
-    clockSpeed: config.clockSpeed,
-    journalSize: config.journalSize,
-    ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
-    ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
-    logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
-    auth: config.auth,
-    rateLimits: config.rateLimits,
-    apiVersions: config.apiVersions,
-    signingKey: loadOrCreateSigningKey(dataDir),
-    serverFactory: (handler) => {
-      httpServer = http.createServer(handler);
-      // Fastify installs its client-error handler on the server it is given (HTTPS) only.
-      httpServer.on('clientError', answerClientError);
-      const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
-      serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
-      return httpsServer;
-    },
-  });
+  let app: FastifyInstance;
+  try {
+    app = buildApp(services, {
+      retryAfterSeconds: config.retryAfter,
+      version: emulatorVersion(),
+      clockSpeed: config.clockSpeed,
+      journalSize: config.journalSize,
+      ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
+      ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
+      logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
+      auth: config.auth,
+      rateLimits: config.rateLimits,
+      apiVersions: config.apiVersions,
+      signingKey,
+      serverFactory: (handler) => {
+        httpServer = http.createServer(handler);
+        // Fastify installs its client-error handler on the server it is given (HTTPS) only.
+        httpServer.on('clientError', answerClientError);
+        const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
+        serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
+        return httpsServer;
+      },
+    });
+  } catch (error) {
+    services.close();
+    throw error;
+  }
   // Shutdown: both listeners stop accepting at once (before close() returns), requests in flight
   // finish, and only then is the database closed. Fastify's own server.close() then finds the
   // HTTPS listener closed already, which it allows.

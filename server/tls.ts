@@ -2,9 +2,10 @@
 // localhost, 127.0.0.1 and ::1 (or the --cert-names, e.g. a compose service name) and kept in the
 // data folder, so clients can trust it once (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
 
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
 
 export interface TlsMaterial {
   cert: string;
@@ -24,10 +25,53 @@ export function covers(certPem: string, names: readonly string[]): boolean {
   return names.every((name) => (isIp(name) ? certificate.checkIP(name) : certificate.checkHost(name)) !== undefined);
 }
 
-export async function loadOrCreateCertificate(options: { dataDir: string; cert?: string | undefined; key?: string | undefined; names?: string[] }): Promise<TlsMaterial> {
-  if (options.cert && options.key) {
-    return { cert: readFileSync(options.cert, 'utf8'), key: readFileSync(options.key, 'utf8'), certPath: options.cert, generated: false };
+/** A file named by an option, read whole; what is wrong with it is said with the option and the path. */
+function readOptionFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file'
+      : code === 'EISDIR' ? 'is a folder, not a file'
+      : code === 'EACCES' || code === 'EPERM' ? 'cannot be read by this user'
+      : (error as Error).message;
+    throw new ConfigError(`--${flag} ${file}: ${why}`);
   }
+}
+
+/**
+ * The certificate and key given with --cert/--key, checked before anything starts: both PEM, the
+ * key unencrypted and the certificate's own (TLS would otherwise fail with an OpenSSL code that
+ * names neither file).
+ */
+export function readGivenCertificate(certFile: string, keyFile: string): TlsMaterial {
+  const certPath = resolve(certFile);
+  const keyPath = resolve(keyFile);
+  const cert = readOptionFile('cert', certPath);
+  const key = readOptionFile('key', keyPath);
+  let certificate: X509Certificate;
+  try {
+    if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM block');
+    certificate = new X509Certificate(cert);
+  } catch {
+    throw new ConfigError(`--cert ${certPath}: not a PEM certificate (expected a -----BEGIN CERTIFICATE----- block)`);
+  }
+  let privateKey: KeyObject;
+  try {
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw new Error('no PEM block');
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    const encrypted = /ENCRYPTED/.test(key) || /passphrase/i.test((error as Error).message);
+    throw new ConfigError(encrypted
+      ? `--key ${keyPath}: the private key is encrypted; give it without a passphrase`
+      : `--key ${keyPath}: not a PEM private key (expected a -----BEGIN PRIVATE KEY----- block)`);
+  }
+  if (!certificate.checkPrivateKey(privateKey)) throw new ConfigError(`--key ${keyPath}: not the private key of --cert ${certPath}`);
+  return { cert, key, certPath, generated: false };
+}
+
+export async function loadOrCreateCertificate(options: { dataDir: string; cert?: string | undefined; key?: string | undefined; names?: string[] }): Promise<TlsMaterial> {
+  if (options.cert && options.key) return readGivenCertificate(options.cert, options.key);
   const folder = join(options.dataDir, 'tls');
   const certPath = join(folder, 'cert.pem');
   const keyPath = join(folder, 'key.pem');

@@ -2,11 +2,11 @@
 // status 2, one JSON log line per request when stdout is not a terminal, clean shutdown on signals.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { OPTIONS } from '../../server/config.js';
+import { defaultDataDir, OPTIONS, parseConfig } from '../../server/config.js';
 import { tempDir } from '../helpers.js';
 import { CLI_PATH, cleanEnv, runNode } from '../process-helpers.js';
 
@@ -131,4 +131,21 @@ t.test('--log-level warn leaves request lines out; --silent leaves every log out
     await exitOf(child);
     t.notOk(output().split('\n').some((line) => line.startsWith('{')), `${flags.join(' ')}: no log lines`);
   }
+});
+
+t.test('the default data folder: ./.cpe-data in a project folder, else the per-user data folder of the platform', async (t) => {
+  const project = tempDir(t);
+  const bare = tempDir(t);
+  writeFileSync(join(project, 'package.json'), '{}');
+  t.equal(defaultDataDir({ cwd: project, env: {}, home: '/home/u' }), join(project, '.cpe-data'));
+  t.equal(defaultDataDir({ cwd: bare, env: {}, home: '/home/u', platform: 'linux' }), '/home/u/.local/share/compute-patch-emulator');
+  t.equal(defaultDataDir({ cwd: bare, env: { XDG_DATA_HOME: '/xdg' }, home: '/home/u', platform: 'linux' }), '/xdg/compute-patch-emulator');
+  t.equal(defaultDataDir({ cwd: bare, env: { XDG_DATA_HOME: 'relative' }, home: '/home/u', platform: 'linux' }), '/home/u/.local/share/compute-patch-emulator', 'a relative XDG_DATA_HOME is ignored');
+  t.equal(defaultDataDir({ cwd: bare, env: {}, home: '/Users/u', platform: 'darwin' }), '/Users/u/Library/Application Support/compute-patch-emulator');
+  t.equal(defaultDataDir({ cwd: bare, env: { LOCALAPPDATA: '/appdata' }, home: '/u', platform: 'win32' }), join('/appdata', 'compute-patch-emulator'));
+  // A folder that has a .cpe-data from an earlier run keeps using it.
+  mkdirSync(join(bare, '.cpe-data'));
+  t.equal(defaultDataDir({ cwd: bare, env: {}, home: '/home/u' }), join(bare, '.cpe-data'));
+  // --data-dir is taken relative to the folder the emulator starts in.
+  t.equal(parseConfig(['--data-dir', 'here'], {}, bare).dataDir, join(bare, 'here'));
 });

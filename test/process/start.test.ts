@@ -3,7 +3,7 @@
 // restart on the same data folder that keeps what was accepted.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir, vmPath, WINDOWS_VM } from '../helpers.js';
@@ -58,16 +58,34 @@ t.test('a restart on the same data folder keeps operations and reuses the certif
   t.equal(done.name, accepted.headers['x-ms-request-id']);
 });
 
-t.test('with no flags at all it serves the defaults: HTTPS 8443 and HTTP 8080 on loopback, ./.cpe-data', async (t) => {
+t.test('with no flags at all it serves the defaults: HTTPS 8443 and HTTP 8080 on loopback, data in the per-user folder', async (t) => {
+  // Not a project folder (no package.json): the data goes where an installed tool keeps it.
   const cwd = tempDir(t);
-  const started = await startCli([], { cwd });
+  const started = await startCli([], { cwd, env: { HOME: cwd, XDG_DATA_HOME: '' } });
   t.teardown(() => stop(started.child, 'SIGKILL'));
   t.equal(started.httpsUrl, 'https://127.0.0.1:8443');
   t.equal(started.httpUrl, 'http://127.0.0.1:8080');
-  t.equal(started.certPath, join(cwd, '.cpe-data', 'tls', 'cert.pem'));
+  const dataDir = join(cwd, '.local', 'share', 'compute-patch-emulator');
+  t.ok(started.lines.some((line) => line.trim() === `data    ${dataDir}`), 'the start-up lines name the data folder');
+  t.equal(started.certPath, join(dataDir, 'tls', 'cert.pem'));
   const health = await request('https://localhost:8443/_emulator/health', { ca: readFileSync(started.certPath, 'utf8') });
   t.equal(JSON.parse(health.body).status, 'Healthy');
   t.equal(await stop(started.child, 'SIGINT'), 0, 'SIGINT shuts down cleanly');
+});
+
+t.test('in a project folder (one with a package.json) the data folder is ./.cpe-data; XDG_DATA_HOME moves the per-user one', async (t) => {
+  const project = tempDir(t);
+  writeFileSync(join(project, 'package.json'), '{}');
+  const inProject = await startCli(['--https-port', '0', '--http-port', '0', '--silent'], { cwd: project, env: { HOME: project } });
+  t.equal(inProject.certPath, join(project, '.cpe-data', 'tls', 'cert.pem'));
+  t.equal(await stop(inProject.child), 0);
+
+  const elsewhere = tempDir(t);
+  const xdg = join(elsewhere, 'xdg-data');
+  const started = await startCli(['--https-port', '0', '--http-port', '0', '--silent'], { cwd: elsewhere, env: { HOME: elsewhere, XDG_DATA_HOME: xdg } });
+  t.equal(started.certPath, join(xdg, 'compute-patch-emulator', 'tls', 'cert.pem'));
+  t.ok(existsSync(join(xdg, 'compute-patch-emulator', 'emulator.sqlite')));
+  t.equal(await stop(started.child), 0);
 });
 
 t.test('a bad option stops start-up with one line and exit status 2', async (t) => {

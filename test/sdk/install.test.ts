@@ -20,14 +20,15 @@ interface JournalEntry {
   url: string;
 }
 
-t.test('@azure/arm-compute (newest for Node 20) installs patches through the LRO', async (t) => {
+t.test('@azure/arm-compute 25 (the newest) installs patches through the LRO with installPatches().pollUntilDone()', async (t) => {
   const emulator = await listeningEmulator(t, ['--completion', 'polls:2', '--retry-after', '0']);
   const requests: JournalEntry[] = [];
   emulator.app.server.on('request', (request: { method: string; url: string }) => requests.push({ method: request.method, url: request.url }));
   const ca = readFileSync(emulator.certPath, 'utf8');
   const client = new ComputeManagementClient(staticToken, SUBSCRIPTION, { endpoint: emulator.httpsUrl.replace('127.0.0.1', 'localhost'), tlsOptions: { ca } });
 
-  const windows = await client.virtualMachines.beginInstallPatchesAndWait(RESOURCE_GROUP, WINDOWS_VM, {
+  // installPatches() is the call 24.x and 25.x document; the begin...() forms are deprecated there.
+  const windows = await client.virtualMachines.installPatches(RESOURCE_GROUP, WINDOWS_VM, {
     maximumDuration: SPEC_EXAMPLE_BODY.maximumDuration,
     rebootSetting: 'IfRequired',
     windowsParameters: {
@@ -35,7 +36,7 @@ t.test('@azure/arm-compute (newest for Node 20) installs patches through the LRO
       // A cut after the month's updates: the SDK serialises the Date, the run installs the handful.
       maxPatchPublishDate: new Date('2026-03-31T00:00:00Z'),
     },
-  }, { updateIntervalInMs: 0 });
+  }, { updateIntervalInMs: 0 }).pollUntilDone();
 
   t.equal(windows.status, 'Succeeded');
   t.match(windows.installationActivityId, /^[0-9a-f-]{36}$/);
@@ -55,8 +56,9 @@ t.test('@azure/arm-compute (newest for Node 20) installs patches through the LRO
   // The SDK followed the LRO as the contract says: POST, status polls, then the Location URL.
   const sequence = requests.map((r) => `${r.method} ${r.url.includes('monitor=true') ? 'location' : r.url.includes('/operations/') ? 'status' : 'post'}`);
   t.same(sequence, ['POST post', 'GET status', 'GET status', 'GET location']);
-  t.match(requests[0]!.url, /api-version=2026-03-01/, 'this SDK pins api-version 2026-03-01');
+  t.match(requests[0]!.url, /api-version=2026-04-01/, 'this SDK pins api-version 2026-04-01');
 
+  // The deprecated form still works and sends the same requests.
   const linux = await client.virtualMachines.beginInstallPatchesAndWait(RESOURCE_GROUP, LINUX_VM, {
     maximumDuration: LINUX_BODY.maximumDuration,
     rebootSetting: 'IfRequired',
@@ -89,11 +91,13 @@ t.test('@azure/arm-compute 22.3.0 sends exactly 2024-07-01 and completes the sam
   emulator.app.server.on('request', (request: { url: string }) => versions.push(new URL(request.url, 'https://x').searchParams.get('api-version') ?? ''));
   const ca = readFileSync(emulator.certPath, 'utf8');
   const client = new ComputeManagementClient22(staticToken, SUBSCRIPTION, { endpoint: emulator.httpsUrl.replace('127.0.0.1', 'localhost'), tlsOptions: { ca } });
-  const result = await client.virtualMachines.beginInstallPatchesAndWait(RESOURCE_GROUP, WINDOWS_VM, {
+  // In 22.x beginInstallPatches() returns a poller (the call the README shows for this generation).
+  const poller = await client.virtualMachines.beginInstallPatches(RESOURCE_GROUP, WINDOWS_VM, {
     maximumDuration: 'PT4H',
     rebootSetting: 'IfRequired',
     windowsParameters: { classificationsToInclude: ['Critical', 'Security'], maxPatchPublishDate: new Date('2026-03-31T00:00:00Z') },
   }, { updateIntervalInMs: 0 });
+  const result = await poller.pollUntilDone();
   t.equal(result.status, 'Succeeded');
   t.ok((result.installedPatchCount ?? 0) > 0);
   t.same([...new Set(versions)], ['2024-07-01']);
