@@ -1,11 +1,15 @@
 // The admin API under /_emulator/: request bodies and query strings, validated by ajv like the ARM
 // API's, and described in the OpenAPI document from these same objects.
 
-import { ISO_DURATION_PATTERN } from './install-patches.js';
+import { ISO_DURATION_PATTERN, MAX_NAME_MASK_LENGTH, MAX_NAME_MASKS } from './install-patches.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const completionMode = { type: 'string', pattern: '^([Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:[0-9]{1,4})$', description: 'instant | polls:N | time' } as const;
 const duration = { type: 'string', maxLength: 64, pattern: ISO_DURATION_PATTERN } as const;
+/** A fault rule's path mask; at most MAX_FAULT_RULES rules (and scenarios) are kept at once. */
+export const MAX_FAULT_PATH_LENGTH = 1024;
+export const MAX_FAULT_RULES = 100;
+export const MAX_SCENARIOS = 100;
 const remaining = { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'applies to the next N matches only' } as const;
 
 export const completionRuleSchema = {
@@ -71,7 +75,7 @@ export const scenarioSchema = {
           additionalProperties: false,
           properties: { code: { type: 'string', minLength: 1, maxLength: 256 }, message: { type: 'string', minLength: 1, maxLength: 4096 } },
         },
-        failPatches: { type: 'array', maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 512 } },
+        failPatches: { type: 'array', maxItems: MAX_NAME_MASKS, items: { type: 'string', minLength: 1, maxLength: MAX_NAME_MASK_LENGTH } },
         maintenanceWindowExceeded: { type: 'boolean' },
         rebootStatus: { type: 'string', enum: ['NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
         duration,
@@ -92,7 +96,7 @@ export const faultRuleSchema = {
       additionalProperties: false,
       properties: {
         method: { type: 'string', enum: ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD'] },
-        path: { type: 'string', minLength: 1, maxLength: 2048, description: 'shell-style mask over the URL path, e.g. */installPatches' },
+        path: { type: 'string', minLength: 1, maxLength: MAX_FAULT_PATH_LENGTH, description: 'shell-style mask over the URL path, e.g. */installPatches' },
         operation: { type: 'string', enum: ['installPatches', 'assessPatches', 'operationStatus', 'operationResult', 'resource'] },
       },
     },

@@ -11,6 +11,8 @@ import {
   completionSettingsSchema,
   faultRuleSchema,
   journalQuerySchema,
+  MAX_FAULT_RULES,
+  MAX_SCENARIOS,
   operationCompletionSchema,
   resetSchema,
   scenarioSchema,
@@ -37,6 +39,10 @@ export interface AdminOptions {
 
 /** The last instant an ARM timestamp (four-digit year) can show. */
 const LATEST_SIMULATED_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Rules and scenarios are matched on every request: their number is bounded (docs/reliability.md). */
+const tooMany = (what: string, limit: number, target: string) =>
+  new ArmError(400, 'InvalidParameter', `At most ${limit} ${what} can be set at once; delete one first.`, { target });
 
 const conflict = (message: string) => new ArmError(409, 'Conflict', message);
 const notFound = (what: string, id: string) => new ArmError(404, 'NotFound', `The ${what} '${id}' was not found.`);
@@ -117,6 +123,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     '/_emulator/scenarios',
     { schema: { tags, summary: 'Add a scenario: the outcome of the next matching operations', body: scenarioSchema } },
     async (request, reply) => {
+      const existing = control.snapshot().scenarios;
+      if (existing.length >= MAX_SCENARIOS && !existing.some((s) => s.id === request.body.id)) throw tooMany('scenarios', MAX_SCENARIOS, 'scenarios');
       const scenario: Scenario = { ...request.body, id: request.body.id ?? control.newId('scenario'), match: request.body.match ?? {} };
       control.addScenario(scenario);
       reply.code(201);
@@ -141,6 +149,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     '/_emulator/faults',
     { schema: { tags, summary: 'Add an HTTP fault rule', body: faultRuleSchema } },
     async (request, reply) => {
+      if (control.faults().length >= MAX_FAULT_RULES && !control.faults().some((f) => f.id === request.body.id)) throw tooMany('fault rules', MAX_FAULT_RULES, 'faults');
       const rule: FaultRule = { ...request.body, id: request.body.id ?? control.newId('fault'), match: request.body.match ?? {}, matched: 0 };
       control.addFault(rule);
       reply.code(201);
