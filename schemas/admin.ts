@@ -139,26 +139,6 @@ export const resetSchema = {
   dependencies: { resourceGroup: ['subscriptionId'], vmName: ['resourceGroup'] },
 } as const;
 
-export const stateDocumentSchema = {
-  $id: 'StateDocument',
-  type: 'object',
-  required: ['format', 'version', 'clock', 'control', 'resourceGroups', 'virtualMachines', 'operations'],
-  properties: {
-    format: { const: 'compute-patch-emulator/state' },
-    version: { const: 1 },
-    seed: { type: 'string' },
-    clock: {
-      type: 'object',
-      required: ['anchorWallMs', 'anchorSimulatedMs', 'speed', 'frozen'],
-      properties: { anchorWallMs: { type: 'number' }, anchorSimulatedMs: { type: 'number' }, speed: { type: 'number', exclusiveMinimum: 0 }, frozen: { type: 'boolean' } },
-    },
-    control: { type: 'object', required: ['completion', 'scenarios', 'faults', 'created'] },
-    resourceGroups: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'name', 'location', 'tags'] } },
-    virtualMachines: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'vmId', 'osFamily', 'catalogueKey', 'powerState', 'timeCreated', 'definition', 'patchState', 'operationCount'] } },
-    operations: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'id', 'kind', 'location', 'resourceGroup', 'vmName', 'apiVersion', 'completion', 'status', 'startMs', 'plan'] } },
-  },
-} as const;
-
 export const journalQuerySchema = {
   $id: 'JournalQuery',
   type: 'object',

@@ -2,7 +2,7 @@
 // The command-line entry: options, start-up lines, clean shutdown on SIGTERM/SIGINT.
 
 import { ConfigError, helpText, parseConfig } from './config.js';
-import { emulatorVersion, startEmulator } from './emulator.js';
+import { emulatorVersion, SeedFileError, startEmulator } from './emulator.js';
 
 const NAME = 'compute-patch-emulator';
 /** A shutdown that takes longer than this is cut short. */
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     emulator = await startEmulator(config);
   } catch (error) {
     process.stderr.write(`${NAME}: cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
+    process.exit(error instanceof SeedFileError ? 2 : 1);
   }
   process.stdout.write(
     [

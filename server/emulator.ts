@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { dataDirectory } from './catalogues.js';
+import { dataDirectory, loadCatalogues } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
 import { openServices, type EmulatorServices } from './services.js';
 import { covers, loadOrCreateCertificate } from './tls.js';
@@ -16,6 +16,7 @@ import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { loggerOptions } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
+import { checkSeedDocument, checkStateDocument } from './admin/state-validation.js';
 import type { SeedDocument } from './seed.js';
 import { answerClientError } from './arm/edge.js';
 
@@ -41,17 +42,26 @@ export function emulatorVersion(): string {
   return manifest.version;
 }
 
-/** A --seed-file: a seed (data/seed.json's shape) or a state document; anything else stops start-up. */
+/** A --seed-file that cannot be used: the CLI exits 2, as for a bad option. */
+export class SeedFileError extends Error {}
+
+/**
+ * A --seed-file: a seed (data/seed.json's shape) or a state document, checked whole (as PUT
+ * /_emulator/state is) before anything is created; anything else stops start-up naming the file,
+ * the path of the first bad value and the reason.
+ */
 function readSeedFile(file: string): SeedDocument | StateDocument {
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`--seed-file ${file}: ${(error as Error).message}`);
+    throw new SeedFileError(`--seed-file ${file}: ${(error as Error).message}`);
   }
-  if (isStateDocument(document)) return document;
-  if (typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions)) return document as SeedDocument;
-  throw new Error(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
+  const isSeed = typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions);
+  if (!isStateDocument(document) && !isSeed) throw new SeedFileError(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
+  const problem = isStateDocument(document) ? checkStateDocument(document, loadCatalogues(), Date.now()) : checkSeedDocument(document);
+  if (problem) throw new SeedFileError(`--seed-file ${file}: '${problem.path}' ${problem.reason}`);
+  return document as SeedDocument | StateDocument;
 }
 
 function urlHost(host: string): string {
@@ -60,10 +70,10 @@ function urlHost(host: string): string {
 }
 
 export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
+  const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const tls = await loadOrCreateCertificate({ dataDir, cert: config.cert, key: config.key, names: config.certNames });
-  const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,

@@ -9,13 +9,28 @@ export interface ClockState {
   frozen: boolean;
 }
 
+/** The last instant an ARM timestamp (four-digit year) can show: the clock never goes past it. */
+export const LATEST_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
+/** A clock must stay short of LATEST_TIME_MS for this long of wall time at its speed. */
+export const CLOCK_RANGE_HORIZON_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether the clock stays within four-digit years for a day of wall time from `wallMs`: a setting
+ * that would not (a time near the year 9999, or a speed that gets there within the day) is refused.
+ */
+export function clockStaysInRange(clock: ClockState, wallMs: number): boolean {
+  const now = simulatedNow(clock, wallMs);
+  return Number.isFinite(now) && now + (clock.frozen ? 0 : clock.speed * CLOCK_RANGE_HORIZON_MS) <= LATEST_TIME_MS;
+}
+
 export function startClock(wallMs: number, speed: number): ClockState {
   return { anchorWallMs: wallMs, anchorSimulatedMs: wallMs, speed, frozen: false };
 }
 
 export function simulatedNow(clock: ClockState, wallMs: number): number {
   if (clock.frozen) return clock.anchorSimulatedMs;
-  return clock.anchorSimulatedMs + Math.max(0, wallMs - clock.anchorWallMs) * clock.speed;
+  // An emulator left running far longer than CLOCK_RANGE_HORIZON_MS stops at the last instant.
+  return Math.min(LATEST_TIME_MS, clock.anchorSimulatedMs + Math.max(0, wallMs - clock.anchorWallMs) * clock.speed);
 }
 
 /** Re-anchor at the present, so that a change of speed or freezing does not move time already passed. */

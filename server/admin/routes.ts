@@ -16,8 +16,8 @@ import {
   operationCompletionSchema,
   resetSchema,
   scenarioSchema,
-  stateDocumentSchema,
 } from '../../schemas/admin.js';
+import { stateDocumentSchema } from '../../schemas/state.js';
 import { parseDurationMs } from '../../simulator/duration.js';
 import type { FaultRule } from '../../simulator/faults.js';
 import { parseCompletionMode, type CompletionRule } from '../../simulator/progress.js';
@@ -28,6 +28,7 @@ import type { SeedDocument } from '../seed.js';
 import type { EmulatorServices } from '../services.js';
 import type { RequestJournal } from './journal.js';
 import { exportState, importState, resetState, type ResetRequest, type StateDocument } from './state.js';
+import { checkStateDocument } from './state-validation.js';
 
 export interface AdminOptions {
   services: EmulatorServices;
@@ -43,6 +44,9 @@ const LATEST_SIMULATED_MS = Date.parse('9999-12-31T23:59:59.999Z');
 /** Rules and scenarios are matched on every request: their number is bounded (docs/reliability.md). */
 const tooMany = (what: string, limit: number, target: string) =>
   new ArmError(400, 'InvalidParameter', `At most ${limit} ${what} can be set at once; delete one first.`, { target });
+
+const stateDocumentInvalid = (path: string, reason: string) =>
+  new ArmError(400, 'InvalidParameter', `The state document is invalid: '${path}' ${reason}.`, { target: path });
 
 const conflict = (message: string) => new ArmError(409, 'Conflict', message);
 const notFound = (what: string, id: string) => new ArmError(404, 'NotFound', `The ${what} '${id}' was not found.`);
@@ -189,14 +193,17 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
   app.put<{ Body: StateDocument }>(
     '/_emulator/state',
-    { schema: { tags, summary: 'Replace everything with a document from GET /_emulator/state', body: stateDocumentSchema } },
+    {
+      schema: { tags, summary: 'Replace everything with a document from GET /_emulator/state', body: stateDocumentSchema },
+      // The whole document, references included, is checked before anything is changed; the first
+      // bad value is named by its path.
+      validatorCompiler: () => (document: unknown) => {
+        const problem = checkStateDocument(document, services.catalogues, Date.now());
+        return problem ? { error: stateDocumentInvalid(problem.path, problem.reason) } : { value: document };
+      },
+    },
     async (request) => {
-      try {
-        importState(services, request.body);
-      } catch (error) {
-        // A document that validates but contradicts itself (duplicate ids, a VM without its group).
-        throw new ArmError(400, 'InvalidRequestContent', `The state document could not be imported: '${(error as Error).message}'.`);
-      }
+      importState(services, request.body);
       return { imported: { resourceGroups: request.body.resourceGroups.length, virtualMachines: request.body.virtualMachines.length, operations: request.body.operations.length } };
     },
   );

@@ -1,0 +1,270 @@
+// The state document of GET/PUT /_emulator/state and --seed-file, whole: every field a running
+// emulator reads back is described here, so that a document that passes can never make an ordinary
+// request fail later (docs/reliability.md). server/admin/state-validation.ts adds what a schema
+// cannot say (catalogues exist, names unique, a VM's group present).
+
+import { WINDOWS_CLASSIFICATIONS, LINUX_CLASSIFICATIONS } from '../simulator/catalogue.js';
+import { LATEST_TIME_MS } from '../simulator/clock.js';
+import { completionRuleSchema, faultRuleSchema, scenarioSchema } from './admin.js';
+
+const text = (maxLength = 1024) => ({ type: 'string', maxLength }) as const;
+const name = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+const guid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
+const instant = { type: 'integer', minimum: 0, maximum: LATEST_TIME_MS } as const;
+const span = { type: 'integer', minimum: 0, maximum: LATEST_TIME_MS } as const;
+const count = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
+const tags = { type: 'object', maxProperties: 50, additionalProperties: text(256) } as const;
+const classification = { type: 'string', enum: [...new Set([...WINDOWS_CLASSIFICATIONS, ...LINUX_CLASSIFICATIONS])] } as const;
+const dateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
+const failure = { type: 'object', required: ['code', 'message'], properties: { code: text(256), message: text(4096) } } as const;
+
+const cataloguePatch = {
+  type: 'object',
+  required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'installMinutes', 'failureRate'],
+  properties: {
+    patchId: name,
+    name,
+    kbId: text(64),
+    version: text(256),
+    classifications: { type: 'array', maxItems: 16, items: classification },
+    rebootBehavior: { type: 'string', enum: ['NeverReboots', 'AlwaysRequiresReboot', 'CanRequestReboot'] },
+    publishedDate: dateTime,
+    msrcSeverity: text(64),
+    installMinutes: { type: 'number', minimum: 0, maximum: 100_000 },
+    failureRate: { type: 'number', minimum: 0, maximum: 1 },
+  },
+} as const;
+
+const reboot = {
+  type: 'object',
+  required: ['startOffsetMs', 'endOffsetMs', 'outcome'],
+  properties: { startOffsetMs: span, endOffsetMs: span, outcome: { type: 'string', enum: ['Completed', 'Failed'] } },
+} as const;
+
+/**
+ * A stored operation's plan: the one place that says what a plan is (the simulator's InstallPlan,
+ * AssessPlan and PowerActionPlan), so that a change of plan format changes only this.
+ */
+export const operationPlanSchema = {
+  type: 'object',
+  required: ['kind', 'startMs', 'durationMs'],
+  properties: { kind: { type: 'string', enum: ['installPatches', 'assessPatches', 'powerAction'] }, startMs: instant, durationMs: span },
+  // The kind picks the branch, so that an error names the field at fault, not every branch.
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    {
+      properties: {
+        kind: { const: 'installPatches' },
+        operationId: guid,
+        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
+        rebootPendingBefore: { type: 'boolean' },
+        patches: {
+          type: 'array',
+          maxItems: 10_000,
+          items: {
+            type: 'object',
+            required: ['patch', 'selection', 'state'],
+            properties: {
+              patch: cataloguePatch,
+              selection: { type: 'string', enum: ['Selected', 'Excluded', 'NotSelected'] },
+              state: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
+              startOffsetMs: span,
+              endOffsetMs: span,
+              requestsReboot: { type: 'boolean' },
+            },
+          },
+        },
+        earlyReboot: reboot,
+        finalReboot: reboot,
+        windowExceededAtMs: span,
+        status: { type: 'string', enum: ['Failed', 'Succeeded', 'CompletedWithWarnings'] },
+        errors: {
+          type: 'array',
+          maxItems: 10_000,
+          items: { type: 'object', required: ['code', 'message', 'offsetMs'], properties: { code: text(256), message: text(4096), offsetMs: span } },
+        },
+        maintenanceRunId: text(),
+        reportedRebootStatus: { type: 'string', enum: ['Unknown', 'NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
+        operationFailure: failure,
+      },
+      required: ['operationId', 'osFamily', 'rebootSetting', 'rebootPendingBefore', 'patches', 'status', 'errors'],
+    },
+    {
+      properties: {
+        kind: { const: 'assessPatches' },
+        operationId: guid,
+        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        available: { type: 'array', maxItems: 10_000, items: cataloguePatch },
+        rebootPending: { type: 'boolean' },
+        reportedStatus: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
+        operationFailure: failure,
+      },
+      required: ['operationId', 'osFamily', 'available', 'rebootPending'],
+    },
+    {
+      properties: { kind: { const: 'powerAction' }, action: { type: 'string', enum: ['start', 'powerOff', 'deallocate', 'restart'] } },
+      required: ['action'],
+    },
+  ],
+} as const;
+
+// Scenarios and fault rules as stored: the admin API's bodies, with the fields it fills in.
+const storedScenario = { ...scenarioSchema, $id: undefined, required: ['id', 'match', 'outcome'] };
+const storedFaultRule = {
+  ...faultRuleSchema,
+  $id: undefined,
+  required: ['id', 'match', 'effect', 'matched'],
+  properties: { ...faultRuleSchema.properties, matched: count },
+};
+const strip = <T extends { $id?: unknown }>(schema: T) => Object.fromEntries(Object.entries(schema).filter(([key, value]) => key !== '$id' && value !== undefined));
+
+export const stateDocumentSchema = {
+  $id: 'StateDocument',
+  type: 'object',
+  required: ['format', 'version', 'clock', 'control', 'resourceGroups', 'virtualMachines', 'operations'],
+  properties: {
+    format: { const: 'compute-patch-emulator/state' },
+    version: { const: 1 },
+    seed: text(),
+    /** The salts of operation ids and polling tokens (server/ids.ts); absent in older documents. */
+    ids: {
+      type: 'object',
+      required: ['salt', 'epoch'],
+      additionalProperties: false,
+      properties: { salt: { type: 'string', pattern: '^[0-9a-f]{0,64}$' }, epoch: { type: 'string', pattern: '^[0-9a-f]{0,64}$' } },
+    },
+    clock: {
+      type: 'object',
+      required: ['anchorWallMs', 'anchorSimulatedMs', 'speed', 'frozen'],
+      additionalProperties: false,
+      properties: {
+        anchorWallMs: instant,
+        anchorSimulatedMs: instant,
+        speed: { type: 'number', exclusiveMinimum: 0, maximum: 1e9 },
+        frozen: { type: 'boolean' },
+      },
+    },
+    control: {
+      type: 'object',
+      required: ['completion', 'scenarios', 'faults', 'created'],
+      additionalProperties: false,
+      properties: {
+        completion: {
+          type: 'object',
+          required: ['default', 'rules'],
+          additionalProperties: false,
+          properties: {
+            default: completionRuleSchema.properties.mode,
+            rules: { type: 'array', maxItems: 1000, items: strip(completionRuleSchema) },
+          },
+        },
+        scenarios: { type: 'array', maxItems: 100, items: strip(storedScenario) },
+        faults: { type: 'array', maxItems: 100, items: strip(storedFaultRule) },
+        created: count,
+      },
+    },
+    resourceGroups: {
+      type: 'array',
+      maxItems: 100_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'name', 'location', 'tags'],
+        properties: { subscriptionId: guid, name: text(90), location: text(64), tags },
+      },
+    },
+    virtualMachines: {
+      type: 'array',
+      maxItems: 100_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'vmId', 'osFamily', 'catalogueKey', 'powerState', 'timeCreated', 'definition', 'patchState', 'operationCount'],
+        properties: {
+          subscriptionId: guid,
+          resourceGroup: text(90),
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          location: text(64),
+          vmId: guid,
+          osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+          catalogueKey: text(128),
+          powerState: { type: 'string', enum: ['running', 'stopped', 'deallocated'] },
+          timeCreated: dateTime,
+          definition: { type: 'object', required: ['properties'], properties: { tags, properties: { type: 'object' } } },
+          patchState: {
+            type: 'object',
+            required: ['installedPatchIds', 'rebootPending'],
+            properties: { installedPatchIds: { type: 'array', maxItems: 100_000, items: name }, rebootPending: { type: 'boolean' } },
+          },
+          operationCount: count,
+        },
+      },
+    },
+    operations: {
+      type: 'array',
+      maxItems: 1_000_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'id', 'kind', 'location', 'resourceGroup', 'vmName', 'apiVersion', 'completion', 'status', 'startMs', 'endMs', 'statusPolls', 'plan', 'result'],
+        properties: {
+          subscriptionId: guid,
+          id: guid,
+          kind: { type: 'string', enum: ['installPatches', 'assessPatches', 'start', 'powerOff', 'deallocate', 'restart'] },
+          location: text(64),
+          resourceGroup: text(90),
+          vmName: { type: 'string', minLength: 1, maxLength: 64 },
+          vmSequence: count,
+          apiVersion: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$' },
+          completion: completionRuleSchema.properties.mode,
+          status: { type: 'string', enum: ['InProgress', 'Succeeded', 'Failed', 'Canceled'] },
+          startMs: instant,
+          endMs: { oneOf: [instant, { type: 'null' }] },
+          statusPolls: count,
+          plan: operationPlanSchema,
+          result: { type: ['object', 'null'] },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A seed (data/seed.json): subscriptions, their resource groups and VMs, laid in a new database. */
+export const seedDocumentSchema = {
+  $id: 'SeedDocument',
+  type: 'object',
+  required: ['subscriptions'],
+  properties: {
+    subscriptions: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'resourceGroups'],
+        properties: {
+          subscriptionId: guid,
+          resourceGroups: {
+            type: 'array',
+            maxItems: 10_000,
+            items: {
+              type: 'object',
+              required: ['name', 'location'],
+              properties: {
+                name: { type: 'string', minLength: 1, maxLength: 90 },
+                location: { type: 'string', minLength: 1, maxLength: 64 },
+                tags,
+                virtualMachines: {
+                  type: 'array',
+                  maxItems: 10_000,
+                  items: {
+                    type: 'object',
+                    required: ['name'],
+                    properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, location: text(64), tags, properties: { type: 'object' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
