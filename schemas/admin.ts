@@ -1,6 +1,7 @@
 // The admin API under /_emulator/: request bodies and query strings, validated by ajv like the ARM
 // API's, and described in the OpenAPI document from these same objects.
 
+import { MAX_CLOCK_SPEED } from '../simulator/clock.js';
 import { ISO_DURATION_PATTERN, MAX_NAME_MASK_LENGTH, MAX_NAME_MASKS } from './install-patches.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
@@ -43,7 +44,7 @@ export const clockChangeSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    speed: { type: 'number', exclusiveMinimum: 0, maximum: 1e9, description: 'simulated seconds per wall-clock second' },
+    speed: { type: 'number', exclusiveMinimum: 0, maximum: MAX_CLOCK_SPEED, description: 'simulated seconds per wall-clock second' },
     frozen: { type: 'boolean' },
     advance: { ...duration, description: 'ISO-8601 duration to move the clock forward, e.g. PT2H' },
     set: { type: 'string', format: 'date-time', description: 'jump to this simulated time' },

@@ -4,7 +4,7 @@
 // cannot say (catalogues exist, names unique, a VM's group present).
 
 import { WINDOWS_CLASSIFICATIONS, LINUX_CLASSIFICATIONS } from '../simulator/catalogue.js';
-import { LATEST_TIME_MS } from '../simulator/clock.js';
+import { LATEST_TIME_MS, MAX_CLOCK_SPEED } from '../simulator/clock.js';
 import { completionRuleSchema, faultRuleSchema, scenarioSchema } from './admin.js';
 
 const text = (maxLength = 1024) => ({ type: 'string', maxLength }) as const;
@@ -141,7 +141,7 @@ export const stateDocumentSchema = {
       properties: {
         anchorWallMs: instant,
         anchorSimulatedMs: instant,
-        speed: { type: 'number', exclusiveMinimum: 0, maximum: 1e9 },
+        speed: { type: 'number', exclusiveMinimum: 0, maximum: MAX_CLOCK_SPEED },
         frozen: { type: 'boolean' },
       },
     },

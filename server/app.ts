@@ -36,6 +36,7 @@ import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';
 import { registerGracefulClose } from './shutdown.js';
+import { HostAllowlist, registerHostCheck } from './hosts.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -54,6 +55,8 @@ export interface AppOptions {
   signingKey?: SigningKey;
   /** When set, the admin API (but the open routes of server/admin/guard.ts) wants `x-admin-key: <key>`. */
   adminKey?: string;
+  /** Host names served besides loopback names and addresses (server/hosts.ts): --cert-names, --allowed-host. */
+  allowedHosts?: readonly string[];
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -117,6 +120,8 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   registerErrorHandler(app);
   registerNotFoundHandler(app);
   registerGracefulClose(app);
+  const hosts = new HostAllowlist(options.allowedHosts ?? []);
+  registerHostCheck(app, hosts);
   registerAdminGuard(app, options.adminKey);
 
   app.register(async (arm) => {
@@ -131,7 +136,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
       },
       resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
       applyFaults: (request, reply) => applyFaultRules(services.control, services.seed, request, reply),
-      ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer) } : {}),
+      ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer, hosts) } : {}),
     });
     await arm.register(resourceGroupRoutes, context);
     await arm.register(virtualMachineRoutes, context);

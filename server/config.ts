@@ -2,6 +2,7 @@
 // default that serves the common case. A bad value stops start-up with one clear line.
 
 import { parseArgs } from 'node:util';
+import { MAX_CLOCK_SPEED } from '../simulator/clock.js';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
 import type { OverlappingOperations } from './patch-operations.js';
 import { AUTH_MODES, type AuthMode } from './identity/auth.js';
@@ -19,6 +20,8 @@ export interface EmulatorConfig {
   certNames: string[];
   auth: AuthMode;
   seed: string;
+  /** --seed (or CPE_SEED) was given: operation ids are then the seed's alone (server/ids.ts). */
+  seedExplicit: boolean;
   completion: CompletionMode;
   clockSpeed: number;
   retryAfter: number | null;
@@ -29,6 +32,16 @@ export interface EmulatorConfig {
   silent: boolean;
   adminKey: string | undefined;
   allowUnguardedAdmin: boolean;
+  /** Host names served besides loopback names, addresses and --cert-names (server/hosts.ts). */
+  allowedHosts: string[];
+  /** Seconds a client has to send its whole request, its headers, and between requests on a kept-alive connection. */
+  requestTimeout: number;
+  headersTimeout: number;
+  keepAliveTimeout: number;
+  /** Open connections per listener; 0 for no limit. */
+  maxConnections: number;
+  /** Start even when the database fails its integrity check (server/store/database.ts). */
+  skipIntegrityCheck: boolean;
   help: boolean;
   version: boolean;
 }
@@ -37,6 +50,8 @@ interface OptionSpec {
   flag: string;
   env: string | undefined;
   boolean?: boolean;
+  /** May be given more than once; its environment twin is comma-separated. */
+  multiple?: boolean;
   default: string;
   description: string;
 }
@@ -51,7 +66,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
   { flag: 'cert-names', env: 'CPE_CERT_NAMES', default: DEFAULT_CERT_NAMES.join(','), description: 'host names and addresses the generated certificate covers, comma-separated' },
   { flag: 'auth', env: 'CPE_AUTH', default: 'any', description: 'bearer tokens: any (any token) | strict (only unexpired tokens the emulator issued)' },
-  { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw and id' },
+  { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw; given, operation ids are its alone (repeatable runs), else they also mix a secret salt' },
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '3600', description: 'simulated seconds per wall-clock second' },
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
@@ -70,6 +85,24 @@ export const OPTIONS: OptionSpec[] = [
     boolean: true,
     default: 'false',
     description: 'allow a non-loopback --host without --admin-key',
+  },
+  {
+    flag: 'allowed-host',
+    env: 'CPE_ALLOWED_HOSTS',
+    multiple: true,
+    default: '',
+    description: "a host name clients use besides localhost, addresses and --cert-names; repeatable ('*.example.test'; '*': any name without a dot)",
+  },
+  { flag: 'request-timeout', env: 'CPE_REQUEST_TIMEOUT', default: '30', description: 'seconds a client has to send a whole request' },
+  { flag: 'headers-timeout', env: 'CPE_HEADERS_TIMEOUT', default: '10', description: "seconds a client has to send a request's headers" },
+  { flag: 'keep-alive-timeout', env: 'CPE_KEEP_ALIVE_TIMEOUT', default: '5', description: 'seconds an idle kept-alive connection stays open' },
+  { flag: 'max-connections', env: 'CPE_MAX_CONNECTIONS', default: '0', description: 'open connections per listener, beyond which new ones are closed (0: no limit)' },
+  {
+    flag: 'skip-integrity-check',
+    env: 'CPE_SKIP_INTEGRITY_CHECK',
+    boolean: true,
+    default: 'false',
+    description: 'start even on a database that fails its integrity check (unreadable rows then answer 500)',
   },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
@@ -100,7 +133,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }])),
+      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const), multiple: o.multiple === true }])),
     });
   } catch (error) {
     throw new ConfigError((error as Error).message.split('\n')[0]!.replace(/^TypeError \[[A-Z_]+\]: /, ''));
@@ -113,11 +146,24 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : spec.default;
   };
 
+  /** A repeatable option: every flag given, else its environment twin split at commas. */
+  const list = (flag: string): string[] => {
+    const given = parsed.values[flag];
+    const spec = OPTIONS.find((o) => o.flag === flag)!;
+    const values = Array.isArray(given) ? given.map(String) : (spec.env ? (env[spec.env] ?? '') : '').split(',');
+    return values.map((value) => value.trim()).filter((value) => value !== '');
+  };
+  const seconds = (flag: string, min: number, max: number): number => {
+    const text = raw(flag);
+    if (!/^\d{1,6}$/.test(text) || Number(text) < min || Number(text) > max) throw new ConfigError(`--${flag}: expected whole seconds from ${min} to ${max}, got '${text}'`);
+    return Number(text);
+  };
+
   const completion = parseCompletionMode(raw('completion'));
   if (!completion) throw new ConfigError(`--completion: expected instant, polls:N (1-1000) or time, got '${raw('completion')}'`);
   const clockSpeed = Number(raw('clock-speed'));
-  if (!Number.isFinite(clockSpeed) || clockSpeed <= 0 || clockSpeed > 1e9) {
-    throw new ConfigError(`--clock-speed: expected a positive number, got '${raw('clock-speed')}'`);
+  if (!Number.isFinite(clockSpeed) || clockSpeed <= 0 || clockSpeed > MAX_CLOCK_SPEED) {
+    throw new ConfigError(`--clock-speed: expected a positive number up to ${MAX_CLOCK_SPEED}, got '${raw('clock-speed')}'`);
   }
   const retryText = raw('retry-after');
   let retryAfter: number | null = null;
@@ -143,6 +189,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
   if (certNames.length === 0) throw new ConfigError('--cert-names: expected at least one host name or address');
   const badName = certNames.find((name) => !/^[A-Za-z0-9.*:-]+$/.test(name));
   if (badName !== undefined) throw new ConfigError(`--cert-names: '${badName}' is not a host name or an IP address`);
+  const allowedHosts = list('allowed-host');
+  const badHost = allowedHosts.find((name) => !/^(\*\.)?[A-Za-z0-9_.:-]+$|^\*$/.test(name));
+  if (badHost !== undefined) throw new ConfigError(`--allowed-host: '${badHost}' is not a host name (a leading '*.' or a lone '*' is allowed)`);
+  const requestTimeout = seconds('request-timeout', 1, 3600);
+  const headersTimeout = seconds('headers-timeout', 1, 3600);
+  if (headersTimeout > requestTimeout) throw new ConfigError(`--headers-timeout (${headersTimeout}) cannot be longer than --request-timeout (${requestTimeout})`);
+  const keepAliveTimeout = seconds('keep-alive-timeout', 1, 3600);
+  const maxConnectionsText = raw('max-connections');
+  if (!/^\d{1,6}$/.test(maxConnectionsText)) throw new ConfigError(`--max-connections: expected a whole number (0 for no limit), got '${maxConnectionsText}'`);
   const auth = raw('auth').toLowerCase();
   if (!(AUTH_MODES as readonly string[]).includes(auth)) throw new ConfigError(`--auth: expected ${AUTH_MODES.join(' or ')}, got '${raw('auth')}'`);
   const host = raw('host');
@@ -165,6 +220,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     certNames,
     auth: auth as AuthMode,
     seed: raw('seed'),
+    seedExplicit: parsed.values.seed !== undefined || (env.CPE_SEED ?? '') !== '',
     completion,
     clockSpeed,
     retryAfter,
@@ -175,6 +231,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     silent: booleanValue('silent', raw('silent')),
     adminKey,
     allowUnguardedAdmin,
+    allowedHosts,
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout,
+    maxConnections: Number(maxConnectionsText),
+    skipIntegrityCheck: booleanValue('skip-integrity-check', raw('skip-integrity-check')),
     help: booleanValue('help', raw('help')),
     version: booleanValue('version', raw('version')),
   };
@@ -182,7 +244,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
 
 export function helpText(): string {
   const rows = OPTIONS.map((o) => {
-    const name = `--${o.flag}${o.boolean ? '' : ' <value>'}`;
+    const name = `--${o.flag}${o.boolean ? '' : ' <value>'}${o.multiple ? ' ...' : ''}`;
     const env = o.env ? `${o.env}` : '';
     const def = o.env === undefined ? '' : ` (default: ${o.default === '' ? 'none' : o.default})`;
     return `  ${name.padEnd(34)} ${env.padEnd(28)} ${o.description}${def}`;

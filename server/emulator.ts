@@ -18,7 +18,7 @@ import { loggerOptions } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
 import { checkSeedDocument, checkStateDocument } from './admin/state-validation.js';
 import type { SeedDocument } from './seed.js';
-import { answerClientError } from './arm/edge.js';
+import { answerClientError, answerConnect } from './arm/edge.js';
 
 /**
  * Graceful shutdown (README "Reliability"): requests in flight get this long to finish; then the
@@ -59,9 +59,25 @@ function readSeedFile(file: string): SeedDocument | StateDocument {
   }
   const isSeed = typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions);
   if (!isStateDocument(document) && !isSeed) throw new SeedFileError(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
-  const problem = isStateDocument(document) ? checkStateDocument(document, loadCatalogues(), Date.now()) : checkSeedDocument(document);
+  const problem = isStateDocument(document) ? checkStateDocument(document, loadCatalogues()) : checkSeedDocument(document);
   if (problem) throw new SeedFileError(`--seed-file ${file}: '${problem.path}' ${problem.reason}`);
   return document as SeedDocument | StateDocument;
+}
+
+/**
+ * Both listeners' limits on slow clients (docs/reliability.md): a request must arrive whole within
+ * --request-timeout, its headers within --headers-timeout (checked every second, not Node's default
+ * 30), and an HTTP/1.1 request without a Host reaches the application, which answers it with a
+ * CloudError (server/hosts.ts) rather than Node's bare 400.
+ */
+function listenerOptions(config: EmulatorConfig): http.ServerOptions {
+  return {
+    requestTimeout: config.requestTimeout * 1000,
+    headersTimeout: config.headersTimeout * 1000,
+    keepAliveTimeout: config.keepAliveTimeout * 1000,
+    connectionsCheckingInterval: 1000,
+    requireHostHeader: false,
+  };
 }
 
 function urlHost(host: string): string {
@@ -77,6 +93,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,
+    saltIds: !config.seedExplicit,
     clockSpeed: config.clockSpeed,
     completion: config.completion,
     ...(seedDocument ? { seedDocument } : {}),
@@ -84,6 +101,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   });
 
   let httpServer: http.Server | undefined;
+  const entraHosts = ENTRA_HOSTS.filter((host) => covers(tls.cert, [host]));
   const app = buildApp(services, {
     retryAfterSeconds: config.retryAfter,
     version: emulatorVersion(),
@@ -94,12 +112,19 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
     auth: config.auth,
     signingKey: loadOrCreateSigningKey(dataDir),
+    allowedHosts: [...config.certNames, config.host, ...config.allowedHosts, ...entraHosts],
     serverFactory: (handler) => {
-      httpServer = http.createServer(handler);
+      httpServer = http.createServer(listenerOptions(config), handler);
       // Fastify installs its client-error handler on the server it is given (HTTPS) only.
       httpServer.on('clientError', answerClientError);
-      const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
-      serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
+      const httpsServer = https.createServer({ ...listenerOptions(config), cert: tls.cert, key: tls.key }, handler);
+      // CONNECT never reaches a route: the HTTPS listener answers it here (the HTTP one tunnels to Entra hosts).
+      httpsServer.on('connect', answerConnect);
+      for (const server of [httpServer, httpsServer]) {
+        server.keepAliveTimeout = config.keepAliveTimeout * 1000;
+        if (config.maxConnections > 0) server.maxConnections = config.maxConnections;
+      }
+      serveEntraTunnels(httpServer, httpsServer, entraHosts);
       return httpsServer;
     },
   });

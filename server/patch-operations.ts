@@ -11,7 +11,6 @@ import type { Catalogue, CataloguePatch } from '../simulator/catalogue.js';
 import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
 import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
-import { guidFrom } from '../simulator/random.js';
 import { parseDurationMs } from '../simulator/duration.js';
 import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../simulator/scenario.js';
 import { assessResult, installResultAt, type AssessPatchesResult, type InstallPatchesResult } from '../simulator/results.js';
@@ -20,6 +19,7 @@ import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors
 import type { ControlStore } from './admin/control-store.js';
 import type { Catalogues } from './catalogues.js';
 import type { EmulatorClock } from './clock.js';
+import type { OperationIds } from './ids.js';
 import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore } from './store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
@@ -60,6 +60,7 @@ export class PatchOperations {
     private readonly clock: EmulatorClock,
     private readonly catalogues: Catalogues,
     private readonly control: ControlStore,
+    private readonly ids: OperationIds,
     private readonly options: PatchOperationsOptions,
   ) {}
 
@@ -163,7 +164,7 @@ export class PatchOperations {
 
   /** The `p` parameter of the operation URLs: opaque to clients, stable for an operation. */
   pollingToken(operationId: string): string {
-    return guidFrom(this.options.seed, 'p', operationId);
+    return this.ids.pollingToken(operationId);
   }
 
   /** A status-monitor poll: counts itself, then reads the state. */
@@ -292,14 +293,15 @@ export class PatchOperations {
   }
 
   /**
-   * Ids are derived from the seed, the VM and its operation number, so the same requests give the
-   * same ids (DESIGN). A VM deleted and created again starts numbering anew: skip ids already used.
+   * Ids are derived from the seed, the VM and its operation number (and, without an explicit seed,
+   * a secret salt: server/ids.ts). A VM deleted and created again starts numbering anew: skip ids
+   * already used.
    */
   private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
     const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
     for (;;) {
       const sequence = this.resources.nextOperationNumber(vm);
-      const id = guidFrom(this.options.seed, 'operation', resourceId, String(sequence));
+      const id = this.ids.operationId(resourceId, sequence);
       if (!this.operations.getStatus(vm.subscriptionId, id)) return { id, sequence };
     }
   }

@@ -18,6 +18,7 @@ import {
   scenarioSchema,
 } from '../../schemas/admin.js';
 import { stateDocumentSchema } from '../../schemas/state.js';
+import { LATEST_TIME_MS } from '../../simulator/clock.js';
 import { parseDurationMs } from '../../simulator/duration.js';
 import type { FaultRule } from '../../simulator/faults.js';
 import { parseCompletionMode, type CompletionRule } from '../../simulator/progress.js';
@@ -38,8 +39,6 @@ export interface AdminOptions {
   clockSpeed: number;
 }
 
-/** The last instant an ARM timestamp (four-digit year) can show. */
-const LATEST_SIMULATED_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** Rules and scenarios are matched on every request: their number is bounded (docs/reliability.md). */
 const tooMany = (what: string, limit: number, target: string) =>
@@ -111,7 +110,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       const setMs = set !== undefined ? Date.parse(set) : undefined;
       if (setMs !== undefined && !Number.isFinite(setMs)) throw parameterInvalid('set');
       const advanceMs = advance !== undefined ? parseDurationMs(advance)! : 0;
-      if (!((setMs ?? services.clock.now()) + advanceMs <= LATEST_SIMULATED_MS)) throw parameterInvalid('advance');
+      if (!((setMs ?? services.clock.now()) + advanceMs <= LATEST_TIME_MS)) throw parameterInvalid('advance');
       if (setMs !== undefined) services.clock.set(setMs);
       if (speed !== undefined) services.clock.setSpeed(speed);
       if (frozen !== undefined) services.clock.setFrozen(frozen);
@@ -198,7 +197,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       // The whole document, references included, is checked before anything is changed; the first
       // bad value is named by its path.
       validatorCompiler: () => (document: unknown) => {
-        const problem = checkStateDocument(document, services.catalogues, Date.now());
+        const problem = checkStateDocument(document, services.catalogues);
         return problem ? { error: stateDocumentInvalid(problem.path, problem.reason) } : { value: document };
       },
     },

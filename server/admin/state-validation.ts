@@ -6,7 +6,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { seedDocumentSchema, stateDocumentSchema } from '../../schemas/state.js';
-import { clockStaysInRange } from '../../simulator/clock.js';
 import { parseCompletionMode } from '../../simulator/progress.js';
 import type { Catalogues } from '../catalogues.js';
 
@@ -54,17 +53,15 @@ function problemOf(error: ErrorObject): DocumentProblem {
 const lower = (text: string) => text.toLowerCase();
 
 /** The first problem of a state document, or undefined when it can be imported as it is. */
-export function checkStateDocument(document: unknown, catalogues: Catalogues, wallNowMs: number): DocumentProblem | undefined {
+export function checkStateDocument(document: unknown, catalogues: Catalogues): DocumentProblem | undefined {
   const validate = validators().state;
   if (!validate(document)) return problemOf(validate.errors![0]!);
   const doc = document as {
-    clock: { anchorWallMs: number; anchorSimulatedMs: number; speed: number; frozen: boolean };
     control: { completion: { default: string; rules: Array<{ mode: string }> } };
     resourceGroups: Array<{ subscriptionId: string; name: string }>;
     virtualMachines: Array<{ subscriptionId: string; resourceGroup: string; name: string; catalogueKey: string; osFamily: string; timeCreated: string }>;
     operations: Array<{ subscriptionId: string; id: string; kind: string; status: string; endMs: number | null; plan: { kind: string; action?: string } }>;
   };
-  if (!clockStaysInRange(doc.clock, wallNowMs)) return { path: 'clock', reason: 'reaches the year 9999 within a day at this speed' };
   if (!parseCompletionMode(doc.control.completion.default)) return { path: 'control.completion.default', reason: 'is not instant, polls:N (1-1000) or time' };
   const badRule = doc.control.completion.rules.findIndex((rule) => !parseCompletionMode(rule.mode));
   if (badRule >= 0) return { path: `control.completion.rules[${badRule}].mode`, reason: 'is not instant, polls:N (1-1000) or time' };

@@ -4,6 +4,7 @@ import { FRESH_PATCH_STATE } from '../../simulator/inventory.js';
 import type { ClockState } from '../../simulator/clock.js';
 import type { ControlState } from './control-store.js';
 import { applySeed, type SeedDocument, type SeedScope } from '../seed.js';
+import type { IdSalts } from '../ids.js';
 import type { EmulatorServices } from '../services.js';
 import type { OperationRecord } from '../store/operation-store.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
@@ -14,6 +15,8 @@ export interface StateDocument {
   format: typeof STATE_FORMAT;
   version: 1;
   seed: string;
+  /** Absent in documents from before salted ids. */
+  ids?: IdSalts;
   clock: ClockState;
   control: ControlState;
   resourceGroups: ResourceGroupRecord[];
@@ -30,6 +33,7 @@ export function exportState(services: EmulatorServices): StateDocument {
     format: STATE_FORMAT,
     version: 1 as const,
     seed: services.seed,
+    ids: services.ids.snapshot(),
     clock: services.clock.exportState(),
     control: services.control.snapshot(),
     ...services.resources.exportAll(),
@@ -49,6 +53,7 @@ export function importState(services: EmulatorServices, document: StateDocument)
     services.operations.importAll(document.operations);
     services.clock.restore(document.clock);
     services.control.replace(document.control);
+    services.ids.restore(document.ids);
   })();
 }
 
@@ -87,5 +92,7 @@ export function resetState(services: EmulatorServices, seedDocument: SeedDocumen
       });
     }
     applySeed(services.resources, seedDocument, services.seed, services.clock.now(), scope);
+    // A VM laid again numbers its operations from 1: a new epoch keeps their ids new.
+    services.ids.renew();
   })();
 }

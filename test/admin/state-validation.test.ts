@@ -27,7 +27,7 @@ async function exportedState(t: Parameters<typeof testEmulator>[0]) {
 const CRAFTED: Array<[string, (d: Doc) => void, string]> = [
   ['control.faults a string', (d) => (d.control.faults = 'abc'), 'control.faults'],
   ['a clock past the year 9999', (d) => (d.clock.anchorSimulatedMs = 1e20), 'clock.anchorSimulatedMs'],
-  ['a speed that reaches the year 9999 within a day', (d) => (d.clock.speed = 1e9), 'clock'],
+  ['a speed that reaches the year 9999 within a day', (d) => (d.clock.speed = 1e9), 'clock.speed'],
   ['an unknown catalogue', (d) => (d.virtualMachines[0].catalogueKey = 'nope'), 'virtualMachines[0].catalogueKey'],
   ['a plan that is a string', (d) => (d.operations[0].plan = 'str'), 'operations[0].plan'],
   ['a plan without its patches', (d) => delete d.operations[0].plan.patches, 'operations[0].plan.patches'],

@@ -162,12 +162,12 @@ t.test('over a real socket: over-long and malformed requests get a CloudError, o
   ];
   const path = `${vmPath(WINDOWS_VM)}?api-version=${API_VERSION}`;
   const cases = [
-    { name: 'headers over 16 KiB', bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, message: 'The size of the request headers is too long.' },
-    { name: 'a URL over 16 KiB', bytes: `GET ${vmPath('v'.repeat(17 * 1024))} HTTP/1.1\r\nHost: x\r\n\r\n`, message: 'The size of the request headers is too long.' },
-    { name: 'a control character in a header', bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n`, message: 'The request is badly formed.' },
+    { name: 'headers over 16 KiB', bytes: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, message: 'The size of the request headers is too long.' },
+    { name: 'a URL over 16 KiB', bytes: `GET ${vmPath('v'.repeat(17 * 1024))} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, message: 'The size of the request headers is too long.' },
+    { name: 'a control character in a header', bytes: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\u0001b\r\n\r\n`, message: 'The request is badly formed.' },
     { name: 'a garbage request line', bytes: 'HELLO\r\n\r\n', message: 'The request is badly formed.' },
-    { name: 'a space in the path', bytes: `GET /subscriptions/a b HTTP/1.1\r\nHost: x\r\n\r\n`, message: 'The request is badly formed.' },
-    { name: 'a bad Content-Length', bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`, message: 'The request is badly formed.' },
+    { name: 'a space in the path', bytes: `GET /subscriptions/a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, message: 'The request is badly formed.' },
+    { name: 'a bad Content-Length', bytes: `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n`, message: 'The request is badly formed.' },
   ];
   for (const listener of listeners) {
     for (const { name, bytes, message } of cases) {
@@ -176,9 +176,9 @@ t.test('over a real socket: over-long and malformed requests get a CloudError, o
       t.ok(isCloudError(answer), `${listener.name}, ${name}: a CloudError`);
       t.equal(JSON.parse(answer.body || '{}').error?.message, message, `${listener.name}, ${name}`);
     }
-    const health = await rawRequest(listener.port, 'GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { secure: listener.secure });
+    const health = await rawRequest(listener.port, 'GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n', { secure: listener.secure });
     t.equal(health.statusCode, 200, `${listener.name}: still healthy`);
   }
-  const longButFine = await rawRequest(listeners[0]!.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nX-Long: ${'a'.repeat(8 * 1024)}\r\nConnection: close\r\n\r\n`);
+  const longButFine = await rawRequest(listeners[0]!.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nX-Long: ${'a'.repeat(8 * 1024)}\r\nConnection: close\r\n\r\n`);
   t.equal(longButFine.statusCode, 200, 'headers under the limit are served');
 });
