@@ -115,6 +115,20 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     });
   });
 
+  // The store's health (server/store/store-health.ts): failures seen by requests, and after a failed
+  // write, the first request that writes and succeeds clears it (total_changes() moved, no 5xx).
+  const totalChanges = services.db.prepare('SELECT total_changes() AS n');
+  const changesBefore = new WeakMap<object, number>();
+  app.addHook('onError', async (_request, _reply, error) => services.storeHealth.observe(error));
+  app.addHook('onRequest', async (request) => {
+    if (services.storeHealth.awaitingWrite) changesBefore.set(request, (totalChanges.get() as { n: number }).n);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const before = changesBefore.get(request);
+    if (before === undefined || reply.statusCode >= 500 || !services.db.open) return;
+    if ((totalChanges.get() as { n: number }).n > before) services.storeHealth.writeSucceeded();
+  });
+
   const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);

@@ -3,6 +3,7 @@
 
 import { ConfigError, helpText, parseConfig } from './config.js';
 import { emulatorVersion, SeedFileError, startEmulator } from './emulator.js';
+import { DatabaseDamagedError } from './store/database.js';
 
 const NAME = 'compute-patch-emulator';
 /** A shutdown that takes longer than this is cut short. */
@@ -31,20 +32,9 @@ async function main(): Promise<void> {
     emulator = await startEmulator(config);
   } catch (error) {
     process.stderr.write(`${NAME}: cannot start: ${(error as Error).message}\n`);
-    process.exit(error instanceof SeedFileError ? 2 : 1);
+    process.exit(error instanceof SeedFileError ? 2 : error instanceof DatabaseDamagedError ? 3 : 1);
   }
-  process.stdout.write(
-    [
-      `${NAME} ${emulatorVersion()} is ready`,
-      `  HTTPS   ${emulator.httpsUrl}`,
-      `  HTTP    ${emulator.httpUrl}`,
-      `  UI      ${emulator.httpUrl}/_emulator/ui`,
-      `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
-      `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
-      '',
-    ].join('\n'),
-  );
-
+  // The handlers are in place before the ready block: a signal sent as soon as it is read is handled.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -70,6 +60,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const store = emulator.services.storeHealth.condition();
+  if (store.store === 'damaged') process.stderr.write(`${NAME}: warning: ${store.detail} (started with --allow-damaged-database)\n`);
+  process.stdout.write(
+    [
+      `${NAME} ${emulatorVersion()} is ready`,
+      `  HTTPS   ${emulator.httpsUrl}`,
+      `  HTTP    ${emulator.httpUrl}`,
+      `  UI      ${emulator.httpUrl}/_emulator/ui`,
+      `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
+      `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
+      '',
+    ].join('\n'),
+  );
 }
 
 await main();

@@ -40,8 +40,8 @@ export interface EmulatorConfig {
   keepAliveTimeout: number;
   /** Open connections per listener; 0 for no limit. */
   maxConnections: number;
-  /** Start even when the database fails its integrity check (server/store/database.ts). */
-  skipIntegrityCheck: boolean;
+  /** Start even when the database fails its integrity checks (server/store/database.ts). */
+  allowDamagedDatabase: boolean;
   help: boolean;
   version: boolean;
 }
@@ -98,11 +98,11 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'keep-alive-timeout', env: 'CPE_KEEP_ALIVE_TIMEOUT', default: '5', description: 'seconds an idle kept-alive connection stays open' },
   { flag: 'max-connections', env: 'CPE_MAX_CONNECTIONS', default: '0', description: 'open connections per listener, beyond which new ones are closed (0: no limit)' },
   {
-    flag: 'skip-integrity-check',
-    env: 'CPE_SKIP_INTEGRITY_CHECK',
+    flag: 'allow-damaged-database',
+    env: 'CPE_ALLOW_DAMAGED_DATABASE',
     boolean: true,
     default: 'false',
-    description: 'start even on a database that fails its integrity check (unreadable rows then answer 500)',
+    description: 'start even on a database that fails its integrity checks (health says Degraded; unreadable rows answer 500)',
   },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
@@ -236,7 +236,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorCon
     headersTimeout,
     keepAliveTimeout,
     maxConnections: Number(maxConnectionsText),
-    skipIntegrityCheck: booleanValue('skip-integrity-check', raw('skip-integrity-check')),
+    allowDamagedDatabase: booleanValue('allow-damaged-database', raw('allow-damaged-database')),
     help: booleanValue('help', raw('help')),
     version: booleanValue('version', raw('version')),
   };

@@ -98,6 +98,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     completion: config.completion,
     ...(seedDocument ? { seedDocument } : {}),
     overlappingOperations: config.overlappingOperations,
+    allowDamagedDatabase: config.allowDamagedDatabase,
   });
 
   let httpServer: http.Server | undefined;

@@ -8,7 +8,8 @@ import { OperationIds } from './ids.js';
 import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
-import { openDatabase, type Db } from './store/database.js';
+import { closeDatabase, openDatabase, type Db } from './store/database.js';
+import { StoreHealth } from './store/store-health.js';
 import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   seedDocument?: SeedDocument | StateDocument;
   /** What a second patch operation on a busy VM does; default `supersede`. */
   overlappingOperations?: OverlappingOperations;
+  /** Open a database that fails its integrity checks anyway (health then reports Degraded). */
+  allowDamagedDatabase?: boolean;
   wallNow?: () => number;
 }
 
@@ -41,12 +44,15 @@ export interface EmulatorServices {
   catalogues: Catalogues;
   patchOperations: PatchOperations;
   ids: OperationIds;
+  storeHealth: StoreHealth;
   seed: string;
+  /** Folds the write-ahead log in and closes the database; throws when the log could not be folded in. */
   close(): void;
 }
 
 export function openServices(options: ServiceOptions): EmulatorServices {
-  const db = openDatabase(options.databaseFile);
+  const storeHealth = new StoreHealth();
+  const db = openDatabase(options.databaseFile, options.allowDamagedDatabase ? { onDamage: (problem) => storeHealth.markDamaged(problem) } : {});
   const resources = new ResourceStore(db);
   const operations = new OperationStore(db);
   const settings = new SettingsStore(db);
@@ -59,7 +65,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     completion: options.completion,
     overlappingOperations: options.overlappingOperations ?? 'supersede',
   });
-  const services = { db, resources, operations, settings, clock, control, catalogues, patchOperations, ids, seed: options.seed, close: () => db.close() };
+  const services = { db, resources, operations, settings, clock, control, catalogues, patchOperations, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -2,7 +2,7 @@
 // A status poll counts itself and, on reaching a terminal state, records it in the same transaction.
 
 import type { PowerAction } from '../../simulator/power.js';
-import type { Db } from './database.js';
+import { readStored, type Db } from './database.js';
 
 export type OperationKind = 'installPatches' | 'assessPatches' | PowerAction;
 export type EnvelopeStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
@@ -237,11 +237,11 @@ function toStatusRecord(row: Omit<OperationRow, 'plan'>): OperationStatusRecord 
     endMs: row.end_ms,
     statusPolls: row.status_polls,
     durationMs: row.duration_ms,
-    result: row.result === null ? null : JSON.parse(row.result),
+    result: row.result === null ? null : readStored(row.result, 'an operation result'),
   };
 }
 
 function toRecord(row: OperationRow): OperationRecord {
   const { durationMs: _durationMs, ...record } = toStatusRecord(row);
-  return { ...record, plan: JSON.parse(row.plan) };
+  return { ...record, plan: readStored(row.plan, 'an operation plan') };
 }
