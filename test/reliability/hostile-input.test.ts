@@ -4,6 +4,8 @@
 
 import t from 'tap';
 import { MAX_JOURNAL_BODY_BYTES } from '../../server/admin/journal.js';
+import { parseConfig } from '../../server/config.js';
+import { LATEST_TIME_MS, MAX_CLOCK_SPEED, simulatedNow } from '../../simulator/clock.js';
 import {
   API_VERSION,
   AUTH,
@@ -141,6 +143,13 @@ t.test('the admin clock refuses times no ARM timestamp can show', async (t) => {
   t.equal((await clock({ set: '9999-12-31T00:00:00Z', advance: 'P2D' })).statusCode, 400);
   t.equal((await clock({ set: '9999-12-31T00:00:00Z', advance: 'PT1H' })).statusCode, 200, 'up to the last day is fine');
   t.equal((await clock({ set: '2030-01-01T00:00:00Z' })).statusCode, 200);
+  const fast = await clock({ speed: MAX_CLOCK_SPEED + 1 });
+  t.equal(fast.statusCode, 400, 'a speed that would pass the year 9999 within a day');
+  t.equal(fast.json().error.target, 'speed');
+  t.equal((await clock({ speed: MAX_CLOCK_SPEED })).statusCode, 200);
+  t.throws(() => parseConfig(['--clock-speed', '1e9'], {}), /--clock-speed: expected a positive number up to 2000000/);
+  // Left running long enough, even the fastest clock stops at the last instant a timestamp can show.
+  t.equal(simulatedNow({ anchorWallMs: 0, anchorSimulatedMs: LATEST_TIME_MS - 1000, speed: MAX_CLOCK_SPEED, frozen: false }, 86_400_000), LATEST_TIME_MS);
   t.equal((await get(app, `${vmPath(WINDOWS_VM)}?api-version=${API_VERSION}&$expand=instanceView`)).statusCode, 200, 'and everything still answers');
 });
 
