@@ -109,6 +109,95 @@ export const operationPlanSchema = {
   ],
 } as const;
 
+const patchError = {
+  type: 'object',
+  required: ['details', 'code', 'message'],
+  properties: {
+    details: { type: 'array', maxItems: 100, items: { type: 'object', required: ['code', 'message'], properties: { code: text(256), message: text(4096) } } },
+    code: text(256),
+    message: text(4096),
+  },
+} as const;
+const patchStatus = { type: 'string', enum: ['InProgress', 'Failed', 'Succeeded', 'CompletedWithWarnings', 'Unknown'] } as const;
+
+/** A finished operation's result, as the simulator's results.ts writes it: what the result URL, instance view and dashboard read. */
+const installResultSchema = {
+  type: 'object',
+  required: ['status', 'installationActivityId', 'rebootStatus', 'maintenanceWindowExceeded', 'excludedPatchCount', 'notSelectedPatchCount', 'pendingPatchCount', 'installedPatchCount', 'failedPatchCount', 'patches', 'startDateTime', 'error'],
+  properties: {
+    status: patchStatus,
+    installationActivityId: text(64),
+    rebootStatus: text(64),
+    maintenanceWindowExceeded: { type: 'boolean' },
+    excludedPatchCount: count,
+    notSelectedPatchCount: count,
+    pendingPatchCount: count,
+    installedPatchCount: count,
+    failedPatchCount: count,
+    patches: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['patchId', 'name', 'classifications', 'installationState'],
+        properties: {
+          patchId: name,
+          name,
+          version: text(256),
+          kbId: text(64),
+          classifications: { type: 'array', maxItems: 16, items: text(64) },
+          msrcSeverity: text(64),
+          installationState: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
+        },
+      },
+    },
+    startDateTime: dateTime,
+    maintenanceRunId: text(),
+    error: patchError,
+  },
+} as const;
+
+const assessResultSchema = {
+  type: 'object',
+  required: ['status', 'assessmentActivityId', 'rebootPending', 'criticalAndSecurityPatchCount', 'otherPatchCount', 'startDateTime', 'availablePatches', 'error'],
+  properties: {
+    status: patchStatus,
+    assessmentActivityId: text(64),
+    rebootPending: { type: 'boolean' },
+    criticalAndSecurityPatchCount: count,
+    otherPatchCount: count,
+    startDateTime: dateTime,
+    availablePatches: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'activityId', 'lastModifiedDateTime', 'assessmentState'],
+        properties: {
+          patchId: name,
+          name,
+          version: text(256),
+          kbId: text(64),
+          classifications: { type: 'array', maxItems: 16, items: text(64) },
+          rebootBehavior: text(64),
+          publishedDate: dateTime,
+          activityId: text(64),
+          lastModifiedDateTime: dateTime,
+          assessmentState: { const: 'Available' },
+        },
+      },
+    },
+    error: patchError,
+  },
+} as const;
+
+/** An operation's result by its kind: a patch operation's once finished (or null), a power action's always null. */
+const resultByKind = [
+  { if: { properties: { kind: { const: 'installPatches' } } }, then: { properties: { result: { if: { type: 'object' }, then: installResultSchema } } } },
+  { if: { properties: { kind: { const: 'assessPatches' } } }, then: { properties: { result: { if: { type: 'object' }, then: assessResultSchema } } } },
+  { if: { properties: { kind: { enum: ['start', 'powerOff', 'deallocate', 'restart'] } } }, then: { properties: { result: { type: 'null' } } } },
+];
+
 // Scenarios and fault rules as stored: the admin API's bodies, with the fields it fills in.
 const storedScenario = { ...scenarioSchema, $id: undefined, required: ['id', 'match', 'outcome'] };
 const storedFaultRule = {
@@ -222,6 +311,7 @@ export const stateDocumentSchema = {
           plan: operationPlanSchema,
           result: { type: ['object', 'null'] },
         },
+        allOf: resultByKind,
       },
     },
   },
