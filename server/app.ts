@@ -31,7 +31,7 @@ import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { SubscriptionStore } from './store/subscription-store.js';
-// Hostile input, the admin key, graceful shutdown (README "Reliability").
+// Hostile input, the admin key, graceful shutdown (docs/reliability.md).
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';

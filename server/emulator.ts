@@ -21,7 +21,7 @@ import type { SeedDocument } from './seed.js';
 import { answerClientError, answerConnect } from './arm/edge.js';
 
 /**
- * Graceful shutdown (README "Reliability"): requests in flight get this long to finish; then the
+ * Graceful shutdown (docs/reliability.md): requests in flight get this long to finish; then the
  * connections still open are cut, so that a client that never finishes its request cannot hold the
  * shutdown, and the database is closed.
  */

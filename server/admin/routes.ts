@@ -104,7 +104,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     { schema: { tags, summary: 'Set the speed, freeze or unfreeze, advance by a duration, or set the time', body: clockChangeSchema } },
     async (request) => {
       const { speed, frozen, advance, set } = request.body;
-      // The clock stays where ARM timestamps can go (README "Reliability"): the date-time format
+      // The clock stays where ARM timestamps can go (docs/reliability.md): the date-time format
       // admits a leap second ("...T23:59:60Z") that Date.parse cannot place, and an advance can be
       // as long as 64 digits of weeks.
       const setMs = set !== undefined ? Date.parse(set) : undefined;

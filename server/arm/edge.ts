@@ -1,4 +1,4 @@
-// The answers given before a request reaches a route (README "Reliability"): a path no route serves
+// The answers given before a request reaches a route (docs/reliability.md): a path no route serves
 // (404), a method the path's route does not have (405), and a request Node's HTTP parser refuses
 // (a malformed request line or header, headers over the size limit). All are CloudErrors.
 

@@ -1,4 +1,4 @@
-// Hostile input, case by case (README "Reliability"): each gets the ARM answer, as a CloudError,
+// Hostile input, case by case (docs/reliability.md): each gets the ARM answer, as a CloudError,
 // never a 5xx or a hang. The fuzz test (fuzz.test.ts) covers the space around these at random;
 // what a client library refuses to send (over-long or malformed headers) goes over a raw socket.
 
