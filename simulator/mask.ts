@@ -32,8 +32,14 @@ export function compileMask(mask: string): MaskMatcher {
     let from = first.length;
     const end = text.length - last.length;
     for (const piece of middle) {
-      let at = from;
-      while (at + piece.length <= end && !pieceAt(piece, text, at)) at++;
+      let at: number;
+      if (piece.includes('?')) {
+        at = from;
+        while (at + piece.length <= end && !pieceAt(piece, text, at)) at++;
+      } else {
+        at = text.indexOf(piece, from);
+        if (at < 0) return false;
+      }
       if (at + piece.length > end) return false;
       from = at + piece.length;
     }

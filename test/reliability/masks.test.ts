@@ -14,6 +14,7 @@ const PATHOLOGICAL: Array<[string, string]> = [
   [`${'*a'.repeat(40)}!`, 'a'.repeat(200)],
   [`${'?*'.repeat(60)}b`, 'a'.repeat(200)],
   [`*${'a*'.repeat(100)}b*`, `${'a'.repeat(150)}c`],
+  [`*${'a'.repeat(250)}b*`, 'a'.repeat(1000)],
 ];
 const ORDINARY: [string, string] = ['kernel*', 'kernel-headers_5.15.0-91.101'];
 
@@ -33,15 +34,20 @@ t.test('matching: the usual globs, and no backtracking blow-up', async (t) => {
 
 t.test('a pathological mask costs about what an ordinary one does (a ratio, measured in this run)', async (t) => {
   const ROUNDS = 2000;
+  // The best of three, so that a pause of the shared machine does not count.
   const time = ([mask, text]: [string, string]) => {
-    const start = performance.now();
-    for (let i = 0; i < ROUNDS; i++) compileMask(mask)(text);
-    return performance.now() - start;
+    let best = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const start = performance.now();
+      for (let i = 0; i < ROUNDS; i++) compileMask(mask)(text);
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
   };
-  time(ORDINARY); // warm-up
+  for (const case_ of [ORDINARY, ...PATHOLOGICAL]) time(case_); // warm-up: every path compiled
   const ordinary = Math.max(time(ORDINARY), 0.5);
   for (const case_ of PATHOLOGICAL) {
-    // The masks and texts are up to 8 times the ordinary one's length, and matching is linear in
+    // The masks and texts are up to 40 times the ordinary one's length, and matching is linear in
     // both: a budget of 400 times leaves room for a loaded machine; a backtracking matcher takes
     // beyond 10^9 times on the first case.
     const ratio = time(case_) / ordinary;
