@@ -15,6 +15,7 @@ export interface IdSalts {
 }
 
 const SETTING = 'ids';
+const newEpoch = () => randomBytes(8).toString('hex');
 const UNSALTED: IdSalts = { salt: '', epoch: '' };
 
 /** A lower-case GUID (version-4 layout) from 16 bytes. */
@@ -34,7 +35,7 @@ export class OperationIds {
     private readonly salted: boolean,
   ) {
     const saved = settings.get<IdSalts>(SETTING);
-    this.salts = !salted ? UNSALTED : (saved ?? { salt: randomBytes(16).toString('hex'), epoch: randomBytes(8).toString('hex') });
+    this.salts = !salted ? UNSALTED : (saved ?? { salt: randomBytes(16).toString('hex'), epoch: newEpoch() });
     if (salted && !saved) settings.put(SETTING, this.salts);
   }
 
@@ -44,16 +45,20 @@ export class OperationIds {
 
   /** After a reset: ids start from a new epoch (the polling tokens of kept operations still hold). */
   renew(): void {
-    if (this.salted) this.save({ ...this.salts, epoch: randomBytes(8).toString('hex') });
+    if (this.salted) this.save({ ...this.salts, epoch: newEpoch() });
   }
 
-  /** A state import: the document's salts (none: an older document, whose ids were the seed's). */
+  /**
+   * A state import: the document's salts, exactly, so that its operations' URLs still hold and it
+   * exports again as it was. An older document has none (its tokens were the seed's alone): its
+   * ids go on from a new epoch, so that those handed out from now on cannot be predicted.
+   */
   restore(salts: IdSalts | undefined): void {
-    if (this.salted) this.save(salts ?? UNSALTED);
+    if (this.salted) this.save(salts ?? { salt: '', epoch: newEpoch() });
   }
 
   operationId(vmResourceId: string, sequence: number): string {
-    if (this.salts.salt === '') return guidFrom(this.seed, 'operation', vmResourceId, String(sequence));
+    if (this.salts.salt === '' && this.salts.epoch === '') return guidFrom(this.seed, 'operation', vmResourceId, String(sequence));
     return guidOf(this.mac(`${this.salts.salt}.${this.salts.epoch}`, 'operation', vmResourceId, String(sequence)));
   }
 

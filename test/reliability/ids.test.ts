@@ -60,6 +60,24 @@ t.test('ids: a restart on the same data folder keeps the salt, so URLs handed ou
   t.not((await install(after)).id, accepted.id);
 });
 
+t.test('ids: an imported state keeps its URLs; older documents and resets go on with unpredictable ids', async (t) => {
+  const repeatable = testEmulator(t);
+  const exported = await install(repeatable);
+  const document = (await repeatable.app.inject({ method: 'GET', url: '/_emulator/state' })).json();
+  const salted = await start(t, tempDir(t));
+  t.equal((await salted.app.inject({ method: 'PUT', url: '/_emulator/state', payload: document })).statusCode, 200);
+  t.equal((await salted.app.inject({ method: 'GET', url: exported.status, headers: AUTH })).statusCode, 200, "the imported operation's URL answers");
+  t.same((await salted.app.inject({ method: 'GET', url: '/_emulator/state' })).json().ids, document.ids, 'and the document exports as it was');
+  t.equal((await salted.app.inject({ method: 'POST', url: '/_emulator/reset', payload: {} })).statusCode, 200);
+  t.not((await install(salted)).id, exported.id, 'after a reset the first id is not the seed\'s');
+
+  const { ids: _ids, ...older } = document;
+  t.equal((await salted.app.inject({ method: 'PUT', url: '/_emulator/state', payload: older })).statusCode, 200, 'a document from before salted ids');
+  t.equal((await salted.app.inject({ method: 'GET', url: exported.status, headers: AUTH })).statusCode, 200, 'keeps its URLs');
+  const next = await install(salted);
+  t.not(next.id, (await install(repeatable)).id, 'and new ids are not the seed\'s');
+});
+
 t.test('the p token is checked', async (t) => {
   const { app } = testEmulator(t);
   const accepted = await install({ app });
