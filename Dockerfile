@@ -40,10 +40,15 @@ LABEL org.opencontainers.image.title="compute-patch-emulator" \
       org.opencontainers.image.source="${SOURCE_URL}"
 # Inside a container the emulator binds every address; the container's own network is the boundary,
 # so the admin API is allowed unguarded here (set CPE_ADMIN_KEY to guard it). CPE_IN_CONTAINER makes
-# the start-up lines say how to copy the certificate out.
+# the start-up lines say how to copy the certificate out. Other containers reach it by its container
+# or compose service name, a name without a dot, which CPE_ALLOWED_HOSTS='*' allows (public DNS cannot
+# serve such a name, so no web page can rebind one to the emulator); localhost:<port> and addresses
+# always work. Add dotted names the clients use with -e CPE_ALLOWED_HOSTS='*,emulator.example.test'
+# (docs/reliability.md).
 ENV NODE_ENV=production \
     CPE_HOST=0.0.0.0 \
     CPE_ALLOW_UNGUARDED_ADMIN=true \
+    CPE_ALLOWED_HOSTS=* \
     CPE_HTTPS_PORT=8443 \
     CPE_HTTP_PORT=8080 \
     CPE_DATA_DIR=/data \

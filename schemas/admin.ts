@@ -1,11 +1,16 @@
 // The admin API under /_emulator/: request bodies and query strings, validated by ajv like the ARM
 // API's, and described in the OpenAPI document from these same objects.
 
-import { ISO_DURATION_PATTERN } from './install-patches.js';
+import { MAX_CLOCK_SPEED } from '../simulator/clock.js';
+import { ISO_DURATION_PATTERN, MAX_NAME_MASK_LENGTH, MAX_NAME_MASKS } from './install-patches.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
 const completionMode = { type: 'string', pattern: '^([Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:[0-9]{1,4})$', description: 'instant | polls:N | time' } as const;
 const duration = { type: 'string', maxLength: 64, pattern: ISO_DURATION_PATTERN } as const;
+/** A fault rule's path mask; at most MAX_FAULT_RULES rules (and scenarios) are kept at once. */
+export const MAX_FAULT_PATH_LENGTH = 1024;
+export const MAX_FAULT_RULES = 100;
+export const MAX_SCENARIOS = 100;
 const remaining = { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'applies to the next N matches only' } as const;
 
 export const completionRuleSchema = {
@@ -39,7 +44,7 @@ export const clockChangeSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    speed: { type: 'number', exclusiveMinimum: 0, maximum: 1e9, description: 'simulated seconds per wall-clock second' },
+    speed: { type: 'number', exclusiveMinimum: 0, maximum: MAX_CLOCK_SPEED, description: 'simulated seconds per wall-clock second' },
     frozen: { type: 'boolean' },
     advance: { ...duration, description: 'ISO-8601 duration to move the clock forward, e.g. PT2H' },
     set: { type: 'string', format: 'date-time', description: 'jump to this simulated time' },
@@ -71,7 +76,7 @@ export const scenarioSchema = {
           additionalProperties: false,
           properties: { code: { type: 'string', minLength: 1, maxLength: 256 }, message: { type: 'string', minLength: 1, maxLength: 4096 } },
         },
-        failPatches: { type: 'array', maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 512 } },
+        failPatches: { type: 'array', maxItems: MAX_NAME_MASKS, items: { type: 'string', minLength: 1, maxLength: MAX_NAME_MASK_LENGTH } },
         maintenanceWindowExceeded: { type: 'boolean' },
         rebootStatus: { type: 'string', enum: ['NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
         duration,
@@ -92,7 +97,7 @@ export const faultRuleSchema = {
       additionalProperties: false,
       properties: {
         method: { type: 'string', enum: ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD'] },
-        path: { type: 'string', minLength: 1, maxLength: 2048, description: 'shell-style mask over the URL path, e.g. */installPatches' },
+        path: { type: 'string', minLength: 1, maxLength: MAX_FAULT_PATH_LENGTH, description: 'shell-style mask over the URL path, e.g. */installPatches' },
         operation: { type: 'string', enum: ['installPatches', 'assessPatches', 'operationStatus', 'operationResult', 'resource'] },
       },
     },
@@ -133,26 +138,6 @@ export const resetSchema = {
     keepFaults: { type: 'boolean' },
   },
   dependencies: { resourceGroup: ['subscriptionId'], vmName: ['resourceGroup'] },
-} as const;
-
-export const stateDocumentSchema = {
-  $id: 'StateDocument',
-  type: 'object',
-  required: ['format', 'version', 'clock', 'control', 'resourceGroups', 'virtualMachines', 'operations'],
-  properties: {
-    format: { const: 'compute-patch-emulator/state' },
-    version: { enum: [1, 2], description: '2 today; 1 is what the first release exported, and still imports' },
-    seed: { type: 'string' },
-    clock: {
-      type: 'object',
-      required: ['anchorWallMs', 'anchorSimulatedMs', 'speed', 'frozen'],
-      properties: { anchorWallMs: { type: 'number' }, anchorSimulatedMs: { type: 'number' }, speed: { type: 'number', exclusiveMinimum: 0 }, frozen: { type: 'boolean' } },
-    },
-    control: { type: 'object', required: ['completion', 'scenarios', 'faults', 'created'] },
-    resourceGroups: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'name', 'location', 'tags'] } },
-    virtualMachines: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'vmId', 'osFamily', 'catalogueKey', 'powerState', 'timeCreated', 'definition', 'patchState', 'operationCount'] } },
-    operations: { type: 'array', items: { type: 'object', required: ['subscriptionId', 'id', 'kind', 'location', 'resourceGroup', 'vmName', 'apiVersion', 'completion', 'status', 'startMs', 'plan'] } },
-  },
 } as const;
 
 export const journalQuerySchema = {

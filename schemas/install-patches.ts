@@ -9,7 +9,16 @@ export const ISO_DURATION_PATTERN =
   '^[Pp](?=\\d|[Tt]\\d)(\\d+(\\.\\d+)?[Ww])?(\\d+(\\.\\d+)?[Dd])?([Tt](?=\\d)(\\d+(\\.\\d+)?[Hh])?(\\d+(\\.\\d+)?[Mm])?(\\d+(\\.\\d+)?[Ss])?)?$';
 export const KB_NUMBER_PATTERN = '^[Kk][Bb][0-9]+$';
 
-const stringList = { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 1024 } } as const;
+/**
+ * Name masks: ARM publishes no limits, so the emulator sets its own, far above any real list, so
+ * that matching stays cheap (simulator/mask.ts; docs/reliability.md). Past them, or a blank mask
+ * (the REST spec: "Null, empty and only whitespaces strings as inputs values are not supported",
+ * https://learn.microsoft.com/en-us/javascript/api/@azure/arm-compute/windowsparameters), is a
+ * 400 InvalidParameter naming the list.
+ */
+export const MAX_NAME_MASKS = 100;
+export const MAX_NAME_MASK_LENGTH = 256;
+const maskList = { type: 'array', maxItems: MAX_NAME_MASKS, items: { type: 'string', minLength: 1, maxLength: MAX_NAME_MASK_LENGTH, pattern: '\\S' } } as const;
 const kbList = { type: 'array', maxItems: 1000, items: { type: 'string', pattern: KB_NUMBER_PATTERN, maxLength: 64 } } as const;
 
 export const windowsParametersSchema = {
@@ -22,8 +31,8 @@ export const windowsParametersSchema = {
     kbNumbersToExclude: kbList,
     excludeKbsRequiringReboot: { type: 'boolean' },
     maxPatchPublishDate: { type: 'string', format: 'date-time' },
-    patchNameMasksToInclude: { ...stringList, description: 'api-version 2025-04-01 and later' },
-    patchNameMasksToExclude: { ...stringList, description: 'api-version 2025-04-01 and later' },
+    patchNameMasksToInclude: { ...maskList, description: 'api-version 2025-04-01 and later' },
+    patchNameMasksToExclude: { ...maskList, description: 'api-version 2025-04-01 and later' },
   },
 } as const;
 
@@ -33,8 +42,8 @@ export const linuxParametersSchema = {
   description: 'Input for InstallPatches on a Linux VM, as directly received by the API',
   properties: {
     classificationsToInclude: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...LINUX_CLASSIFICATIONS] } },
-    packageNameMasksToInclude: stringList,
-    packageNameMasksToExclude: stringList,
+    packageNameMasksToInclude: maskList,
+    packageNameMasksToExclude: maskList,
     maintenanceRunId: { type: 'string', maxLength: 1024 },
   },
 } as const;

@@ -32,11 +32,12 @@ import { RequestLog } from './logging.js';
 import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
-// Hostile input, the admin key, graceful shutdown (README "Reliability").
+// Hostile input, the admin key, graceful shutdown (docs/reliability.md).
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';
 import { registerGracefulClose } from './shutdown.js';
+import { HostAllowlist, registerHostCheck } from './hosts.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -59,6 +60,8 @@ export interface AppOptions {
   rateLimits?: RateLimitMode | RateLimits;
   /** `lenient` (default): newer api-versions are served as the newest known; `strict`: refused as ARM does. */
   apiVersions?: ApiVersionPolicy;
+  /** Host names served besides loopback names and addresses (server/hosts.ts): --cert-names, --allowed-host. */
+  allowedHosts?: readonly string[];
 }
 
 /** ARM refuses request bodies over 4 MiB. */
@@ -121,11 +124,27 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     });
   });
 
+  // The store's health (server/store/store-health.ts): failures seen by requests, and after a failed
+  // write, the first request that writes and succeeds clears it (total_changes() moved, no 5xx).
+  const totalChanges = services.db.prepare('SELECT total_changes() AS n');
+  const changesBefore = new WeakMap<object, number>();
+  app.addHook('onError', async (_request, _reply, error) => services.storeHealth.observe(error));
+  app.addHook('onRequest', async (request) => {
+    if (services.storeHealth.awaitingWrite) changesBefore.set(request, (totalChanges.get() as { n: number }).n);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const before = changesBefore.get(request);
+    if (before === undefined || reply.statusCode >= 500 || !services.db.open) return;
+    if ((totalChanges.get() as { n: number }).n > before) services.storeHealth.writeSucceeded();
+  });
+
   const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
   registerNotFoundHandler(app, { rateLimits, subscriptionExists });
   registerGracefulClose(app);
+  const hosts = new HostAllowlist(options.allowedHosts ?? []);
+  registerHostCheck(app, hosts);
   registerAdminGuard(app, options.adminKey);
 
   app.register(async (arm) => {
@@ -140,7 +159,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
       },
       resolveSchema: (ref) => schemasById.get(ref.replace(/#.*$/, '')),
       applyFaults: (request, reply) => applyFaultRules(services.control, services.seed, request, reply),
-      ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer) } : {}),
+      ...(options.auth === 'strict' ? { verifyToken: strictTokenVerifier(issuer, hosts) } : {}),
       subscriptionExists,
       rateLimits,
       apiVersions: options.apiVersions ?? 'lenient',

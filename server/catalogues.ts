@@ -37,6 +37,11 @@ export class Catalogues {
     return this.current.has(key);
   }
 
+  /** The keys of the catalogues this build has. */
+  keys(): IterableIterator<string> {
+    return this.current.keys();
+  }
+
   /**
    * Entries by id for a plan made against `ref`: that version's entry, else (a version this build
    * does not have) the current version's entry of the same id.

@@ -2,7 +2,8 @@
 // The command-line entry: options, start-up lines, clean shutdown on SIGTERM/SIGINT.
 
 import { ConfigError, helpText, parseConfig } from './config.js';
-import { emulatorVersion, startEmulator } from './emulator.js';
+import { emulatorVersion, SeedFileError, startEmulator } from './emulator.js';
+import { DatabaseDamagedError } from './store/database.js';
 
 const NAME = 'compute-patch-emulator';
 /** A shutdown that takes longer than this is cut short. */
@@ -36,22 +37,9 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     process.stderr.write(`${NAME}: cannot start: ${(error as Error).message}\n`);
-    process.exit(1);
+    process.exit(error instanceof SeedFileError ? 2 : error instanceof DatabaseDamagedError ? 3 : 1);
   }
-  process.stdout.write(
-    [
-      `${NAME} ${emulatorVersion()} is ready`,
-      `  HTTPS   ${emulator.httpsUrl}`,
-      `  HTTP    ${emulator.httpUrl}`,
-      `  UI      ${emulator.httpUrl}/_emulator/ui`,
-      `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
-      `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
-      // Set by the image: the path above is inside the container.
-      ...(process.env.CPE_IN_CONTAINER === 'true' ? [`  copy    docker cp <container>:${emulator.certPath} ./cpe-cert.pem   (or podman cp)`] : []),
-      '',
-    ].join('\n'),
-  );
-
+  // The handlers are in place before the ready block: a signal sent as soon as it is read is handled.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -77,6 +65,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const store = emulator.services.storeHealth.condition();
+  if (store.store === 'damaged') process.stderr.write(`${NAME}: warning: ${store.detail} (started with --allow-damaged-database)\n`);
+  process.stdout.write(
+    [
+      `${NAME} ${emulatorVersion()} is ready`,
+      `  HTTPS   ${emulator.httpsUrl}`,
+      `  HTTP    ${emulator.httpUrl}`,
+      `  UI      ${emulator.httpUrl}/_emulator/ui`,
+      `  data    ${config.inMemory ? `${emulator.dataDir} (database in memory)` : emulator.dataDir}`,
+      `  trust   ${emulator.certPath}   (NODE_EXTRA_CA_CERTS=${emulator.certPath})`,
+      // Set by the image: the path above is inside the container.
+      ...(process.env.CPE_IN_CONTAINER === 'true' ? [`  copy    docker cp <container>:${emulator.certPath} ./cpe-cert.pem   (or podman cp)`] : []),
+      '',
+    ].join('\n'),
+  );
 }
 
 await main();

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_CLOCK_SPEED } from '../simulator/clock.js';
 import { parseCompletionMode, type CompletionMode } from '../simulator/progress.js';
 import type { OverlappingOperations } from './patch-operations.js';
 import { AUTH_MODES, type AuthMode } from './identity/auth.js';
@@ -25,6 +26,8 @@ export interface EmulatorConfig {
   certNames: string[];
   auth: AuthMode;
   seed: string;
+  /** --seed (or CPE_SEED) was given: operation ids are then the seed's alone (server/ids.ts). */
+  seedExplicit: boolean;
   completion: CompletionMode;
   clockSpeed: number;
   retryAfter: number | null;
@@ -39,6 +42,16 @@ export interface EmulatorConfig {
   subscriptions: string[];
   rateLimits: RateLimitMode;
   apiVersions: ApiVersionPolicy;
+  /** Host names served besides loopback names, addresses and --cert-names (server/hosts.ts). */
+  allowedHosts: string[];
+  /** Seconds a client has to send its whole request, its headers, and between requests on a kept-alive connection. */
+  requestTimeout: number;
+  headersTimeout: number;
+  keepAliveTimeout: number;
+  /** Open connections per listener; 0 for no limit. */
+  maxConnections: number;
+  /** Start even when the database fails its integrity checks (server/store/database.ts). */
+  allowDamagedDatabase: boolean;
   help: boolean;
   version: boolean;
 }
@@ -47,7 +60,7 @@ interface OptionSpec {
   flag: string;
   env: string | undefined;
   boolean?: boolean;
-  /** May be given more than once; its variable takes a comma-separated list. */
+  /** May be given more than once; its environment twin is comma-separated. */
   multiple?: boolean;
   default: string;
   /** How --help states a default that depends on where the emulator runs. */
@@ -71,7 +84,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'key', env: 'CPE_KEY', default: '', description: 'PEM private key for --cert' },
   { flag: 'cert-names', env: 'CPE_CERT_NAMES', default: DEFAULT_CERT_NAMES.join(','), description: 'host names and addresses the generated certificate covers, comma-separated' },
   { flag: 'auth', env: 'CPE_AUTH', default: 'any', description: 'bearer tokens: any (any token) | strict (only unexpired tokens the emulator issued)' },
-  { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw and id' },
+  { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw; given, operation ids are its alone (repeatable runs), else they also mix a secret salt' },
   { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '3600', description: 'simulated seconds per wall-clock second' },
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
@@ -106,6 +119,24 @@ export const OPTIONS: OptionSpec[] = [
   },
   { flag: 'rate-limits', env: 'CPE_RATE_LIMITS', default: 'report', description: 'ARM/CRP request budgets: report (headers only) | enforce (429 with Retry-After when spent)' },
   { flag: 'api-versions', env: 'CPE_API_VERSIONS', default: 'lenient', description: 'api-versions newer than the emulator knows: lenient (served as the newest) | strict (refused as ARM does)' },
+  {
+    flag: 'allowed-host',
+    env: 'CPE_ALLOWED_HOSTS',
+    multiple: true,
+    default: '',
+    description: "a host name clients use besides localhost, addresses and --cert-names; repeatable ('*.example.test'; '*': any name without a dot)",
+  },
+  { flag: 'request-timeout', env: 'CPE_REQUEST_TIMEOUT', default: '30', description: 'seconds a client has to send a whole request' },
+  { flag: 'headers-timeout', env: 'CPE_HEADERS_TIMEOUT', default: '10', description: "seconds a client has to send a request's headers" },
+  { flag: 'keep-alive-timeout', env: 'CPE_KEEP_ALIVE_TIMEOUT', default: '5', description: 'seconds an idle kept-alive connection stays open' },
+  { flag: 'max-connections', env: 'CPE_MAX_CONNECTIONS', default: '0', description: 'open connections per listener, beyond which new ones are closed (0: no limit)' },
+  {
+    flag: 'allow-damaged-database',
+    env: 'CPE_ALLOW_DAMAGED_DATABASE',
+    boolean: true,
+    default: 'false',
+    description: 'start even on a database that fails its integrity checks (health says Degraded; unreadable rows answer 500)',
+  },
   { flag: 'log-level', env: 'CPE_LOG_LEVEL', default: 'info', description: 'fatal | error | warn | info | debug | trace' },
   { flag: 'silent', env: 'CPE_SILENT', boolean: true, default: 'false', description: 'no logs at all' },
   { flag: 'help', env: undefined, boolean: true, default: 'false', description: 'print this help and exit' },
@@ -163,7 +194,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const), ...(o.multiple ? { multiple: true } : {}) }])),
+      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const), multiple: o.multiple === true }])),
     });
   } catch (error) {
     throw new ConfigError((error as Error).message.split('\n')[0]!.replace(/^TypeError \[[A-Z_]+\]: /, ''));
@@ -177,11 +208,24 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : spec.default;
   };
 
+  /** A repeatable option: every flag given, else its environment twin split at commas. */
+  const list = (flag: string): string[] => {
+    const given = parsed.values[flag];
+    const spec = OPTIONS.find((o) => o.flag === flag)!;
+    const values = Array.isArray(given) ? given.map(String) : (spec.env ? (env[spec.env] ?? '') : '').split(',');
+    return values.map((value) => value.trim()).filter((value) => value !== '');
+  };
+  const seconds = (flag: string, min: number, max: number): number => {
+    const text = raw(flag);
+    if (!/^\d{1,6}$/.test(text) || Number(text) < min || Number(text) > max) throw new ConfigError(`--${flag}: expected whole seconds from ${min} to ${max}, got '${text}'`);
+    return Number(text);
+  };
+
   const completion = parseCompletionMode(raw('completion'));
   if (!completion) throw new ConfigError(`--completion: expected instant, polls:N (1-1000) or time, got '${raw('completion')}'`);
   const clockSpeed = Number(raw('clock-speed'));
-  if (!Number.isFinite(clockSpeed) || clockSpeed <= 0 || clockSpeed > 1e9) {
-    throw new ConfigError(`--clock-speed: expected a positive number, got '${raw('clock-speed')}'`);
+  if (!Number.isFinite(clockSpeed) || clockSpeed <= 0 || clockSpeed > MAX_CLOCK_SPEED) {
+    throw new ConfigError(`--clock-speed: expected a positive number up to ${MAX_CLOCK_SPEED}, got '${raw('clock-speed')}'`);
   }
   const retryText = raw('retry-after');
   let retryAfter: number | null = null;
@@ -209,6 +253,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
   if (certNames.length === 0) throw new ConfigError('--cert-names: expected at least one host name or address');
   const badName = certNames.find((name) => !/^[A-Za-z0-9.*:-]+$/.test(name));
   if (badName !== undefined) throw new ConfigError(`--cert-names: '${badName}' is not a host name or an IP address`);
+  const allowedHosts = list('allowed-host');
+  const badHost = allowedHosts.find((name) => !/^(\*\.)?[A-Za-z0-9_.:-]+$|^\*$/.test(name));
+  if (badHost !== undefined) throw new ConfigError(`--allowed-host: '${badHost}' is not a host name (a leading '*.' or a lone '*' is allowed)`);
+  const requestTimeout = seconds('request-timeout', 1, 3600);
+  const headersTimeout = seconds('headers-timeout', 1, 3600);
+  if (headersTimeout > requestTimeout) throw new ConfigError(`--headers-timeout (${headersTimeout}) cannot be longer than --request-timeout (${requestTimeout})`);
+  const keepAliveTimeout = seconds('keep-alive-timeout', 1, 3600);
+  const maxConnectionsText = raw('max-connections');
+  if (!/^\d{1,6}$/.test(maxConnectionsText)) throw new ConfigError(`--max-connections: expected a whole number (0 for no limit), got '${maxConnectionsText}'`);
   const auth = raw('auth').toLowerCase();
   if (!(AUTH_MODES as readonly string[]).includes(auth)) throw new ConfigError(`--auth: expected ${AUTH_MODES.join(' or ')}, got '${raw('auth')}'`);
   const host = raw('host');
@@ -239,6 +292,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
     certNames,
     auth: auth as AuthMode,
     seed: raw('seed'),
+    seedExplicit: parsed.values.seed !== undefined || (env.CPE_SEED ?? '') !== '',
     completion,
     clockSpeed,
     retryAfter,
@@ -253,6 +307,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
     subscriptions: subscriptions.map((id) => id.toLowerCase()),
     rateLimits: rateLimits as RateLimitMode,
     apiVersions: apiVersions as ApiVersionPolicy,
+    allowedHosts,
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout,
+    maxConnections: Number(maxConnectionsText),
+    allowDamagedDatabase: booleanValue('allow-damaged-database', raw('allow-damaged-database')),
     help: booleanValue('help', raw('help')),
     version: booleanValue('version', raw('version')),
   };

@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { dataDirectory } from './catalogues.js';
+import { dataDirectory, loadCatalogues } from './catalogues.js';
 import type { EmulatorConfig } from './config.js';
-import { ConfigError } from './config-error.js';
 import { openServices, type EmulatorServices } from './services.js';
 import { covers, loadOrCreateCertificate, readGivenCertificate, type TlsMaterial } from './tls.js';
 import { checkDataDir, noteDataDir } from './data-folder.js';
@@ -18,11 +17,12 @@ import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { loggerOptions } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
+import { checkSeedDocument, checkStateDocument } from './admin/state-validation.js';
 import type { SeedDocument } from './seed.js';
-import { answerClientError } from './arm/edge.js';
+import { answerClientError, answerConnect } from './arm/edge.js';
 
 /**
- * Graceful shutdown (README "Reliability"): requests in flight get this long to finish; then the
+ * Graceful shutdown (docs/reliability.md): requests in flight get this long to finish; then the
  * connections still open are cut, so that a client that never finishes its request cannot hold the
  * shutdown, and the database is closed.
  */
@@ -43,17 +43,42 @@ export function emulatorVersion(): string {
   return manifest.version;
 }
 
-/** A --seed-file: a seed (data/seed.json's shape) or a state document; anything else stops start-up. */
+/** A --seed-file that cannot be used: the CLI exits 2, as for a bad option. */
+export class SeedFileError extends Error {}
+
+/**
+ * A --seed-file: a seed (data/seed.json's shape) or a state document, checked whole (as PUT
+ * /_emulator/state is) before anything is created; anything else stops start-up naming the file,
+ * the path of the first bad value and the reason.
+ */
 function readSeedFile(file: string): SeedDocument | StateDocument {
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`--seed-file ${file}: ${(error as Error).message}`);
+    throw new SeedFileError(`--seed-file ${file}: ${(error as Error).message}`);
   }
-  if (isStateDocument(document)) return document;
-  if (typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions)) return document as SeedDocument;
-  throw new ConfigError(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
+  const isSeed = typeof document === 'object' && document !== null && Array.isArray((document as SeedDocument).subscriptions);
+  if (!isStateDocument(document) && !isSeed) throw new SeedFileError(`--seed-file ${file}: neither a seed ({"subscriptions": [...]}) nor a state document`);
+  const problem = isStateDocument(document) ? checkStateDocument(document, loadCatalogues()) : checkSeedDocument(document);
+  if (problem) throw new SeedFileError(`--seed-file ${file}: '${problem.path}' ${problem.reason}`);
+  return document as SeedDocument | StateDocument;
+}
+
+/**
+ * Both listeners' limits on slow clients (docs/reliability.md): a request must arrive whole within
+ * --request-timeout, its headers within --headers-timeout (checked every second, not Node's default
+ * 30), and an HTTP/1.1 request without a Host reaches the application, which answers it with a
+ * CloudError (server/hosts.ts) rather than Node's bare 400.
+ */
+function listenerOptions(config: EmulatorConfig): http.ServerOptions {
+  return {
+    requestTimeout: config.requestTimeout * 1000,
+    headersTimeout: config.headersTimeout * 1000,
+    keepAliveTimeout: config.keepAliveTimeout * 1000,
+    connectionsCheckingInterval: 1000,
+    requireHostHeader: false,
+  };
 }
 
 function urlHost(host: string): string {
@@ -62,10 +87,10 @@ function urlHost(host: string): string {
 }
 
 export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
+  const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   const dataDir = resolve(config.dataDir);
   // Everything that can be refused is checked before the data folder is touched.
   const given = config.cert && config.key ? readGivenCertificate(config.cert, config.key) : undefined;
-  const seedDocument = config.seedFile ? readSeedFile(config.seedFile) : undefined;
   checkDataDir(dataDir);
   // A start that fails after this point takes back what it made: no half-made folder, no new
   // database seeded for nothing.
@@ -85,15 +110,18 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,
+    saltIds: !config.seedExplicit,
     clockSpeed: config.clockSpeed,
     completion: config.completion,
     ...(seedDocument ? { seedDocument } : {}),
     overlappingOperations: config.overlappingOperations,
     subscriptions: config.subscriptions,
     operationRetention: config.operationRetention,
+    allowDamagedDatabase: config.allowDamagedDatabase,
   });
 
   let httpServer: http.Server | undefined;
+  const entraHosts = ENTRA_HOSTS.filter((host) => covers(tls.cert, [host]));
   let app: FastifyInstance;
   try {
     app = buildApp(services, {
@@ -108,12 +136,19 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
       rateLimits: config.rateLimits,
       apiVersions: config.apiVersions,
       signingKey,
+      allowedHosts: [...config.certNames, config.host, ...config.allowedHosts, ...entraHosts],
       serverFactory: (handler) => {
-        httpServer = http.createServer(handler);
+        httpServer = http.createServer(listenerOptions(config), handler);
         // Fastify installs its client-error handler on the server it is given (HTTPS) only.
         httpServer.on('clientError', answerClientError);
-        const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, handler);
-        serveEntraTunnels(httpServer, httpsServer, ENTRA_HOSTS.filter((host) => covers(tls.cert, [host])));
+        const httpsServer = https.createServer({ ...listenerOptions(config), cert: tls.cert, key: tls.key }, handler);
+        // CONNECT never reaches a route: the HTTPS listener answers it here (the HTTP one tunnels to Entra hosts).
+        httpsServer.on('connect', answerConnect);
+        for (const server of [httpServer, httpsServer]) {
+          server.keepAliveTimeout = config.keepAliveTimeout * 1000;
+          if (config.maxConnections > 0) server.maxConnections = config.maxConnections;
+        }
+        serveEntraTunnels(httpServer, httpsServer, entraHosts);
         return httpsServer;
       },
     });

@@ -11,7 +11,6 @@ import type { Catalogue, CataloguePatch, CatalogueRef, PatchLookup } from '../si
 import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
 import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
 import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
-import { guidFrom } from '../simulator/random.js';
 import { parseDurationMs } from '../simulator/duration.js';
 import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../simulator/scenario.js';
 import { assessResult, installResultAt, planLookup } from '../simulator/results.js';
@@ -20,6 +19,7 @@ import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors
 import type { ControlStore } from './admin/control-store.js';
 import type { Catalogues } from './catalogues.js';
 import type { EmulatorClock } from './clock.js';
+import type { OperationIds } from './ids.js';
 import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
 import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { vmResourceId } from './virtual-machines.js';
@@ -78,6 +78,7 @@ export class PatchOperations {
     private readonly clock: EmulatorClock,
     private readonly catalogues: Catalogues,
     private readonly control: ControlStore,
+    private readonly ids: OperationIds,
     private readonly options: PatchOperationsOptions,
   ) {}
 
@@ -192,8 +193,10 @@ export class PatchOperations {
     return this.operations.transaction(() => {
       const startMs = this.clock.now();
       const resourceId = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}/${target.vmName}`.toLowerCase();
-      let id = guidFrom(this.options.seed, kind, resourceId, String(startMs));
-      for (let n = 1; this.operations.getStatus(target.subscriptionId, id); n++) id = guidFrom(this.options.seed, kind, resourceId, String(startMs), String(n));
+      // Salted like every other id (server/ids.ts); the resource, kind and time stand in for a VM's operation number.
+      const idFor = (n: number) => this.ids.operationId(`${resourceId}/${kind}@${startMs}`, n);
+      let id = idFor(0);
+      for (let n = 1; this.operations.getStatus(target.subscriptionId, id); n++) id = idFor(n);
       const record = {
         ...target,
         id,
@@ -260,7 +263,7 @@ export class PatchOperations {
 
   /** The `p` parameter of the operation URLs: opaque to clients, stable for an operation. */
   pollingToken(operationId: string): string {
-    return guidFrom(this.options.seed, 'p', operationId);
+    return this.ids.pollingToken(operationId);
   }
 
   /** A status-monitor poll: counts itself, then reads the state. */
@@ -391,14 +394,15 @@ export class PatchOperations {
   }
 
   /**
-   * Ids are derived from the seed, the VM and its operation number, so the same requests give the
-   * same ids. A VM deleted and created again starts numbering anew: skip ids already used.
+   * Ids are derived from the seed, the VM and its operation number (and, without an explicit seed,
+   * a secret salt: server/ids.ts). A VM deleted and created again starts numbering anew: skip ids
+   * already used.
    */
   private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
     const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
     for (;;) {
       const sequence = this.resources.nextOperationNumber(vm);
-      const id = guidFrom(this.options.seed, 'operation', resourceId, String(sequence));
+      const id = this.ids.operationId(resourceId, sequence);
       if (!this.operations.getStatus(vm.subscriptionId, id)) return { id, sequence };
     }
   }

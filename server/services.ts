@@ -4,10 +4,12 @@ import { formatCompletionMode, type CompletionMode } from '../simulator/progress
 import { ControlStore } from './admin/control-store.js';
 import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
+import { OperationIds } from './ids.js';
 import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
-import { openDatabase, type Db } from './store/database.js';
+import { closeDatabase, openDatabase, type Db } from './store/database.js';
+import { StoreHealth } from './store/store-health.js';
 import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
@@ -17,6 +19,11 @@ export interface ServiceOptions {
   /** A file path, or ':memory:'. */
   databaseFile: string;
   seed: string;
+  /**
+   * Mix a secret salt into operation ids and polling tokens (server/ids.ts): what the CLI does
+   * unless --seed is given. Off by default here, where the tests want the seed's ids.
+   */
+  saltIds?: boolean;
   clockSpeed: number;
   completion: CompletionMode;
   /** What a new database starts with: a seed document, or a state document from GET /_emulator/state. */
@@ -29,6 +36,8 @@ export interface ServiceOptions {
   operationRetention?: number;
   /** Where the patch catalogues are; data/catalogues when absent. */
   catalogueDirectory?: string;
+  /** Open a database that fails its integrity checks anyway (health then reports Degraded). */
+  allowDamagedDatabase?: boolean;
   wallNow?: () => number;
 }
 
@@ -42,19 +51,24 @@ export interface EmulatorServices {
   control: ControlStore;
   catalogues: Catalogues;
   patchOperations: PatchOperations;
+  ids: OperationIds;
+  storeHealth: StoreHealth;
   seed: string;
+  /** Folds the write-ahead log in and closes the database; throws when the log could not be folded in. */
   close(): void;
 }
 
 export function openServices(options: ServiceOptions): EmulatorServices {
-  const db = openDatabase(options.databaseFile);
+  const storeHealth = new StoreHealth();
+  const db = openDatabase(options.databaseFile, options.allowDamagedDatabase ? { onDamage: (problem) => storeHealth.markDamaged(problem) } : {});
   const resources = new ResourceStore(db);
   const operations = new OperationStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
   const catalogues = loadCatalogues(options.catalogueDirectory);
   const control = new ControlStore(settings, options.seed, formatCompletionMode(options.completion));
-  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, {
+  const ids = new OperationIds(settings, options.seed, options.saltIds ?? false);
+  const patchOperations = new PatchOperations(resources, operations, clock, catalogues, control, ids, {
     seed: options.seed,
     completion: options.completion,
     overlappingOperations: options.overlappingOperations ?? 'supersede',
@@ -63,7 +77,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, seed: options.seed, close: () => db.close() };
+  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -1,4 +1,4 @@
-// Graceful shutdown, the application's part (README "Reliability"). Once closing starts, every
+// Graceful shutdown, the application's part (docs/reliability.md). Once closing starts, every
 // response closes its connection, so that the listeners (closed already, server/emulator.ts) can
 // finish; a request still reaching a route then (one pipelined on a busy connection) is served as
 // usual, since the database is closed only after the last connection (Fastify would answer it

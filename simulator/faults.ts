@@ -2,7 +2,7 @@
 // so a given seed gives the same sequence of faults in every run.
 
 import { unitDraw } from './random.js';
-import { maskMatches } from './selection.js';
+import { maskMatches } from './mask.js';
 
 export type RequestOperation = 'installPatches' | 'assessPatches' | 'operationStatus' | 'operationResult' | 'resource';
 

@@ -4,7 +4,7 @@
 import type { AssessPlan } from './assessment.js';
 import type { CataloguePatch } from './catalogue.js';
 import { WINDOW_EXCEEDED_MESSAGE, type ForcedOutcomes, type InstallPlan, type PlannedPatch, type RebootStatus } from './plan.js';
-import { maskMatches } from './selection.js';
+import { maskMatches } from './mask.js';
 
 export type PatchOperationKind = 'installPatches' | 'assessPatches';
 

@@ -6,6 +6,7 @@
 // Windows, it was published on or before `maxPatchPublishDate`).
 
 import type { CataloguePatch, OsFamily } from './catalogue.js';
+import { compileMask } from './mask.js';
 
 export type RebootSetting = 'IfRequired' | 'Never' | 'Always';
 
@@ -36,10 +37,9 @@ export interface InstallParameters {
 
 export type Selection = 'Selected' | 'Excluded' | 'NotSelected';
 
-/** A shell-style mask (`*`, `?`) matched case-insensitively against the whole text. */
-export function maskMatches(mask: string, text: string): boolean {
-  const pattern = mask.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${pattern}$`, 'i').test(text);
+/** Any of the masks (simulator/mask.ts) matches the text. */
+function anyMaskMatches(masks: string[] | undefined, text: string): boolean {
+  return (masks ?? []).some((mask) => compileMask(mask)(text));
 }
 
 /**
@@ -49,7 +49,8 @@ export function maskMatches(mask: string, text: string): boolean {
  */
 function packageMaskMatches(mask: string, patch: CataloguePatch): boolean {
   const version = patch.version ?? '';
-  return [patch.name, `${patch.name}=${version}`, `${patch.name}_${version}`].some((text) => maskMatches(mask, text));
+  const matches = compileMask(mask);
+  return [patch.name, `${patch.name}=${version}`, `${patch.name}_${version}`].some(matches);
 }
 
 function hasClassification(patch: CataloguePatch, wanted: string[] | undefined): boolean {
@@ -66,13 +67,13 @@ function windowsSelection(patch: CataloguePatch, params: WindowsParameters): Sel
   if (
     kbListed(patch, params.kbNumbersToExclude) ||
     (params.excludeKbsRequiringReboot === true && patch.rebootBehavior !== 'NeverReboots') ||
-    (params.patchNameMasksToExclude ?? []).some((mask) => maskMatches(mask, patch.name))
+    anyMaskMatches(params.patchNameMasksToExclude, patch.name)
   ) {
     return 'Excluded';
   }
   // An explicit KB or name mask selects a patch whatever its classification or publish date.
   if (kbListed(patch, params.kbNumbersToInclude)) return 'Selected';
-  if ((params.patchNameMasksToInclude ?? []).some((mask) => maskMatches(mask, patch.name))) return 'Selected';
+  if (anyMaskMatches(params.patchNameMasksToInclude, patch.name)) return 'Selected';
   const publishedInTime =
     params.maxPatchPublishDate === undefined || Date.parse(patch.publishedDate) <= Date.parse(params.maxPatchPublishDate);
   return hasClassification(patch, params.classificationsToInclude) && publishedInTime ? 'Selected' : 'NotSelected';

@@ -59,11 +59,11 @@ export function testServices(options: Omit<Partial<ServiceOptions>, 'completion'
 /** An in-process emulator for app.inject; closed when the test ends. */
 export function testEmulator(
   t: { teardown(fn: () => unknown): void },
-  options: Omit<Partial<ServiceOptions>, 'completion'> & { completion?: string; retryAfterSeconds?: number | null } = {},
+  options: Omit<Partial<ServiceOptions>, 'completion'> & { completion?: string; retryAfterSeconds?: number | null; allowedHosts?: string[] } = {},
 ): TestEmulator {
-  const { retryAfterSeconds, ...serviceOptions } = options;
+  const { retryAfterSeconds, allowedHosts, ...serviceOptions } = options;
   const services = testServices(serviceOptions);
-  const app = buildApp(services, { retryAfterSeconds: retryAfterSeconds === undefined ? 1 : retryAfterSeconds });
+  const app = buildApp(services, { retryAfterSeconds: retryAfterSeconds === undefined ? 1 : retryAfterSeconds, ...(allowedHosts ? { allowedHosts } : {}) });
   t.teardown(async () => {
     await app.close();
     services.close();

@@ -34,7 +34,7 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 
 /**
  * Bodies over this size are kept as a note of their size: a full journal of 4 MiB bodies would hold
- * gigabytes (README "Reliability").
+ * gigabytes (docs/reliability.md).
  */
 export const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
 

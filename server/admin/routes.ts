@@ -11,11 +11,14 @@ import {
   completionSettingsSchema,
   faultRuleSchema,
   journalQuerySchema,
+  MAX_FAULT_RULES,
+  MAX_SCENARIOS,
   operationCompletionSchema,
   resetSchema,
   scenarioSchema,
-  stateDocumentSchema,
 } from '../../schemas/admin.js';
+import { stateDocumentSchema } from '../../schemas/state.js';
+import { LATEST_TIME_MS } from '../../simulator/clock.js';
 import { parseDurationMs } from '../../simulator/duration.js';
 import type { FaultRule } from '../../simulator/faults.js';
 import { parseCompletionMode, type CompletionRule } from '../../simulator/progress.js';
@@ -26,6 +29,7 @@ import type { SeedDocument } from '../seed.js';
 import type { EmulatorServices } from '../services.js';
 import type { RequestJournal } from './journal.js';
 import { exportState, importState, resetState, type ResetRequest, type StateDocument } from './state.js';
+import { checkStateDocument } from './state-validation.js';
 
 export interface AdminOptions {
   services: EmulatorServices;
@@ -35,8 +39,13 @@ export interface AdminOptions {
   clockSpeed: number;
 }
 
-/** The last instant an ARM timestamp (four-digit year) can show. */
-const LATEST_SIMULATED_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Rules and scenarios are matched on every request: their number is bounded (docs/reliability.md). */
+const tooMany = (what: string, limit: number, target: string) =>
+  new ArmError(400, 'InvalidParameter', `At most ${limit} ${what} can be set at once; delete one first.`, { target });
+
+const stateDocumentInvalid = (path: string, reason: string) =>
+  new ArmError(400, 'InvalidParameter', `The state document is invalid: '${path}' ${reason}.`, { target: path });
 
 const conflict = (message: string) => new ArmError(409, 'Conflict', message);
 const notFound = (what: string, id: string) => new ArmError(404, 'NotFound', `The ${what} '${id}' was not found.`);
@@ -95,13 +104,13 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     { schema: { tags, summary: 'Set the speed, freeze or unfreeze, advance by a duration, or set the time', body: clockChangeSchema } },
     async (request) => {
       const { speed, frozen, advance, set } = request.body;
-      // The clock stays where ARM timestamps can go (README "Reliability"): the date-time format
+      // The clock stays where ARM timestamps can go (docs/reliability.md): the date-time format
       // admits a leap second ("...T23:59:60Z") that Date.parse cannot place, and an advance can be
       // as long as 64 digits of weeks.
       const setMs = set !== undefined ? Date.parse(set) : undefined;
       if (setMs !== undefined && !Number.isFinite(setMs)) throw parameterInvalid('set');
       const advanceMs = advance !== undefined ? parseDurationMs(advance)! : 0;
-      if (!((setMs ?? services.clock.now()) + advanceMs <= LATEST_SIMULATED_MS)) throw parameterInvalid('advance');
+      if (!((setMs ?? services.clock.now()) + advanceMs <= LATEST_TIME_MS)) throw parameterInvalid('advance');
       if (setMs !== undefined) services.clock.set(setMs);
       if (speed !== undefined) services.clock.setSpeed(speed);
       if (frozen !== undefined) services.clock.setFrozen(frozen);
@@ -117,6 +126,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     '/_emulator/scenarios',
     { schema: { tags, summary: 'Add a scenario: the outcome of the next matching operations', body: scenarioSchema } },
     async (request, reply) => {
+      const existing = control.snapshot().scenarios;
+      if (existing.length >= MAX_SCENARIOS && !existing.some((s) => s.id === request.body.id)) throw tooMany('scenarios', MAX_SCENARIOS, 'scenarios');
       const scenario: Scenario = { ...request.body, id: request.body.id ?? control.newId('scenario'), match: request.body.match ?? {} };
       control.addScenario(scenario);
       reply.code(201);
@@ -141,6 +152,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     '/_emulator/faults',
     { schema: { tags, summary: 'Add an HTTP fault rule', body: faultRuleSchema } },
     async (request, reply) => {
+      if (control.faults().length >= MAX_FAULT_RULES && !control.faults().some((f) => f.id === request.body.id)) throw tooMany('fault rules', MAX_FAULT_RULES, 'faults');
       const rule: FaultRule = { ...request.body, id: request.body.id ?? control.newId('fault'), match: request.body.match ?? {}, matched: 0 };
       control.addFault(rule);
       reply.code(201);
@@ -180,14 +192,17 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
   app.put<{ Body: StateDocument }>(
     '/_emulator/state',
-    { schema: { tags, summary: 'Replace everything with a document from GET /_emulator/state', body: stateDocumentSchema } },
+    {
+      schema: { tags, summary: 'Replace everything with a document from GET /_emulator/state', body: stateDocumentSchema },
+      // The whole document, references included, is checked before anything is changed; the first
+      // bad value is named by its path.
+      validatorCompiler: () => (document: unknown) => {
+        const problem = checkStateDocument(document, services.catalogues);
+        return problem ? { error: stateDocumentInvalid(problem.path, problem.reason) } : { value: document };
+      },
+    },
     async (request) => {
-      try {
-        importState(services, request.body);
-      } catch (error) {
-        // A document that validates but contradicts itself (duplicate ids, a VM without its group).
-        throw new ArmError(400, 'InvalidRequestContent', `The state document could not be imported: '${(error as Error).message}'.`);
-      }
+      importState(services, request.body);
       return { imported: { resourceGroups: request.body.resourceGroups.length, virtualMachines: request.body.virtualMachines.length, operations: request.body.operations.length } };
     },
   );

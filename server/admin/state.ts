@@ -8,6 +8,7 @@ import { upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
 import type { ClockState } from '../../simulator/clock.js';
 import type { ControlState } from './control-store.js';
 import { applySeed, type SeedDocument, type SeedScope } from '../seed.js';
+import type { IdSalts } from '../ids.js';
 import type { EmulatorServices } from '../services.js';
 import type { OperationRecord } from '../store/operation-store.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
@@ -23,6 +24,8 @@ export interface StateDocument {
   /** 2 today; 1 is the first release's (plans with copies of catalogue entries). */
   version: 1 | 2;
   seed: string;
+  /** Absent in documents from before salted ids. */
+  ids?: IdSalts;
   clock: ClockState;
   control: ControlState;
   resourceGroups: ResourceGroupRecord[];
@@ -39,6 +42,7 @@ export function exportState(services: EmulatorServices): StateDocument {
     format: STATE_FORMAT,
     version: STATE_VERSION as 2,
     seed: services.seed,
+    ids: services.ids.snapshot(),
     clock: services.clock.exportState(),
     control: services.control.snapshot(),
     ...services.resources.exportAll(),
@@ -78,6 +82,7 @@ export function importState(services: EmulatorServices, document: StateDocument)
     services.operations.importAll(storedOperations(document));
     services.clock.restore(document.clock);
     services.control.replace(document.control);
+    services.ids.restore(document.ids);
   })();
 }
 
@@ -116,5 +121,7 @@ export function resetState(services: EmulatorServices, seedDocument: SeedDocumen
       });
     }
     applySeed(services.resources, seedDocument, services.seed, services.clock.now(), scope);
+    // A VM laid again numbers its operations from 1: a new epoch keeps their ids new.
+    services.ids.renew();
   })();
 }

@@ -32,6 +32,14 @@ function toArmError(error: FastifyError, request: FastifyRequest): ArmError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return requestContentInvalid('The request content length does not match the content.');
   }
+  // The store's own failures (docs/reliability.md): never blamed on the client.
+  if (error.name === 'StoredDataError') return new ArmError(500, 'InternalServerError', `An internal error occurred: ${error.message}.`);
+  if (error.code === 'SQLITE_CORRUPT' || error.code === 'SQLITE_NOTADB') {
+    return new ArmError(500, 'InternalServerError', `The emulator's database is damaged and could not be read: ${error.message}.`);
+  }
+  if (/^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(error.code ?? '')) {
+    return new ArmError(500, 'InternalServerError', `The emulator could not write to its database: ${error.message}. Nothing was changed.`);
+  }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return requestContentInvalid(error.message);
   }

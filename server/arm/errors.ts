@@ -172,7 +172,7 @@ export const invalidAuthenticationTokenAudience = (audience: string, allowed: re
 // [issue] Azure/azure-cli#33657, microsoft/AzureStorageExplorer#5298
 export const subscriptionNotFound = (subscriptionId: string) =>
   new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
-// Reliability: the answers at the HTTP edge (README "Reliability") -----------------------------------
+// Reliability: the answers at the HTTP edge (docs/reliability.md) -----------------------------------
 
 // ARM's answer to a body over its 4 MB limit (Azure/Azure-Landing-Zones#2644, Azure/avdaccelerator#632:
 // "Code=RequestContentTooLarge; Message=The request content size exceeds the maximum size of 4 MB.").

@@ -1,4 +1,4 @@
-// The JSON body parser: Fastify's own, with two changes for hostile bodies (README "Reliability").
+// The JSON body parser: Fastify's own, with two changes for hostile bodies (docs/reliability.md).
 // - `__proto__` and `constructor.prototype` keys are dropped, not refused: ARM ignores properties it
 //   does not know, so such a body is answered like one without them, and never reaches a prototype.
 // - An empty body is no body, not an error: only the routes that need one refuse it.

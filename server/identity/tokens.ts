@@ -8,6 +8,9 @@ import type { SigningKey } from './signing-key.js';
 /** What Entra ID answers as `expires_in` for an app-only token. */
 export const TOKEN_LIFETIME_SECONDS = 3599;
 
+/** How far a token's `nbf` may lie in the future. */
+const CLOCK_SKEW_SECONDS = 300;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AccessTokenClaims {
@@ -102,7 +105,13 @@ export class TokenIssuer {
     return `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), this.key.privateKey).toString('base64url')}`;
   }
 
-  /** Signature (this emulator's key, RS256 only), then expiry. */
+  /**
+   * Signature (this emulator's key, RS256 only), then the validity period: `exp`, and `nbf` when
+   * present, with the five minutes of clock skew Microsoft's token validation allows
+   * (TokenValidationParameters.DefaultClockSkew,
+   * https://learn.microsoft.com/en-us/dotnet/api/microsoft.identitymodel.tokens.tokenvalidationparameters.defaultclockskew).
+   * A token not yet valid is an invalid token, as ARM has no error of its own for it.
+   */
   check(token: string, nowSeconds: number): TokenCheck {
     const parts = token.split('.');
     if (parts.length !== 3) return { outcome: 'invalid' };
@@ -119,6 +128,7 @@ export class TokenIssuer {
     if (!claims) return { outcome: 'invalid' };
     if (typeof claims.exp !== 'number') return { outcome: 'invalid' };
     if (claims.exp <= nowSeconds) return { outcome: 'expired', expiredAt: claims.exp };
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds + CLOCK_SKEW_SECONDS)) return { outcome: 'invalid' };
     return { outcome: 'valid', claims: claims as Partial<AccessTokenClaims> };
   }
 }

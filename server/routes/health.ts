@@ -1,4 +1,6 @@
-// GET/HEAD /_emulator/health: cheap enough for a container health check every second.
+// GET/HEAD /_emulator/health: cheap enough for a container health check every second. 200 Healthy;
+// 503 Degraded while the database's last write failed (until one succeeds) or once it was found
+// damaged (server/store/store-health.ts); 503 Unhealthy when it does not answer at all.
 
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorServices } from '../services.js';
@@ -16,13 +18,16 @@ export async function healthRoutes(app: FastifyInstance, options: { services: Em
     } catch {
       storeOk = false;
     }
-    reply.code(storeOk ? 200 : 503).header('cache-control', 'no-cache');
+    const condition = options.services.storeHealth.condition();
+    const status = storeOk ? condition.status : 'Unhealthy';
+    reply.code(status === 'Healthy' ? 200 : 503).header('cache-control', 'no-cache');
     return {
-      status: storeOk ? 'Healthy' : 'Unhealthy',
+      status,
       server: SERVER_ID,
       version: options.version,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      store: storeOk ? 'ok' : 'unavailable',
+      store: storeOk ? condition.store : 'unavailable',
+      ...(storeOk && condition.detail !== undefined ? { detail: condition.detail } : {}),
     };
   });
 }

@@ -70,11 +70,15 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     },
   );
 
-  app.get<{ Params: OperationParams; Querystring: { monitor?: string } }>(
+  app.get<{ Params: OperationParams; Querystring: { monitor?: string; p?: string | string[] } }>(
     OPERATION_PATH,
     { config: { arm: { resourceType: 'virtualMachines' } } },
     async (request, reply) => {
       const { subscriptionId, location, operationId } = request.params;
+      // The URLs the emulator hands out carry the operation's token; one that does not match (an
+      // old URL, a guessed id) finds nothing. A URL without it (typed by hand) is served.
+      const token = request.query.p;
+      if (token !== undefined && String(token) !== context.patchOperations.pollingToken(operationId.toLowerCase())) throw operationNotFound(operationId);
       const monitor = String(request.query.monitor ?? '').toLowerCase() === 'true';
       const read = monitor ? context.patchOperations.read(subscriptionId, operationId) : context.patchOperations.pollStatus(subscriptionId, operationId);
       if (!read || read.location !== location.toLowerCase()) throw operationNotFound(operationId);

@@ -1,17 +1,20 @@
 // The SQLite database: opening, pragmas and the schema migrations. The schema version lives in
 // PRAGMA user_version; each migration is applied in one transaction.
 //
-// What start-up guarantees (README "Reliability"):
+// What start-up guarantees (docs/reliability.md):
 // - a file that is not an emulator database, or one of a newer schema, stops start-up and is never
 //   written to: its header is read before SQLite opens it, and a SQLite file with tables of its own
-//   is only read;
+//   is only read; an existing empty file is not taken for a new database (it may have held one);
+// - a damaged database stops start-up (DatabaseDamagedError) before anything is written: a
+//   write-ahead log with frames SQLite would silently drop, or a failed PRAGMA quick_check, unless
+//   told to start anyway (--allow-damaged-database: the damage is then reported, not refused);
 // - one process at a time: the connection holds an exclusive lock for its whole life (locking_mode
 //   EXCLUSIVE), so a second emulator on the same data folder stops at once with a clear message,
 //   and the operating system releases the lock when the process dies, even by SIGKILL;
 // - a commit is durable against the process being killed (WAL, synchronous NORMAL: the commit is in
 //   the operating system's hands when the call returns; a power cut may lose the last commits).
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isLegacyPlan, upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
 
@@ -157,6 +160,22 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: Db) => void)> = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class DatabaseOpenError extends Error {}
+/** The database is damaged; the CLI exits with its own status (3) and names the way to start anyway. */
+export class DatabaseDamagedError extends DatabaseOpenError {}
+
+/** A stored row that cannot be read back: a 500 that says so, and health reports Degraded. */
+export class StoredDataError extends Error {
+  override name = 'StoredDataError';
+}
+
+/** Parses a JSON column; a row damaged on disk is a StoredDataError, never a client's error. */
+export function readStored<T = unknown>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new StoredDataError(`${what} stored in the database is unreadable (${(error as Error).message})`);
+  }
+}
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 /** The SQLite header is 100 bytes; PRAGMA user_version is the big-endian integer at offset 60. */
@@ -165,7 +184,8 @@ const USER_VERSION_OFFSET = 60;
 
 /**
  * Refuses, without opening it through SQLite, a file that is not a SQLite database or holds a
- * newer schema than this build knows. An empty file is a new database.
+ * newer schema than this build knows. Only a missing file is a new database: an empty one may be
+ * what is left of one (a truncation, a failed copy), and starting afresh would hide that.
  */
 function inspectHeader(file: string): void {
   let size: number;
@@ -174,7 +194,9 @@ function inspectHeader(file: string): void {
   } catch {
     return; // a new database
   }
-  if (size === 0) return;
+  if (size === 0) {
+    throw new DatabaseOpenError(`${file} is empty (0 bytes), so it is not taken for a new database; it was left untouched. Delete it, or use another --data-dir, to start afresh`);
+  }
   const header = Buffer.alloc(HEADER_SIZE);
   const fd = openSync(file, 'r');
   try {
@@ -192,9 +214,28 @@ function inspectHeader(file: string): void {
 const newerSchema = (file: string, version: number) =>
   new DatabaseOpenError(`database ${file} has schema version ${version}, newer than this emulator knows (${SCHEMA_VERSION}); it was left untouched`);
 
-export function openDatabase(file: string): Db {
+const damaged = (file: string, what: string) =>
+  new DatabaseDamagedError(
+    `database ${file} is damaged: ${what}; it was left untouched. Restore a copy, delete it to start afresh, ` +
+      'or start with --allow-damaged-database to serve what can still be read',
+  );
+
+export interface OpenOptions {
+  /** Given: damage found at start is reported here and the database opened anyway; absent: refused. */
+  onDamage?: (problem: string) => void;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const inMemory = file === ':memory:';
   if (!inMemory) inspectHeader(file);
+  const reportDamage = (what: string) => {
+    if (!options.onDamage) throw damaged(file, what);
+    options.onDamage(`database ${file} is damaged: ${what}`);
+  };
+  if (!inMemory) {
+    const walProblem = inspectWal(`${file}-wal`);
+    if (walProblem) reportDamage(walProblem);
+  }
   let db: Db;
   try {
     // No busy wait while taking the lock: another emulator holding it is an answer, not a delay.
@@ -212,6 +253,11 @@ export function openDatabase(file: string): Db {
     if (version === 0 && hasForeignTables(db)) {
       throw new DatabaseOpenError(`${file} is not an emulator database (it has tables of its own); it was left untouched`);
     }
+    if (!inMemory) {
+      // Every page's structure, in time proportional to the file (https://www.sqlite.org/pragma.html#pragma_quick_check).
+      const problems = (db.pragma('quick_check(5)') as Array<{ quick_check: string }>).map((row) => row.quick_check);
+      if (problems.join() !== 'ok') reportDamage(`SQLite's quick_check says ${problems.join('; ')}`);
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -222,6 +268,8 @@ export function openDatabase(file: string): Db {
   } catch (error) {
     db.close();
     if (error instanceof DatabaseOpenError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_CORRUPT') throw damaged(file, (error as Error).message);
     // better-sqlite3 says "file is not a database" for a file of another kind.
     throw new DatabaseOpenError(`${file} is not an emulator database: ${(error as Error).message}; it was left untouched`);
   }
@@ -253,4 +301,85 @@ function migrate(db: Db, from: number): void {
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+/**
+ * Folds the write-ahead log back into the database, then closes it. A checkpoint that fails (a full
+ * disk) is reported rather than swallowed by close: the log stays beside the database, is read again
+ * at the next start, and the caller exits non-zero.
+ */
+export function closeDatabase(db: Db): void {
+  let failure: string | undefined;
+  if (db.open && !db.memory) {
+    try {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      if (result && (result.busy !== 0 || result.checkpointed !== result.log)) failure = `${result.checkpointed} of ${result.log} log pages were written back`;
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+  }
+  if (db.open) db.close();
+  if (failure !== undefined) {
+    throw new Error(`the database's write-ahead log could not be folded into it (${failure}); it is kept and read again at the next start`);
+  }
+}
+
+// The write-ahead log's format (https://www.sqlite.org/fileformat2.html#the_write_ahead_log): a
+// 32-byte header with two salts and a checksum, then frames of a 24-byte header and one page. A frame
+// counts only if its salts are the header's and its checksum, which runs on from the previous
+// frame's, is right; SQLite stops at the first frame that is not, and silently drops it and every
+// frame after. That is how a kill that cut a frame short is undone, and such a frame is the last of
+// its log. A frame of the current log (its salts) after one that does not count is therefore
+// damage, and its commits would be lost: that is refused.
+const WAL_HEADER = 32;
+const FRAME_HEADER = 24;
+
+function walChecksum(data: Buffer, start: number, end: number, bigEndian: boolean, s: [number, number]): [number, number] {
+  let [s0, s1] = s;
+  for (let i = start; i < end; i += 8) {
+    const x0 = bigEndian ? data.readUInt32BE(i) : data.readUInt32LE(i);
+    const x1 = bigEndian ? data.readUInt32BE(i + 4) : data.readUInt32LE(i + 4);
+    s0 = (s0 + x0 + s1) >>> 0;
+    s1 = (s1 + x1 + s0) >>> 0;
+  }
+  return [s0, s1];
+}
+
+/** What is wrong with a write-ahead log, or undefined when SQLite would read all it holds of its current log. */
+export function inspectWal(walFile: string): string | undefined {
+  let wal: Buffer;
+  try {
+    wal = readFileSync(walFile);
+  } catch {
+    return undefined;
+  }
+  if (wal.length < WAL_HEADER) return undefined;
+  const magic = wal.readUInt32BE(0);
+  if (magic !== 0x377f0682 && magic !== 0x377f0683) return wal.length > WAL_HEADER ? 'its write-ahead log has no valid header' : undefined;
+  const bigEndian = (magic & 1) === 1;
+  const pageSize = wal.readUInt32BE(8);
+  const salt1 = wal.readUInt32BE(16);
+  const salt2 = wal.readUInt32BE(20);
+  let checksum = walChecksum(wal, 0, 24, bigEndian, [0, 0]);
+  if (checksum[0] !== wal.readUInt32BE(24) || checksum[1] !== wal.readUInt32BE(28)) {
+    return wal.length > WAL_HEADER ? "its write-ahead log's header checksum is wrong, so SQLite would ignore every frame in it" : undefined;
+  }
+  const frameSize = FRAME_HEADER + pageSize;
+  let frame = 0;
+  let broken: number | undefined;
+  for (let at = WAL_HEADER; at + frameSize <= wal.length; at += frameSize, frame++) {
+    const current = wal.readUInt32BE(at + 8) === salt1 && wal.readUInt32BE(at + 12) === salt2;
+    if (broken !== undefined) {
+      if (current) return `frame ${broken + 1} of its write-ahead log is damaged, and SQLite would silently drop it and the later frames of the log, commits included`;
+      continue;
+    }
+    if (!current) {
+      broken = frame;
+      continue;
+    }
+    const next = walChecksum(wal, at + FRAME_HEADER, at + frameSize, bigEndian, walChecksum(wal, at, at + 8, bigEndian, checksum));
+    if (next[0] !== wal.readUInt32BE(at + 16) || next[1] !== wal.readUInt32BE(at + 20)) broken = frame;
+    else checksum = next;
+  }
+  return undefined;
 }

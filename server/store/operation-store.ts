@@ -4,7 +4,7 @@
 // Location URL send them as they are (docs/simulation.md, "Stored operations").
 
 import type { PowerAction } from '../../simulator/power.js';
-import type { Db } from './database.js';
+import { readStored, type Db } from './database.js';
 
 /** Resource lifecycle operations: a VM's create and delete, a resource group's delete. */
 export type ProvisioningKind = 'createVirtualMachine' | 'deleteVirtualMachine' | 'deleteResourceGroup';
@@ -273,5 +273,5 @@ function toStatusRecord(row: Omit<OperationRow, 'plan'>): OperationStatusRecord 
 
 function toRecord(row: OperationRow): OperationRecord {
   const { durationMs: _durationMs, ...record } = toStatusRecord(row);
-  return { ...record, plan: JSON.parse(row.plan) };
+  return { ...record, plan: readStored(row.plan, 'an operation plan') };
 }

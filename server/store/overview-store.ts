@@ -6,7 +6,7 @@
 
 import type { OsFamily } from '../../simulator/catalogue.js';
 import type { VmPatchState } from '../../simulator/inventory.js';
-import type { Db } from './database.js';
+import { readStored, type Db } from './database.js';
 import type { EnvelopeStatus, OperationKind } from './operation-store.js';
 import type { PowerState } from './resource-store.js';
 
@@ -143,7 +143,7 @@ export class OverviewStore {
       catalogueKey: row.catalogue_key,
       powerState: row.power_state,
       timeCreated: row.time_created,
-      patchState: JSON.parse(row.patch_state) as VmPatchState,
+      patchState: readStored(row.patch_state, 'a VM patch state') as VmPatchState,
     }));
   }
 
@@ -167,7 +167,7 @@ function toLine(row: LineRow): OperationLine {
     startMs: row.start_ms,
     endMs: row.end_ms,
     statusPolls: row.status_polls,
-    result: row.summary === null ? null : (JSON.parse(row.summary) as ResultSummary),
-    failure: row.failure === null ? null : (JSON.parse(row.failure) as OperationLine['failure']),
+    result: row.summary === null ? null : (readStored(row.summary, 'an operation result') as ResultSummary),
+    failure: row.failure === null ? null : (readStored(row.failure, 'an operation failure') as OperationLine['failure']),
   };
 }

@@ -4,7 +4,7 @@
 import type { OsFamily } from '../../simulator/catalogue.js';
 import { FRESH_PATCH_STATE, type VmPatchState } from '../../simulator/inventory.js';
 import type { PowerState } from '../../simulator/power.js';
-import type { Db } from './database.js';
+import { readStored, type Db } from './database.js';
 
 export type { PowerState };
 
@@ -110,12 +110,12 @@ export class ResourceStore {
     const row = this.statements.getGroup.get(key(subscriptionId), key(name)) as
       | { subscription_id: string; name: string; location: string; tags: string }
       | undefined;
-    return row && { subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: JSON.parse(row.tags) };
+    return row && { subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: readStored(row.tags, 'resource group tags') };
   }
 
   listResourceGroups(subscriptionId: string): ResourceGroupRecord[] {
     const rows = this.statements.listGroups.all(key(subscriptionId)) as Array<{ subscription_id: string; name: string; location: string; tags: string }>;
-    return rows.map((row) => ({ subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: JSON.parse(row.tags) }));
+    return rows.map((row) => ({ subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: readStored(row.tags, 'resource group tags') }));
   }
 
   /** Creates the group, or updates its tags; ARM keeps a group's location and name casing. */
@@ -183,7 +183,7 @@ export class ResourceStore {
   exportAll(): { resourceGroups: ResourceGroupRecord[]; virtualMachines: VirtualMachineRecord[] } {
     const groups = this.statements.allGroups.all() as Array<{ subscription_id: string; name: string; location: string; tags: string }>;
     return {
-      resourceGroups: groups.map((row) => ({ subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: JSON.parse(row.tags) })),
+      resourceGroups: groups.map((row) => ({ subscriptionId: row.subscription_id, name: row.name, location: row.location, tags: readStored(row.tags, 'resource group tags') })),
       virtualMachines: (this.statements.allVms.all() as VmRow[]).map(toVm),
     };
   }
@@ -220,8 +220,8 @@ function toVm(row: VmRow): VirtualMachineRecord {
     catalogueKey: row.catalogue_key,
     powerState: row.power_state,
     timeCreated: row.time_created,
-    definition: JSON.parse(row.definition),
-    patchState: JSON.parse(row.patch_state),
+    definition: readStored(row.definition, 'a VM definition'),
+    patchState: readStored(row.patch_state, 'a VM patch state'),
     operationCount: row.operation_count,
   };
 }

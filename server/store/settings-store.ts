@@ -1,6 +1,6 @@
 // Small persisted settings: the clock state, and whatever else must survive a restart.
 
-import type { Db } from './database.js';
+import { readStored, type Db } from './database.js';
 
 export class SettingsStore {
   private readonly getStatement;
@@ -15,7 +15,7 @@ export class SettingsStore {
 
   get<T>(key: string): T | undefined {
     const row = this.getStatement.get(key) as { value: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.value) as T);
+    return row === undefined ? undefined : readStored<T>(row.value, `the setting '${key}'`);
   }
 
   put(key: string, value: unknown): void {

@@ -257,7 +257,7 @@ t.test('state: export, reset, import, export again gives the same document', asy
   const exported = (await admin(app, 'GET', '/_emulator/state')).json();
   t.equal(exported.format, 'compute-patch-emulator/state');
   t.equal(exported.operations.length, 2);
-  await admin(app, 'POST', '/_emulator/reset');
+  await admin(app, 'POST', '/_emulator/reset', {});
   t.not(JSON.stringify((await admin(app, 'GET', '/_emulator/state')).json()), JSON.stringify(exported));
   const imported = await admin(app, 'PUT', '/_emulator/state', exported);
   t.equal(imported.statusCode, 200);

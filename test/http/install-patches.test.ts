@@ -102,7 +102,7 @@ t.test('accepted variants: case-insensitive enums and path, empty sibling parame
 });
 
 t.test('the 202: empty body, the header set of §5.6, absolute operation URLs', async (t) => {
-  const { app } = testEmulator(t);
+  const { app } = testEmulator(t, { allowedHosts: ['emulator.test'] });
   const response = await app.inject({
     method: 'POST',
     url: installUrl(WINDOWS_VM),

@@ -16,7 +16,7 @@ const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!,
 
 function app(t: { teardown(fn: () => unknown): void }, auth: 'any' | 'strict' = 'any') {
   const services = testServices();
-  const instance = buildApp(services, { retryAfterSeconds: 1, auth, signingKey: ephemeralSigningKey() });
+  const instance = buildApp(services, { retryAfterSeconds: 1, auth, signingKey: ephemeralSigningKey(), allowedHosts: ['emulator'] });
   t.teardown(async () => {
     await instance.close();
     services.close();

@@ -1,4 +1,4 @@
-// Concurrency (README "Reliability"): hundreds of parallel POSTs over a real listener, spread over
+// Concurrency (docs/reliability.md): hundreds of parallel POSTs over a real listener, spread over
 // many VMs and piled on one, are counted in (202s) and out (stored operations, status polls): none
 // lost, none duplicated, no SQLITE_BUSY or other 5xx, and the overlapping-operation rule applied
 // consistently: per VM exactly one operation left running, every other one superseded, numbered

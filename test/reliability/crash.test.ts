@@ -1,4 +1,4 @@
-// Durability (README "Reliability"): the emulator, as a spawned process, takes a stream of installs
+// Durability (docs/reliability.md): the emulator, as a spawned process, takes a stream of installs
 // from concurrent clients and is killed with SIGKILL at seeded random points, then restarted on the
 // same data folder. Every operation answered 202 is still there after each restart, with the same
 // id and startTime; one that had finished answers exactly as before (endTime included); the others

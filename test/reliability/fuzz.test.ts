@@ -1,7 +1,9 @@
-// Hostile input, fuzzed (README "Reliability"): seeded fast-check runs over methods, paths (every
-// segment), query strings, headers and bodies, through app.inject against a real SQLite store.
-// Every answer is a 2xx or a 4xx, every 4xx a CloudError; the emulator still answers its health
-// check; and the operations stored before the run are unchanged.
+// Hostile input, fuzzed (docs/reliability.md): seeded fast-check runs over methods, paths (every
+// segment), query strings, headers (Host and Origin included) and bodies (name masks built to make a
+// backtracking matcher explode included), through app.inject against a real SQLite store. Every
+// answer is a 2xx or a 4xx, every 4xx a CloudError; the emulator still answers its health check;
+// and the operations stored before the run are unchanged. A second run imports crafted state
+// documents: each is refused with a CloudError or, when accepted, breaks no later request.
 
 import fc from 'fast-check';
 import t from 'tap';
@@ -124,7 +126,7 @@ const armRequest = fc.oneof({ weight: 3, arbitrary: routedRequest }, { weight: 1
 
 const queryValue = fc.oneof(fc.constantFrom(API_VERSION, '2021-04-01', '2020-06-01', '2026-04-01', 'true', 'instanceView'), nastyString);
 const apiVersion = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(API_VERSION, '2021-04-01', '2020-06-01', '2026-04-01', '2020-12-01') },
+  { weight: 6, arbitrary: fc.constantFrom(API_VERSION, '2021-04-01', '2020-06-01', '2026-04-01', '2020-12-01', '2025-04-01') },
   { weight: 2, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: nastyString },
 );
@@ -156,6 +158,14 @@ const headers = fc
       'x-ms-correlation-request-id': headerValue,
       'x-admin-key': headerValue,
       'accept-language': headerValue,
+      // The emulator's own names, foreign ones (DNS rebinding), and malformed ones.
+      // Mostly the emulator's own, so that most requests still reach the routes behind the check.
+      host: fc.oneof(
+        { weight: 12, arbitrary: fc.constantFrom('localhost', 'localhost:8443', '127.0.0.1:8080', '[::1]:8443', 'emulator.localhost') },
+        { weight: 2, arbitrary: fc.constantFrom('attacker.example', 'localhost.attacker.example', 'cpe', '', ':', '[::1', 'a..b', 'LOCALHOST.') },
+        { weight: 1, arbitrary: headerValue },
+      ),
+      origin: fc.oneof(fc.constantFrom('http://localhost', 'http://evil.example', 'null', 'https://localhost:8443'), headerValue),
     },
     { requiredKeys: ['authorization'] },
   )
@@ -178,7 +188,25 @@ const mutatedInstallBody = fc
     return JSON.stringify(body) ?? '';
   });
 
+/** Name masks: ordinary ones, and runs of wildcards that make a backtracking matcher explode. */
+const mask = fc.oneof(
+  fc.constantFrom('kernel*', 'vim*', '*', '?', 'KB50?3603', '*-headers_*', ''),
+  fc.string({ unit: fc.constantFrom('*', '?', 'a', '!', '.', '_', '=', 'k'), maxLength: 300 }),
+  fc.integer({ min: 1, max: 150 }).map((n) => `${'*a'.repeat(n)}!`),
+  nastyString,
+);
+const maskBody = fc
+  .tuple(fc.array(mask, { maxLength: 120 }), fc.array(mask, { maxLength: 120 }), fc.boolean())
+  .map(([include, exclude, windows]) =>
+    JSON.stringify(
+      windows
+        ? { maximumDuration: 'PT4H', rebootSetting: 'IfRequired', windowsParameters: { classificationsToInclude: ['Security'], patchNameMasksToInclude: include, patchNameMasksToExclude: exclude } }
+        : { maximumDuration: 'PT4H', rebootSetting: 'IfRequired', linuxParameters: { packageNameMasksToInclude: include, packageNameMasksToExclude: exclude } },
+    ),
+  );
+
 const body = fc.oneof(
+  { weight: 2, arbitrary: maskBody },
   { weight: 1, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constantFrom(JSON.stringify(SPEC_EXAMPLE_BODY), JSON.stringify({ location: 'westus' })) },
   { weight: 4, arbitrary: mutatedInstallBody },
@@ -239,4 +267,112 @@ t.test(`fuzz: ${RUNS} seeded requests (seed ${SEED}) get a 2xx or a CloudError 4
   t.same(after, before, 'the operations stored before the run are unchanged');
   const poll = await app.inject({ method: 'GET', url: pathOf(running.headers['azure-asyncoperation'] as string), headers: AUTH });
   t.equal(poll.statusCode, 200, 'and the running one still answers its poll');
+});
+
+const STATE_RUNS = 400;
+
+/** Every path into a JSON value, the value itself included (as []). */
+function pathsOf(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  const here = [prefix];
+  if (Array.isArray(value)) return [...here, ...value.flatMap((item, i) => pathsOf(item, [...prefix, i]))];
+  if (value !== null && typeof value === 'object') return [...here, ...Object.entries(value).flatMap(([key, item]) => pathsOf(item, [...prefix, key]))];
+  return here;
+}
+
+/** The document with the value at `path` replaced (or, for `undefined`, removed). */
+function withValue(document: unknown, path: Array<string | number>, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(document) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (value === undefined) {
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete parent[last];
+  } else {
+    parent[last] = value;
+  }
+  return copy;
+}
+
+t.test(`fuzz: ${STATE_RUNS} crafted state documents (seed ${SEED}) are refused with a CloudError, or break nothing once imported`, async (t) => {
+  const { app } = testEmulator(t, { completion: 'polls:2' });
+  const finished = await post(app, installUrl(WINDOWS_VM), SPEC_EXAMPLE_BODY);
+  await pollToTerminal(app, finished.headers['azure-asyncoperation'] as string);
+  await post(app, `${vmPath(LINUX_VM)}/assessPatches?api-version=${API_VERSION}`, undefined);
+  await post(app, `${vmPath(LINUX_VM)}/restart?api-version=${API_VERSION}`, undefined);
+  await app.inject({ method: 'POST', url: '/_emulator/scenarios', payload: { outcome: { status: 'Failed', failPatches: ['*'] }, remaining: 1 } });
+  await app.inject({ method: 'POST', url: '/_emulator/faults', payload: { match: { path: '/nothing/*' }, effect: { kind: 'latency', delayMs: 0 } } });
+  const original = (await app.inject({ method: 'GET', url: '/_emulator/state' })).json();
+  const paths = pathsOf(original);
+
+  const replacement = fc.oneof(
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    { weight: 2, arbitrary: fc.constantFrom(-1, 0, 1e20, -1e20, 1.5, 253402300800000, 'nope', '', null, true, [], {}, 'polls:0', 'polls:99999', 'Windows', 'Linux', 'powerAction', 'installPatches', '9999-12-31T23:59:60Z') },
+    { weight: 1, arbitrary: nastyString },
+  );
+  const probes = (document: any) => [
+    ...document.virtualMachines.slice(0, 4).flatMap((vm: any) => [
+      { method: 'GET', url: `${vmPath(vm.name, vm.resourceGroup, vm.subscriptionId)}?api-version=${API_VERSION}&$expand=instanceView` },
+      { method: 'POST', url: `${vmPath(vm.name, vm.resourceGroup, vm.subscriptionId)}/assessPatches?api-version=${API_VERSION}` },
+    ]),
+    ...document.operations.slice(0, 4).flatMap((op: any) => [
+      { method: 'GET', url: `/subscriptions/${op.subscriptionId}/providers/Microsoft.Compute/locations/${op.location}/operations/${op.id}?api-version=${API_VERSION}` },
+      { method: 'GET', url: `/subscriptions/${op.subscriptionId}/providers/Microsoft.Compute/locations/${op.location}/operations/${op.id}?monitor=true&api-version=${API_VERSION}` },
+    ]),
+    { method: 'POST', url: installUrl(WINDOWS_VM), payload: SPEC_EXAMPLE_BODY },
+    { method: 'GET', url: '/_emulator/state' },
+    { method: 'GET', url: '/_emulator/clock' },
+    { method: 'GET', url: '/_emulator/overview' },
+  ];
+
+  let accepted = 0;
+  let refused = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: paths.length - 1 }), replacement, async (index, value) => {
+      const crafted = withValue(original, paths[index]!, value);
+      const answer = await app.inject({ method: 'PUT', url: '/_emulator/state', payload: JSON.stringify(crafted) ?? '', headers: { 'content-type': 'application/json' } });
+      if (answer.statusCode === 400 && isCloudError(answer)) {
+        refused++;
+        return;
+      }
+      if (answer.statusCode !== 200) throw new Error(`PUT /_emulator/state (${paths[index]!.join('.')} = ${JSON.stringify(value)}) answered ${answer.statusCode}: ${answer.body.slice(0, 300)}`);
+      accepted++;
+      for (const probe of probes(crafted)) {
+        const response = await app.inject({ method: probe.method as 'GET', url: probe.url, headers: AUTH, ...(probe.payload ? { payload: probe.payload } : {}) });
+        if (response.statusCode >= 500) {
+          throw new Error(`after importing ${paths[index]!.join('.')} = ${JSON.stringify(value)}: ${probe.method} ${probe.url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+        }
+      }
+      const back = await app.inject({ method: 'PUT', url: '/_emulator/state', payload: original });
+      if (back.statusCode !== 200) throw new Error(`the original document was refused: ${back.body.slice(0, 300)}`);
+    }),
+    { seed: SEED, numRuns: STATE_RUNS, timeout: 20_000, endOnFailure: true },
+  );
+  t.comment(`${accepted} accepted, ${refused} refused`);
+  t.ok(refused > 0 && accepted > 0, 'both kinds were seen');
+  const health = await app.inject({ method: 'GET', url: '/_emulator/health' });
+  t.equal(health.json().status, 'Healthy');
+});
+
+const MASK_RUNS = 300;
+
+t.test(`fuzz: ${MASK_RUNS} installs with crafted name masks (seed ${SEED}) get 202 or 400 InvalidParameter, and the server keeps answering`, async (t) => {
+  const { app } = testEmulator(t);
+  const seen = new Map<string, number>();
+  await fc.assert(
+    fc.asyncProperty(maskBody, async (payload) => {
+      const windows = payload.includes('windowsParameters');
+      const url = windows ? installUrl(WINDOWS_VM, '2025-04-01') : installUrl(LINUX_VM);
+      const answer = await app.inject({ method: 'POST', url, headers: { ...AUTH, 'content-type': 'application/json' }, payload });
+      const outcome = answer.statusCode === 202 ? '202' : `${answer.statusCode} ${isCloudError(answer) ? answer.json().error.code : answer.body.slice(0, 100)}`;
+      seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
+      if (outcome !== '202' && outcome !== '400 InvalidParameter') throw new Error(`${url} answered ${outcome}`);
+    }),
+    { seed: SEED, numRuns: MASK_RUNS, timeout: 10_000, endOnFailure: true },
+  );
+  t.comment(`answers: ${[...seen].map(([s, n]) => `${s} x${n}`).join(', ')}`);
+  t.ok(seen.has('202') && seen.has('400 InvalidParameter'), 'both were seen');
+  t.equal((await app.inject({ method: 'GET', url: '/_emulator/health' })).statusCode, 200);
 });

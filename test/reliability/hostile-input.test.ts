@@ -1,9 +1,11 @@
-// Hostile input, case by case (README "Reliability"): each gets the ARM answer, as a CloudError,
+// Hostile input, case by case (docs/reliability.md): each gets the ARM answer, as a CloudError,
 // never a 5xx or a hang. The fuzz test (fuzz.test.ts) covers the space around these at random;
 // what a client library refuses to send (over-long or malformed headers) goes over a raw socket.
 
 import t from 'tap';
 import { MAX_JOURNAL_BODY_BYTES } from '../../server/admin/journal.js';
+import { parseConfig } from '../../server/config.js';
+import { LATEST_TIME_MS, MAX_CLOCK_SPEED, simulatedNow } from '../../simulator/clock.js';
 import {
   API_VERSION,
   AUTH,
@@ -142,6 +144,13 @@ t.test('the admin clock refuses times no ARM timestamp can show', async (t) => {
   t.equal((await clock({ set: '9999-12-31T00:00:00Z', advance: 'P2D' })).statusCode, 400);
   t.equal((await clock({ set: '9999-12-31T00:00:00Z', advance: 'PT1H' })).statusCode, 200, 'up to the last day is fine');
   t.equal((await clock({ set: '2030-01-01T00:00:00Z' })).statusCode, 200);
+  const fast = await clock({ speed: MAX_CLOCK_SPEED + 1 });
+  t.equal(fast.statusCode, 400, 'a speed that would pass the year 9999 within a day');
+  t.equal(fast.json().error.target, 'speed');
+  t.equal((await clock({ speed: MAX_CLOCK_SPEED })).statusCode, 200);
+  t.throws(() => parseConfig(['--clock-speed', '1e9'], {}), /--clock-speed: expected a positive number up to 2000000/);
+  // Left running long enough, even the fastest clock stops at the last instant a timestamp can show.
+  t.equal(simulatedNow({ anchorWallMs: 0, anchorSimulatedMs: LATEST_TIME_MS - 1000, speed: MAX_CLOCK_SPEED, frozen: false }, 86_400_000), LATEST_TIME_MS);
   t.equal((await get(app, `${vmPath(WINDOWS_VM)}?api-version=${API_VERSION}&$expand=instanceView`)).statusCode, 200, 'and everything still answers');
 });
 
@@ -163,12 +172,12 @@ t.test('over a real socket: over-long and malformed requests get a CloudError, o
   ];
   const path = `${vmPath(WINDOWS_VM)}?api-version=${API_VERSION}`;
   const cases = [
-    { name: 'headers over 16 KiB', bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, message: 'The size of the request headers is too long.' },
-    { name: 'a URL over 16 KiB', bytes: `GET ${vmPath('v'.repeat(17 * 1024))} HTTP/1.1\r\nHost: x\r\n\r\n`, message: 'The size of the request headers is too long.' },
-    { name: 'a control character in a header', bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n`, message: 'The request is badly formed.' },
+    { name: 'headers over 16 KiB', bytes: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, message: 'The size of the request headers is too long.' },
+    { name: 'a URL over 16 KiB', bytes: `GET ${vmPath('v'.repeat(17 * 1024))} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, message: 'The size of the request headers is too long.' },
+    { name: 'a control character in a header', bytes: `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\u0001b\r\n\r\n`, message: 'The request is badly formed.' },
     { name: 'a garbage request line', bytes: 'HELLO\r\n\r\n', message: 'The request is badly formed.' },
-    { name: 'a space in the path', bytes: `GET /subscriptions/a b HTTP/1.1\r\nHost: x\r\n\r\n`, message: 'The request is badly formed.' },
-    { name: 'a bad Content-Length', bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`, message: 'The request is badly formed.' },
+    { name: 'a space in the path', bytes: `GET /subscriptions/a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, message: 'The request is badly formed.' },
+    { name: 'a bad Content-Length', bytes: `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n`, message: 'The request is badly formed.' },
   ];
   for (const listener of listeners) {
     for (const { name, bytes, message } of cases) {
@@ -177,9 +186,9 @@ t.test('over a real socket: over-long and malformed requests get a CloudError, o
       t.ok(isCloudError(answer), `${listener.name}, ${name}: a CloudError`);
       t.equal(JSON.parse(answer.body || '{}').error?.message, message, `${listener.name}, ${name}`);
     }
-    const health = await rawRequest(listener.port, 'GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { secure: listener.secure });
+    const health = await rawRequest(listener.port, 'GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n', { secure: listener.secure });
     t.equal(health.statusCode, 200, `${listener.name}: still healthy`);
   }
-  const longButFine = await rawRequest(listeners[0]!.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nX-Long: ${'a'.repeat(8 * 1024)}\r\nConnection: close\r\n\r\n`);
+  const longButFine = await rawRequest(listeners[0]!.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer x\r\nX-Long: ${'a'.repeat(8 * 1024)}\r\nConnection: close\r\n\r\n`);
   t.equal(longButFine.statusCode, 200, 'headers under the limit are served');
 });

@@ -1,4 +1,4 @@
-// Isolation (README "Reliability"): an operation is visible only under the subscription that created
+// Isolation (docs/reliability.md): an operation is visible only under the subscription that created
 // it; the admin API can be guarded with a key; start-up refuses an unguarded admin API on a
 // non-loopback address unless told; the default bind is loopback.
 

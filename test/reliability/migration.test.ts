@@ -1,4 +1,4 @@
-// Schema migrations (README "Reliability"). A database of the first schema, built here from
+// Schema migrations (docs/reliability.md). A database of the first schema, built here from
 // migration 1's SQL and filled, through that schema's columns, with what an emulator holds (a
 // finished install, a running assessment, the clock), is opened and upgraded: nothing is lost and the
 // running operation finishes. A file that is not an emulator database, or has a newer schema, stops

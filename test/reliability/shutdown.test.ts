@@ -1,4 +1,4 @@
-// Graceful shutdown (README "Reliability"): on SIGTERM the spawned emulator stops accepting
+// Graceful shutdown (docs/reliability.md): on SIGTERM the spawned emulator stops accepting
 // connections, finishes the request in flight (held open with `Expect: 100-continue` until the
 // signal has been handled, so the order is certain), closes the database and exits 0; what it
 // accepted is there after a restart. A client that never finishes its request cannot hold the

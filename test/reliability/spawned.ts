@@ -13,6 +13,8 @@ export interface SpawnedEmulator {
   httpUrl: string;
   /** Everything the process printed on stdout so far. */
   output(): string;
+  /** Everything it printed on stderr so far. */
+  errors(): string;
   /** Resolves when a stdout line matches (bounded in time). */
   waitForLine(pattern: RegExp, limitMs?: number): Promise<string>;
   /** Resolves with the exit code once the process has exited. */
@@ -23,9 +25,13 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CPE_'))), ...extra };
 }
 
-/** Starts the CLI on free ports and resolves once it printed its ready block. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SpawnedEmulator> {
-  const child = spawn(process.execPath, [CLI, '--https-port', '0', '--http-port', '0', '--silent', ...args], {
+/**
+ * Starts the CLI on free ports and resolves once it printed its ready block. `prefix` runs it
+ * under another command (e.g. prlimit, to limit the size of the files it writes).
+ */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, prefix: string[] = []): Promise<SpawnedEmulator> {
+  const command = [...prefix, process.execPath, CLI, '--https-port', '0', '--http-port', '0', '--silent', ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -68,6 +74,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<S
     child,
     httpUrl: /^\s+HTTP\s+(\S+)/m.exec(out)![1]!,
     output: () => out,
+    errors: () => err,
     waitForLine,
     exited,
   }));

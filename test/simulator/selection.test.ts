@@ -1,7 +1,8 @@
 // Selection semantics (wire contract §4, §5.12): NotSelected vs Excluded vs selected.
 
 import t from 'tap';
-import { maskMatches, selectionOf } from '../../simulator/selection.js';
+import { maskMatches } from '../../simulator/mask.js';
+import { selectionOf } from '../../simulator/selection.js';
 import { linuxPatch, windowsPatch } from './fixtures.js';
 
 t.test('Windows: classifications select, others are NotSelected', async (t) => {

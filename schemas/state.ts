@@ -1,0 +1,460 @@
+// The state document of GET/PUT /_emulator/state and --seed-file, whole: every field a running
+// emulator reads back is described here, so that a document that passes can never make an ordinary
+// request fail later (docs/reliability.md). server/admin/state-validation.ts adds what a schema
+// cannot say (catalogues exist, names unique, a VM's group present).
+
+import { WINDOWS_CLASSIFICATIONS, LINUX_CLASSIFICATIONS } from '../simulator/catalogue.js';
+import { LATEST_TIME_MS, MAX_CLOCK_SPEED } from '../simulator/clock.js';
+import { completionRuleSchema, faultRuleSchema, scenarioSchema } from './admin.js';
+
+const text = (maxLength = 1024) => ({ type: 'string', maxLength }) as const;
+const name = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+const guid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
+const instant = { type: 'integer', minimum: 0, maximum: LATEST_TIME_MS } as const;
+const span = { type: 'integer', minimum: 0, maximum: LATEST_TIME_MS } as const;
+const count = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
+const tags = { type: 'object', maxProperties: 50, additionalProperties: text(256) } as const;
+const classification = { type: 'string', enum: [...new Set([...WINDOWS_CLASSIFICATIONS, ...LINUX_CLASSIFICATIONS])] } as const;
+const dateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
+const failure = { type: 'object', required: ['code', 'message'], properties: { code: text(256), message: text(4096) } } as const;
+
+const entryProperties = {
+  patchId: name,
+  name,
+  kbId: text(64),
+  version: text(256),
+  classifications: { type: 'array', maxItems: 16, items: classification },
+  rebootBehavior: { type: 'string', enum: ['NeverReboots', 'AlwaysRequiresReboot', 'CanRequestReboot'] },
+  publishedDate: dateTime,
+  msrcSeverity: text(64),
+  chain: text(256),
+  presence: { type: 'number', minimum: 0, maximum: 1 },
+  inImage: { type: 'boolean' },
+  failureRate: { type: 'number', minimum: 0, maximum: 1 },
+} as const;
+
+/** A catalogue entry carried by a plan (simulator/catalogue.ts CataloguePatch). */
+const cataloguePatch = {
+  type: 'object',
+  required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'installSeconds', 'failureRate'],
+  properties: { ...entryProperties, installSeconds: { type: 'number', minimum: 0, maximum: 6_000_000 } },
+} as const;
+
+/** The first release's entries, timed in minutes (version-1 documents). */
+const legacyCataloguePatch = {
+  type: 'object',
+  required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'installMinutes', 'failureRate'],
+  properties: { ...entryProperties, installMinutes: { type: 'number', minimum: 0, maximum: 100_000 } },
+} as const;
+
+const reboot = {
+  type: 'object',
+  required: ['startOffsetMs', 'endOffsetMs', 'outcome'],
+  properties: { startOffsetMs: span, endOffsetMs: span, outcome: { type: 'string', enum: ['Completed', 'Failed'] } },
+} as const;
+
+/** A create or delete of a VM or resource group (server/patch-operations.ts ProvisioningPlan). */
+const provisioningPlan = {
+  properties: { kind: { enum: ['createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] } },
+  required: ['kind', 'startMs', 'durationMs'],
+} as const;
+const powerActionPlan = {
+  properties: { kind: { const: 'powerAction' }, action: { type: 'string', enum: ['start', 'powerOff', 'deallocate', 'restart'] } },
+  required: ['action'],
+} as const;
+const PLAN_KINDS = ['installPatches', 'assessPatches', 'powerAction', 'createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'];
+const catalogueRef = {
+  type: 'object',
+  required: ['key', 'version'],
+  properties: { key: text(128), version: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
+} as const;
+const planError = {
+  type: 'array',
+  maxItems: 10_000,
+  items: { type: 'object', required: ['code', 'message', 'offsetMs'], properties: { code: text(256), message: text(4096), offsetMs: span } },
+} as const;
+
+/**
+ * A stored operation's plan, as stored today (state documents of version 2): the one place that
+ * says what a plan is (the simulator's InstallPlan, AssessPlan, PowerActionPlan and the
+ * provisioning plans), so that a change of plan format changes only this. Patches are ids into the
+ * catalogue version the plan names.
+ */
+export const operationPlanSchema = {
+  type: 'object',
+  required: ['kind', 'startMs', 'durationMs'],
+  properties: { kind: { type: 'string', enum: PLAN_KINDS }, startMs: instant, durationMs: span },
+  // The kind picks the branch, so that an error names the field at fault, not every branch.
+  oneOf: [
+    {
+      properties: {
+        kind: { const: 'installPatches' },
+        operationId: guid,
+        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
+        parameters: { type: 'object' },
+        catalogue: catalogueRef,
+        rebootPendingBefore: { type: 'boolean' },
+        patches: {
+          type: 'array',
+          maxItems: 10_000,
+          items: {
+            type: 'object',
+            required: ['patchId', 'state'],
+            properties: {
+              patchId: name,
+              state: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
+              startOffsetMs: span,
+              endOffsetMs: span,
+              requestsReboot: { type: 'boolean' },
+            },
+          },
+        },
+        earlyReboot: reboot,
+        finalReboot: reboot,
+        windowExceededAtMs: span,
+        status: { type: 'string', enum: ['Failed', 'Succeeded', 'CompletedWithWarnings'] },
+        errors: planError,
+        maintenanceRunId: text(),
+        reportedRebootStatus: { type: 'string', enum: ['Unknown', 'NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
+        operationFailure: failure,
+        entries: { type: 'array', maxItems: 10_000, items: cataloguePatch },
+      },
+      required: ['operationId', 'osFamily', 'rebootSetting', 'parameters', 'catalogue', 'rebootPendingBefore', 'patches', 'status', 'errors'],
+    },
+    {
+      properties: {
+        kind: { const: 'assessPatches' },
+        operationId: guid,
+        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        catalogue: catalogueRef,
+        availablePatchIds: { type: 'array', maxItems: 10_000, items: name },
+        rebootPending: { type: 'boolean' },
+        reportedStatus: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
+        operationFailure: failure,
+        entries: { type: 'array', maxItems: 10_000, items: cataloguePatch },
+      },
+      required: ['operationId', 'osFamily', 'catalogue', 'availablePatchIds', 'rebootPending'],
+    },
+    powerActionPlan,
+    provisioningPlan,
+  ],
+} as const;
+
+/** The first release's plans (state documents of version 1), with a copy of every catalogue entry. */
+export const legacyOperationPlanSchema = {
+  type: 'object',
+  required: ['kind', 'startMs', 'durationMs'],
+  properties: { kind: { type: 'string', enum: ['installPatches', 'assessPatches', 'powerAction'] }, startMs: instant, durationMs: span },
+  oneOf: [
+    {
+      properties: {
+        kind: { const: 'installPatches' },
+        operationId: guid,
+        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
+        rebootPendingBefore: { type: 'boolean' },
+        patches: {
+          type: 'array',
+          maxItems: 10_000,
+          items: {
+            type: 'object',
+            required: ['patch', 'selection', 'state'],
+            properties: {
+              patch: legacyCataloguePatch,
+              selection: { type: 'string', enum: ['Selected', 'Excluded', 'NotSelected'] },
+              state: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
+              startOffsetMs: span,
+              endOffsetMs: span,
+              requestsReboot: { type: 'boolean' },
+            },
+          },
+        },
+        earlyReboot: reboot,
+        finalReboot: reboot,
+        windowExceededAtMs: span,
+        status: { type: 'string', enum: ['Failed', 'Succeeded', 'CompletedWithWarnings'] },
+        errors: {
+          type: 'array',
+          maxItems: 10_000,
+          items: { type: 'object', required: ['code', 'message', 'offsetMs'], properties: { code: text(256), message: text(4096), offsetMs: span } },
+        },
+        maintenanceRunId: text(),
+        reportedRebootStatus: { type: 'string', enum: ['Unknown', 'NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
+        operationFailure: failure,
+      },
+      required: ['operationId', 'osFamily', 'rebootSetting', 'rebootPendingBefore', 'patches', 'status', 'errors'],
+    },
+    {
+      properties: {
+        kind: { const: 'assessPatches' },
+        operationId: guid,
+        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        available: { type: 'array', maxItems: 10_000, items: legacyCataloguePatch },
+        rebootPending: { type: 'boolean' },
+        reportedStatus: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
+        operationFailure: failure,
+      },
+      required: ['operationId', 'osFamily', 'available', 'rebootPending'],
+    },
+    {
+      properties: { kind: { const: 'powerAction' }, action: { type: 'string', enum: ['start', 'powerOff', 'deallocate', 'restart'] } },
+      required: ['action'],
+    },
+  ],
+} as const;
+
+const patchError = {
+  type: 'object',
+  required: ['details', 'code', 'message'],
+  properties: {
+    details: { type: 'array', maxItems: 100, items: { type: 'object', required: ['code', 'message'], properties: { code: text(256), message: text(4096) } } },
+    code: text(256),
+    message: text(4096),
+  },
+} as const;
+const patchStatus = { type: 'string', enum: ['InProgress', 'Failed', 'Succeeded', 'CompletedWithWarnings', 'Unknown'] } as const;
+
+/** A finished operation's result, as the simulator's results.ts writes it: what the result URL, instance view and dashboard read. */
+const installResultSchema = {
+  type: 'object',
+  required: ['status', 'installationActivityId', 'rebootStatus', 'maintenanceWindowExceeded', 'excludedPatchCount', 'notSelectedPatchCount', 'pendingPatchCount', 'installedPatchCount', 'failedPatchCount', 'patches', 'startDateTime', 'error'],
+  properties: {
+    status: patchStatus,
+    installationActivityId: text(64),
+    rebootStatus: text(64),
+    maintenanceWindowExceeded: { type: 'boolean' },
+    excludedPatchCount: count,
+    notSelectedPatchCount: count,
+    pendingPatchCount: count,
+    installedPatchCount: count,
+    failedPatchCount: count,
+    patches: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['patchId', 'name', 'classifications', 'installationState'],
+        properties: {
+          patchId: name,
+          name,
+          version: text(256),
+          kbId: text(64),
+          classifications: { type: 'array', maxItems: 16, items: text(64) },
+          msrcSeverity: text(64),
+          installationState: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
+        },
+      },
+    },
+    startDateTime: dateTime,
+    maintenanceRunId: text(),
+    error: patchError,
+  },
+} as const;
+
+const assessResultSchema = {
+  type: 'object',
+  required: ['status', 'assessmentActivityId', 'rebootPending', 'criticalAndSecurityPatchCount', 'otherPatchCount', 'startDateTime', 'availablePatches', 'error'],
+  properties: {
+    status: patchStatus,
+    assessmentActivityId: text(64),
+    rebootPending: { type: 'boolean' },
+    criticalAndSecurityPatchCount: count,
+    otherPatchCount: count,
+    startDateTime: dateTime,
+    availablePatches: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'activityId', 'lastModifiedDateTime', 'assessmentState'],
+        properties: {
+          patchId: name,
+          name,
+          version: text(256),
+          kbId: text(64),
+          classifications: { type: 'array', maxItems: 16, items: text(64) },
+          rebootBehavior: text(64),
+          publishedDate: dateTime,
+          activityId: text(64),
+          lastModifiedDateTime: dateTime,
+          assessmentState: { const: 'Available' },
+        },
+      },
+    },
+    error: patchError,
+  },
+} as const;
+
+/** An operation's result by its kind: a patch operation's once finished (or null), a power action's always null. */
+const resultByKind = [
+  { if: { properties: { kind: { const: 'installPatches' } } }, then: { properties: { result: { if: { type: 'object' }, then: installResultSchema } } } },
+  { if: { properties: { kind: { const: 'assessPatches' } } }, then: { properties: { result: { if: { type: 'object' }, then: assessResultSchema } } } },
+  { if: { properties: { kind: { enum: ['start', 'powerOff', 'deallocate', 'restart', 'createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] } } }, then: { properties: { result: { type: 'null' } } } },
+];
+
+// Scenarios and fault rules as stored: the admin API's bodies, with the fields it fills in.
+const storedScenario = { ...scenarioSchema, $id: undefined, required: ['id', 'match', 'outcome'] };
+const storedFaultRule = {
+  ...faultRuleSchema,
+  $id: undefined,
+  required: ['id', 'match', 'effect', 'matched'],
+  properties: { ...faultRuleSchema.properties, matched: count },
+};
+const strip = <T extends { $id?: unknown }>(schema: T) => Object.fromEntries(Object.entries(schema).filter(([key, value]) => key !== '$id' && value !== undefined));
+
+export const stateDocumentSchema = {
+  $id: 'StateDocument',
+  type: 'object',
+  required: ['format', 'version', 'clock', 'control', 'resourceGroups', 'virtualMachines', 'operations'],
+  // The plan's shape depends on the document's version.
+  if: { properties: { version: { const: 1 } } },
+  then: { properties: { operations: { items: { properties: { plan: legacyOperationPlanSchema } } } } },
+  else: { properties: { operations: { items: { properties: { plan: operationPlanSchema } } } } },
+  properties: {
+    format: { const: 'compute-patch-emulator/state' },
+    version: { enum: [1, 2], description: '2 today; 1 is what the first release exported, and still imports' },
+    seed: text(),
+    /** The salts of operation ids and polling tokens (server/ids.ts); absent in older documents. */
+    ids: {
+      type: 'object',
+      required: ['salt', 'epoch'],
+      additionalProperties: false,
+      properties: { salt: { type: 'string', pattern: '^[0-9a-f]{0,64}$' }, epoch: { type: 'string', pattern: '^[0-9a-f]{0,64}$' } },
+    },
+    clock: {
+      type: 'object',
+      required: ['anchorWallMs', 'anchorSimulatedMs', 'speed', 'frozen'],
+      additionalProperties: false,
+      properties: {
+        anchorWallMs: instant,
+        anchorSimulatedMs: instant,
+        speed: { type: 'number', exclusiveMinimum: 0, maximum: MAX_CLOCK_SPEED },
+        frozen: { type: 'boolean' },
+      },
+    },
+    control: {
+      type: 'object',
+      required: ['completion', 'scenarios', 'faults', 'created'],
+      additionalProperties: false,
+      properties: {
+        completion: {
+          type: 'object',
+          required: ['default', 'rules'],
+          additionalProperties: false,
+          properties: {
+            default: completionRuleSchema.properties.mode,
+            rules: { type: 'array', maxItems: 1000, items: strip(completionRuleSchema) },
+          },
+        },
+        scenarios: { type: 'array', maxItems: 100, items: strip(storedScenario) },
+        faults: { type: 'array', maxItems: 100, items: strip(storedFaultRule) },
+        created: count,
+      },
+    },
+    resourceGroups: {
+      type: 'array',
+      maxItems: 100_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'name', 'location', 'tags'],
+        properties: { subscriptionId: guid, name: text(90), location: text(64), tags },
+      },
+    },
+    virtualMachines: {
+      type: 'array',
+      maxItems: 100_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'vmId', 'osFamily', 'catalogueKey', 'powerState', 'timeCreated', 'definition', 'patchState', 'operationCount'],
+        properties: {
+          subscriptionId: guid,
+          resourceGroup: text(90),
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          location: text(64),
+          vmId: guid,
+          osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+          catalogueKey: text(128),
+          powerState: { type: 'string', enum: ['running', 'stopped', 'deallocated'] },
+          timeCreated: dateTime,
+          definition: { type: 'object', required: ['properties'], properties: { tags, properties: { type: 'object' } } },
+          patchState: {
+            type: 'object',
+            required: ['installedPatchIds', 'rebootPending'],
+            properties: { installedPatchIds: { type: 'array', maxItems: 100_000, items: name }, rebootPending: { type: 'boolean' } },
+          },
+          operationCount: count,
+        },
+      },
+    },
+    operations: {
+      type: 'array',
+      maxItems: 1_000_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'id', 'kind', 'location', 'resourceGroup', 'vmName', 'apiVersion', 'completion', 'status', 'startMs', 'endMs', 'statusPolls', 'plan', 'result'],
+        properties: {
+          subscriptionId: guid,
+          id: guid,
+          kind: { type: 'string', enum: ['installPatches', 'assessPatches', 'start', 'powerOff', 'deallocate', 'restart', 'createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] },
+          location: text(64),
+          resourceGroup: text(90),
+          // Empty for a resource group's delete.
+          vmName: { type: 'string', maxLength: 64 },
+          vmSequence: count,
+          apiVersion: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$' },
+          completion: completionRuleSchema.properties.mode,
+          status: { type: 'string', enum: ['InProgress', 'Succeeded', 'Failed', 'Canceled'] },
+          startMs: instant,
+          endMs: { oneOf: [instant, { type: 'null' }] },
+          statusPolls: count,
+          plan: { type: 'object' },
+          result: { type: ['object', 'null'] },
+        },
+        allOf: resultByKind,
+      },
+    },
+  },
+} as const;
+
+/** A seed (data/seed.json): subscriptions, their resource groups and VMs, laid in a new database. */
+export const seedDocumentSchema = {
+  $id: 'SeedDocument',
+  type: 'object',
+  required: ['subscriptions'],
+  properties: {
+    subscriptions: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'resourceGroups'],
+        properties: {
+          subscriptionId: guid,
+          resourceGroups: {
+            type: 'array',
+            maxItems: 10_000,
+            items: {
+              type: 'object',
+              required: ['name', 'location'],
+              properties: {
+                name: { type: 'string', minLength: 1, maxLength: 90 },
+                location: { type: 'string', minLength: 1, maxLength: 64 },
+                tags,
+                virtualMachines: {
+                  type: 'array',
+                  maxItems: 10_000,
+                  items: {
+                    type: 'object',
+                    required: ['name'],
+                    properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, location: text(64), tags, properties: { type: 'object' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
