@@ -4,7 +4,7 @@
 import { ISO_DURATION_PATTERN } from './install-patches.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
-const completionMode = { type: 'string', pattern: '^([Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:[0-9]{1,4})$', description: 'instant | polls:N | time' } as const;
+const completionMode = { type: 'string', pattern: '^([Ss][Yy][Nn][Cc]|[Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:[0-9]{1,4})$', description: 'sync | instant | polls:N | time' } as const;
 const duration = { type: 'string', maxLength: 64, pattern: ISO_DURATION_PATTERN } as const;
 const remaining = { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'applies to the next N matches only' } as const;
 

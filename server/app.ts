@@ -26,7 +26,7 @@ import { strictTokenVerifier, type AuthMode } from './identity/auth.js';
 import { identityRoutes } from './identity/routes.js';
 import { ephemeralSigningKey, type SigningKey } from './identity/signing-key.js';
 import { TokenIssuer } from './identity/tokens.js';
-import { RequestLog } from './logging.js';
+import { operationIdOf, RequestLog } from './logging.js';
 import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
@@ -80,6 +80,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   // ARM takes JSON only; anything else is a 415, not a string for the validator to refuse.
   app.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);
+  app.decorateRequest('startedOperationId', '');
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
@@ -98,8 +99,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   // Every ARM request, as answered, for GET /_emulator/requests.
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith('/_emulator/')) return;
-    const params = request.params as Record<string, string> | undefined;
-    const operationId = params?.operationId ?? (reply.statusCode === 202 ? String(reply.getHeader('x-ms-request-id') ?? '') : '');
+    const operationId = operationIdOf(request);
     journal.record({
       time: new Date().toISOString(),
       requestId: request.id,

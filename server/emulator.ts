@@ -14,7 +14,7 @@ import { openServices, type EmulatorServices } from './services.js';
 import { covers, loadOrCreateCertificate } from './tls.js';
 import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
-import { loggerOptions } from './logging.js';
+import { logOutput } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
 import type { SeedDocument } from './seed.js';
 import { answerClientError } from './arm/edge.js';
@@ -74,6 +74,9 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   });
 
   let httpServer: http.Server | undefined;
+  const log = logOutput({ level: config.logLevel, silent: config.silent });
+  // A crash still writes the lines logged before it.
+  process.once('exit', log.close);
   const app = buildApp(services, {
     retryAfterSeconds: config.retryAfter,
     version: emulatorVersion(),
@@ -81,7 +84,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     journalSize: config.journalSize,
     ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
     ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
-    logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
+    logger: log.options,
     auth: config.auth,
     signingKey: loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
@@ -108,6 +111,10 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   app.addHook('onClose', async () => {
     await Promise.all(drained);
     services.close();
+    // Every request answered is in the log before close() resolves (and the process exits).
+    await log.flush();
+    log.close();
+    process.removeListener('exit', log.close);
   });
 
   try {
@@ -121,6 +128,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     await app.close().catch(() => undefined);
     throw error;
   }
+  // The listening lines come before the start-up lines the caller writes next.
+  await log.flush();
   const httpsPort = (app.server.address() as AddressInfo).port;
   const httpPort = (httpServer!.address() as AddressInfo).port;
   return {

@@ -288,7 +288,10 @@ export class PatchOperations {
       plan: makePlan(id, startMs),
     };
     this.operations.insert(record);
-    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, result: null };
+    const started: OperationRecord<P, never> = { ...record, status: 'InProgress', endMs: null, statusPolls: 0, result: null };
+    // `sync`: the operation finishes within the request that starts it (answered 200, no polling).
+    if (this.modeOf(started).kind !== 'sync') return started;
+    return this.settle(started as unknown as EmulatorOperation) as unknown as OperationRecord<P, never>;
   }
 
   /**

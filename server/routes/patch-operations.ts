@@ -10,10 +10,10 @@ import {
 } from '../../schemas/api-versions.js';
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { ArmError, operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated, vmStopped } from '../arm/errors.js';
+import { operationNotFound, requiredParameterMissing, resourceGroupNotFound, resourceNotFound, vmDeallocated, vmStopped } from '../arm/errors.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
-import { operationFailureOf, sendAccepted, setRetryAfter, statusEnvelope } from './lro.js';
+import { sendFinalResult, sendStarted, setRetryAfter, statusEnvelope } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
@@ -75,7 +75,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       }
       const vm = runningVm(request.params, 'installPatches');
       const operation = context.patchOperations.startInstall(vm, parametersFor(request.body, request.apiVersion), request.apiVersion);
-      sendAccepted(request, reply, context, operation);
+      return sendStarted(request, reply, context, operation);
     },
   );
 
@@ -86,7 +86,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     async (request, reply) => {
       countBudgets(request, reply);
       const vm = runningVm(request.params, 'assessPatches');
-      sendAccepted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
+      return sendStarted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
     },
   );
 
@@ -108,19 +108,14 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
         if (read.status === 'InProgress') setRetryAfter(reply, context);
         return statusEnvelope(read);
       }
-      // The Location URL: 202 and itself while running, then the raw result (§2.3, §5.9); a power
-      // action has no result, so its Location answers 200 with no body.
+      // The Location URL: 202 and itself while running, then the final result.
       if (read.status === 'InProgress') {
         setRetryAfter(reply, context);
         const host = request.host || `localhost:${request.socket.localPort}`;
         reply.code(202).headers({ location: `${request.protocol}://${host}${request.url}`, 'content-length': '0' }).send();
         return reply;
       }
-      // After an operation-level failure the result URL answers with the failure (§5.9, unverified).
-      const failure = operationFailureOf(read);
-      if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
-      if (read.result === null) return reply.code(200).header('content-length', '0').send();
-      return read.result;
+      return sendFinalResult(reply, read);
     },
   );
 }

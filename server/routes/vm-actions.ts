@@ -8,7 +8,7 @@ import { resourceGroupNotFound, resourceNotFound } from '../arm/errors.js';
 import { instanceView } from '../instance-view.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { VM_PATH, type RouteContext } from './context.js';
-import { sendAccepted } from './lro.js';
+import { sendStarted } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 
@@ -39,7 +39,7 @@ export async function vmActionRoutes(app: FastifyInstance, context: RouteContext
     // powerOff's `skipShutdown` query parameter changes nothing the emulator models.
     app.post<{ Params: VmParams }>(`${VM_PATH}/${action}`, { config }, async (request, reply) => {
       const vm = existingVm(context, request.params);
-      sendAccepted(request, reply, context, context.patchOperations.startPowerAction(vm, action, request.apiVersion));
+      return sendStarted(request, reply, context, context.patchOperations.startPowerAction(vm, action, request.apiVersion));
     });
   }
 }
