@@ -188,15 +188,17 @@ export class PatchOperations {
    * (many kilobytes of JSON) until the operation is due: a running `time`-mode operation is
    * decided from its start and duration, with no transaction and no write (its poll count decides
    * nothing); `instant` and `polls:N` count the poll and decide from the count. The plan is read
-   * only to settle the operation, or to answer with a scenario's operation-level failure.
-   * (bench/, README "Performance".)
+   * only to settle the operation, or to answer with a scenario's operation-level failure. A
+   * finished operation is read once, outside any transaction. (bench/README.md.)
    */
   private readForClient(subscriptionId: string, operationId: string, statusPoll: boolean): OperationView | undefined {
     const found = this.operations.getStatus(subscriptionId, operationId);
-    if (found?.status === 'InProgress') {
-      const mode = this.modeOf(found);
-      if (mode.kind === 'time' && !this.isDue(found, mode, found.statusPolls)) return found as OperationView;
-    }
+    if (!found) return undefined;
+    // A finished operation never changes again: one read, no transaction.
+    if (found.status === 'Failed') return this.operations.get(subscriptionId, operationId) as EmulatorOperation;
+    if (found.status !== 'InProgress') return found as OperationView;
+    const mode = this.modeOf(found);
+    if (mode.kind === 'time' && !this.isDue(found, mode, found.statusPolls)) return found as OperationView;
     return this.operations.transaction(() => {
       const current = this.operations.getStatus(subscriptionId, operationId);
       if (!current || current.status !== 'InProgress') {
