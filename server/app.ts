@@ -36,6 +36,7 @@ import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';
 import { registerGracefulClose } from './shutdown.js';
+import { lazySchemaController } from './lazy-schemas.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -50,8 +51,8 @@ export interface AppOptions {
   journalSize?: number;
   /** 'any' (default): any bearer token; 'strict': only unexpired tokens this emulator signed. */
   auth?: AuthMode;
-  /** The token-signing key (from the data folder); an in-memory one when absent. */
-  signingKey?: SigningKey;
+  /** The token-signing key (from the data folder), or how to get it when first needed; an in-memory one when absent. */
+  signingKey?: SigningKey | (() => SigningKey);
   /** When set, the admin API (but the open routes of server/admin/guard.ts) wants `x-admin-key: <key>`. */
   adminKey?: string;
 }
@@ -75,6 +76,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     frameworkErrors: sendCloudError,
     clientErrorHandler: answerClientError,
     return503OnClosing: false,
+    schemaController: lazySchemaController,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   // ARM takes JSON only; anything else is a 415, not a string for the validator to refuse.
@@ -112,7 +114,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     });
   });
 
-  const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
+  const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey, services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
   registerNotFoundHandler(app);
