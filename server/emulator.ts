@@ -86,7 +86,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
     logger: log.options,
     auth: config.auth,
-    signingKey: loadOrCreateSigningKey(dataDir),
+    // With --auth any, read or made when a token is first issued: most such starts never need it.
+    signingKey: config.auth === 'strict' ? loadOrCreateSigningKey(dataDir) : () => loadOrCreateSigningKey(dataDir),
     serverFactory: (handler) => {
       httpServer = http.createServer(handler);
       // Fastify installs its client-error handler on the server it is given (HTTPS) only.
