@@ -20,11 +20,19 @@ type OperationParams = { subscriptionId: string; location: string; operationId: 
 
 const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:location/operations/:operationId`;
 
+/** Past this many keys (one per polled operation), the windows that have ended are dropped. */
+const RATE_BUDGET_KEYS = 10_000;
+
 /** Per-VM and per-subscription guest-patch budgets, as reported (never enforced) in the headers. */
 class RateBudget {
   private readonly used = new Map<string, { windowStart: number; count: number }>();
   constructor(private readonly capacity: number, private readonly windowMs: number) {}
   take(key: string, now = Date.now()): number {
+    if (this.used.size >= RATE_BUDGET_KEYS) {
+      for (const [stale, entry] of this.used) if (now - entry.windowStart >= this.windowMs) this.used.delete(stale);
+      // Every window still open: start again rather than grow (the figures are reported, not enforced).
+      if (this.used.size >= RATE_BUDGET_KEYS) this.used.clear();
+    }
     const entry = this.used.get(key);
     const current = entry && now - entry.windowStart < this.windowMs ? entry : { windowStart: now, count: 0 };
     current.count = Math.min(current.count + 1, this.capacity);
