@@ -7,7 +7,7 @@ import { cloudErrorSchema } from '../schemas/cloud-error.js';
 import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchema } from '../schemas/install-patches.js';
 import { imageReferenceSchema } from '../schemas/resources.js';
 import { adminRoutes } from './admin/routes.js';
-import { redactHeaders, RequestJournal } from './admin/journal.js';
+import { RequestJournal } from './admin/journal.js';
 import { applyFaultRules } from './arm/faults.js';
 import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
@@ -102,13 +102,15 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith('/_emulator/')) return;
     const operationId = operationIdOf(request);
+    const sentBytes = Number(request.headers['content-length']);
     journal.record({
-      time: new Date().toISOString(),
+      timeMs: Date.now(),
       requestId: request.id,
       method: request.method,
       url: request.url,
-      headers: redactHeaders(request.headers),
+      headers: request.headers,
       body: request.body ?? null,
+      ...(Number.isFinite(sentBytes) ? { bodyBytes: sentBytes } : {}),
       status: reply.statusCode,
       ...(operationId ? { operationId: operationId.toLowerCase() } : {}),
     });
