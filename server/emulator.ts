@@ -76,7 +76,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   let httpServer: http.Server | undefined;
   const log = logOutput({ level: config.logLevel, silent: config.silent });
   // A crash still writes the lines logged before it.
-  process.once('exit', log.close);
+  if (log.options) process.once('exit', log.close);
   const app = buildApp(services, {
     retryAfterSeconds: config.retryAfter,
     version: emulatorVersion(),
