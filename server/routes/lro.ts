@@ -1,5 +1,6 @@
 // The ARM long-running-operation answers shared by patch operations and power actions: the 202 that
-// accepts a request, and the status-monitor envelope (wire contract §2.1, §2.2, §5.6, §5.8).
+// accepts a request (or the 200 of one finished within it), and the status-monitor envelope:
+// https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/async-operations
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { armTimestamp } from '../../simulator/time-format.js';
@@ -44,8 +45,9 @@ export function sendStarted(request: FastifyRequest, reply: FastifyReply, contex
 }
 
 /**
- * The Location URL's answer once the operation is over: the raw result (§2.3, §5.9); a power
- * action has none, so 200 with no body; after an operation-level failure, that failure.
+ * The Location URL's answer once the operation is over: the raw result, as the action's own 200
+ * would carry it; a power action has none, so 200 with no body; after an operation-level failure,
+ * that failure as an error answer.
  */
 export function sendFinalResult(reply: FastifyReply, operation: OperationView): FastifyReply {
   const failure = operationFailureOf(operation);
@@ -54,7 +56,7 @@ export function sendFinalResult(reply: FastifyReply, operation: OperationView): 
   return reply.code(200).send(operation.result);
 }
 
-/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation (§2.1, §5.6). */
+/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation (the async-operations page above). */
 function sendAccepted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): FastifyReply {
   const urls = operationUrls(request, operation.subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
   setRetryAfter(reply, context);
