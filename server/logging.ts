@@ -72,8 +72,8 @@ export interface LogOutput {
 /**
  * Where the log goes. On a terminal, readable lines written as they come. Otherwise JSON lines
  * through pino's asynchronous destination (sonic-boom): a write to a pipe per request is a system
- * call that wakes the reader, and cost more server time than the rest of a status poll's own
- * work (bench/README.md); lines are written in batches instead, and flushed at shutdown.
+ * call that wakes the reader, among the largest shares of a request in the profiles
+ * (bench/README.md); lines are written in batches instead, and flushed at shutdown.
  * https://github.com/pinojs/pino/blob/main/docs/asynchronous.md
  */
 export function logOutput(settings: LogSettings, stdout: Stdout = process.stdout): LogOutput {
@@ -82,6 +82,8 @@ export function logOutput(settings: LogSettings, stdout: Stdout = process.stdout
     return { options: { level: settings.level, stream: { write: (json) => stdout.write(readableLine(json)) } }, flush: async () => {}, close: () => {} };
   }
   const destination = pino.destination({ dest: stdout.fd, sync: false, minLength: LOG_BUFFER_BYTES, maxLength: LOG_BUFFER_LIMIT });
+  // A reader that went away (EPIPE) costs the log, not the emulator: lines past the limit are dropped.
+  destination.on('error', () => undefined);
   let unwritten = false;
   const timer = setInterval(() => {
     if (!unwritten) return;
