@@ -91,6 +91,13 @@ export function logOutput(settings: LogSettings, stdout: Stdout = process.stdout
     destination.flush();
   }, LOG_FLUSH_INTERVAL_MS);
   timer.unref();
+  const writeRest = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing more can be done for the log (stdout closed, a write in flight at exit).
+    }
+  };
   return {
     options: {
       level: settings.level,
@@ -106,15 +113,11 @@ export function logOutput(settings: LogSettings, stdout: Stdout = process.stdout
     flush: async () => {
       unwritten = false;
       await new Promise<void>((done) => destination.flush(() => done()));
-      destination.flushSync();
+      writeRest();
     },
     close: () => {
       clearInterval(timer);
-      try {
-        destination.flushSync();
-      } catch {
-        // Nothing more can be done for the log at exit (stdout closed, a write in flight).
-      }
+      writeRest();
     },
   };
 }

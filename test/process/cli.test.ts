@@ -147,6 +147,22 @@ t.test('logs: no line is lost on SIGTERM, though lines are written in batches', 
   t.match(output(), /stopped \(SIGTERM\)\n$/, 'the last line is the stop line: the log was written before it');
 });
 
+t.test('logs: a reader that goes away costs the log, not the emulator', async (t) => {
+  const dataDir = tempDir(t);
+  const { child, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
+  child.stdout.destroy();
+  const vmUrl = `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
+  const statuses = new Set<number>();
+  for (let i = 0; i < 200; i++) {
+    const answer = await fetch(vmUrl, { headers: { authorization: 'Bearer x' } });
+    await answer.arrayBuffer();
+    statuses.add(answer.status);
+  }
+  t.same([...statuses], [200], 'every request answered with stdout closed');
+  child.kill('SIGTERM');
+  t.same(await exitOf(child), { code: 0, signal: null }, 'and the shutdown is clean');
+});
+
 t.test('--log-level warn leaves request lines out; --silent leaves every log out', async (t) => {
   for (const flags of [['--log-level', 'warn'], ['--silent']]) {
     const dataDir = tempDir(t);
