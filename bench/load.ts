@@ -4,6 +4,11 @@
 //   throughput  autocannon: N connections for D seconds; req/s, p50/p99 from every response's time
 //   sequential  one keep-alive connection, one request at a time, each timed with hrtime
 //   lro         autocannon request sequences: POST, status poll, final GET; full cycles per second
+//   fleet       W workers, each on its own keep-alive connection and its own VM, each running LRO
+//               cycles (POST, status polls until terminal, final GET) back to back, as a CI fleet's
+//               test workers do; operations per second and the latency of every request
+//   sdk         an unmodified @azure/arm-compute call (beginInstallPatchesAndWait, default client
+//               options), N times one after the other; the wall time of each
 
 import http from 'node:http';
 import autocannon from 'autocannon';
@@ -22,7 +27,11 @@ export type LoadJob =
   | { mode: 'throughput'; request: RequestSpec; connections: number; durationSeconds: number }
   /** `urls`, when given, are requested in turn in place of `request.url`. */
   | { mode: 'sequential'; request: RequestSpec; count: number; urls?: string[] }
-  | { mode: 'lro'; post: RequestSpec; connections: number; durationSeconds: number };
+  | { mode: 'lro'; post: RequestSpec; connections: number; durationSeconds: number }
+  /** `posts`: one installPatches request per worker, each on its own VM. */
+  | { mode: 'fleet'; posts: RequestSpec[]; durationSeconds: number }
+  /** The client trusts the emulator's certificate through NODE_EXTRA_CA_CERTS, set by the bench. */
+  | { mode: 'sdk'; endpoint: string; subscriptionId: string; resourceGroup: string; vmName: string; body: string; count: number };
 
 export interface ThroughputResult {
   responses: number;
@@ -38,6 +47,19 @@ export interface SequentialResult {
   unexpected: number;
   p50Ms: number;
   p99Ms: number;
+}
+
+export interface FleetResult {
+  operations: number;
+  unexpected: number;
+  operationsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface SdkResult {
+  /** Wall time of each call, in ms. */
+  times: number[];
 }
 
 export interface LroResult {
@@ -173,11 +195,90 @@ function lro(job: Extract<LoadJob, { mode: 'lro' }>): Promise<LroResult> {
   });
 }
 
+/** One request on a worker's own keep-alive agent: status, headers and the time it took. */
+function timedRequest(agent: http.Agent, method: string, url: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; ms: number }>((done, fail) => {
+    const start = process.hrtime.bigint();
+    const request = http.request(url, { method, headers: body !== undefined ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers, agent }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => done({ status: response.statusCode ?? 0, headers: response.headers, body: text, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+    });
+    request.setTimeout(10_000, () => request.destroy(new Error('request timed out')));
+    request.on('error', fail);
+    request.end(body);
+  });
+}
+
+const MAX_POLLS_PER_OPERATION = 20;
+
+async function fleet(job: Extract<LoadJob, { mode: 'fleet' }>): Promise<FleetResult> {
+  const times: number[] = [];
+  let operations = 0;
+  let unexpected = 0;
+  const startedAt = performance.now();
+  const endAt = startedAt + job.durationSeconds * 1000;
+  const worker = async (post: RequestSpec) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = { authorization: post.headers.authorization ?? '' };
+    const track = <T extends { ms: number }>(answer: T) => {
+      if (times.length < MAX_SAMPLES) times.push(answer.ms);
+      return answer;
+    };
+    try {
+      while (performance.now() < endAt) {
+        const accepted = track(await timedRequest(agent, 'POST', post.url, post.headers, post.body));
+        if (accepted.status !== post.expectStatus) {
+          unexpected++;
+          continue;
+        }
+        let status = 'InProgress';
+        for (let polls = 0; status === 'InProgress' && polls < MAX_POLLS_PER_OPERATION; polls++) {
+          const poll = track(await timedRequest(agent, 'GET', String(accepted.headers['azure-asyncoperation']), get));
+          status = poll.status === 200 ? (JSON.parse(poll.body) as { status: string }).status : 'unexpected';
+        }
+        const final = track(await timedRequest(agent, 'GET', String(accepted.headers.location), get));
+        if (status === 'InProgress' || status === 'unexpected' || final.status !== 200) unexpected++;
+        else operations++;
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  await Promise.all(job.posts.map(worker));
+  const elapsedSeconds = (performance.now() - startedAt) / 1000;
+  return { operations, unexpected, operationsPerSecond: operations / elapsedSeconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
+}
+
+async function sdk(job: Extract<LoadJob, { mode: 'sdk' }>): Promise<SdkResult> {
+  // Loaded here only: the other jobs do not need the SDK.
+  const { ComputeManagementClient } = await import('@azure/arm-compute');
+  const credential = { getToken: async () => ({ token: 'bench', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  const client = new ComputeManagementClient(credential, job.subscriptionId, { endpoint: job.endpoint });
+  const times: number[] = [];
+  for (let i = 0; i < job.count; i++) {
+    const start = performance.now();
+    await client.virtualMachines.beginInstallPatchesAndWait(job.resourceGroup, job.vmName, JSON.parse(job.body));
+    times.push(performance.now() - start);
+  }
+  return { times };
+}
+
 async function main(): Promise<void> {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
   const job = JSON.parse(input) as LoadJob;
-  const result = job.mode === 'throughput' ? await throughput(job) : job.mode === 'sequential' ? await sequential(job) : await lro(job);
+  const result =
+    job.mode === 'throughput'
+      ? await throughput(job)
+      : job.mode === 'sequential'
+        ? await sequential(job)
+        : job.mode === 'lro'
+          ? await lro(job)
+          : job.mode === 'fleet'
+            ? await fleet(job)
+            : await sdk(job);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -38,6 +38,9 @@ export interface ServerProcess {
   pid: number;
   /** The plain-HTTP origin, e.g. http://127.0.0.1:40123. */
   url: string;
+  /** The emulator's HTTPS origin and the certificate to trust for it; empty for the baseline. */
+  httpsUrl: string;
+  certPath: string;
   dataDir: string;
   /** Milliseconds from spawn to the first 200 of the health endpoint. */
   coldStartMs: number;
@@ -49,7 +52,7 @@ export interface ServerProcess {
 export interface ServerOptions {
   /** A data folder to use (and keep); by default a new one, removed at stop. */
   dataDir?: string;
-  /** Extra emulator flags, e.g. ['--completion', 'instant']. */
+  /** Extra flags for the server, e.g. ['--completion', 'instant']. */
   flags?: string[];
 }
 
@@ -83,7 +86,7 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
   const args =
     kind === 'emulator'
       ? [EMULATOR_SCRIPT, '--https-port', '0', '--http-port', '0', '--data-dir', dataDir, ...(options.flags ?? [])]
-      : [BASELINE_SCRIPT, '--data-dir', dataDir];
+      : [BASELINE_SCRIPT, '--data-dir', dataDir, ...(options.flags ?? [])];
   const [command, commandArgs] = pinned(SERVER_CORE, [process.execPath, ...args]);
   const startedAt = performance.now();
   const child: ChildProcess = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -91,10 +94,14 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
   child.on('exit', () => (exited = true));
   let output = '';
   let url: string | undefined;
+  let httpsUrl = '';
+  let certPath = '';
   let announce: (() => void) | undefined;
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
     url ??= /HTTP\s+(http:\/\/\S+)/.exec(output)?.[1];
+    httpsUrl ||= /HTTPS\s+(https:\/\/\S+)/.exec(output)?.[1] ?? '';
+    certPath ||= /trust\s+(\S+)/.exec(output)?.[1] ?? '';
     if (url !== undefined) announce?.();
   };
   child.stdout!.on('data', keep);
@@ -125,6 +132,12 @@ export async function startServer(kind: ServerKind, options: ServerOptions = {})
     kind,
     pid,
     url,
+    get httpsUrl() {
+      return httpsUrl;
+    },
+    get certPath() {
+      return certPath;
+    },
     dataDir,
     coldStartMs,
     cpu: () => parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8')),
@@ -154,10 +167,10 @@ export function timeNodeRun(args: string[]): Promise<number> {
 }
 
 /** Runs one load job in its own process on the load core (the job on its stdin); its JSON result. */
-export function runLoad<Result>(job: LoadJob, limitMs: number): Promise<Result> {
+export function runLoad<Result>(job: LoadJob, limitMs: number, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   const [command, commandArgs] = pinned(LOAD_CORE, [process.execPath, LOAD_SCRIPT]);
   return new Promise((done, fail) => {
-    const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     child.stdin!.end(JSON.stringify(job));
     let stdout = '';
     let stderr = '';

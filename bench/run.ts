@@ -3,21 +3,23 @@
 // falls on both alike. Servers run on one core, load generators on the other. Each figure is the
 // median of several runs; each ratio is the median of the runs' own emulator/baseline ratios.
 //
-//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,growth,history,size]
+//   node dist/bench/run.js [--runs N] [--seconds S] [--only cold,throughput,latency,lro,sdk,fleet,growth,history,size]
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LroResult, SequentialResult, ThroughputResult } from './load.js';
+import { loadDefaultSeed } from '../server/seed.js';
+import type { FleetResult, LroResult, SdkResult, SequentialResult, ThroughputResult } from './load.js';
 import { LOAD_CORE, runLoad, startServer, temporaryFolder, timeNodeRun, type ServerKind, type ServerProcess } from './processes.js';
-import { BENCH_BODY, installPatches, instanceView, RESOURCE_GROUP, startOperation, statusPoll, SUBSCRIPTION, WINDOWS_VM } from './requests.js';
+import { BENCH_BODY, getText, installPatches, instanceView, RESOURCE_GROUP, startOperation, statusPoll, SUBSCRIPTION, WINDOWS_VM } from './requests.js';
 import { openServices } from '../server/services.js';
 import { parseCompletionMode } from '../simulator/progress.js';
 import { formatNumber, median } from './stats.js';
 
-const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'growth', 'history', 'size'] as const;
+const GROUPS = ['cold', 'throughput', 'latency', 'lro', 'sdk', 'fleet', 'growth', 'history', 'size'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
@@ -46,6 +48,13 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 /** Emulator flags for the throughput figures: a clock slow enough that polled operations stay InProgress. */
 const RUNNING_FLAGS = ['--completion', 'time', '--clock-speed', '1'];
 const INSTANT_FLAGS = ['--completion', 'instant'];
+/** The SDK figure: how many calls per completion mode (the polling ones wait Retry-After: 1 s per poll). */
+const SDK_CALLS: Record<string, number> = { sync: 20, instant: 3, 'polls:2': 3 };
+/** The CI-fleet figure: parallel workers, each on its own VM. */
+const FLEET_WORKERS = [1, 4, 16, 32, 64] as const;
+const FLEET_RESOURCE_GROUP = 'bench-fleet';
+/** The latency a CI fleet's requests should stay under (p99). */
+const FLEET_P99_LIMIT_MS = 50;
 
 type Direction = 'higher' | 'lower';
 
@@ -120,8 +129,8 @@ async function coldStart(): Promise<void> {
   } finally {
     for (const folder of Object.values(kept)) rmSync(folder, { recursive: true, force: true });
   }
-  const startRow = start.row('cold start, fresh data folder (certificate generated), spawn to first 200', 'ms', { limit: 1.5, direction: 'lower' });
-  restart.row('cold start, kept data folder, spawn to first 200', 'ms', { limit: 1.5, direction: 'lower' });
+  const startRow = start.row('cold start, fresh data folder (certificate generated), spawn to first 200', 'ms', { limit: 1.6, direction: 'lower' });
+  restart.row('cold start, kept data folder, spawn to first 200', 'ms', { limit: 1.3, direction: 'lower' });
   rows.push({
     figure: 'cold start, fresh data folder, vs `node -e 0`',
     unit: 'ms',
@@ -130,7 +139,7 @@ async function coldStart(): Promise<void> {
     ratio: startRow.emulator / median(nodeOnly),
     columns: ['node -e 0', 'emulator'],
   });
-  rss.row('RSS after start', 'MiB', { limit: 1.3, direction: 'lower' });
+  rss.row('RSS after start', 'MiB', { limit: 1.2, direction: 'lower' });
 }
 
 interface Servers {
@@ -168,9 +177,9 @@ async function throughputAndLatency(): Promise<void> {
     const routes = [
       { name: 'POST installPatches', prepare: async () => {}, request: (kind: ServerKind) => installPatches(servers[kind].url) },
       {
-        name: 'status poll',
+        name: 'status poll (running)',
         prepare: async () => {
-          pollUrls = { baseline: await startOperation(servers.baseline.url), emulator: await startOperation(servers.emulator.url) };
+          pollUrls = { baseline: (await startOperation(servers.baseline.url)).statusUrl, emulator: (await startOperation(servers.emulator.url)).statusUrl };
         },
         request: (kind: ServerKind) => statusPoll(pollUrls[kind]),
       },
@@ -209,10 +218,10 @@ async function throughputAndLatency(): Promise<void> {
               cpu.add(kind, micros / count);
             }
           }
-          rps.row(`${route.name}, ${connections} conns: req/s`, 'req/s', { limit: 0.65, direction: 'higher' });
+          rps.row(`${route.name}, ${connections} conns: req/s`, 'req/s');
           p50.row(`${route.name}, ${connections} conns: p50`, 'ms');
           p99.row(`${route.name}, ${connections} conns: p99`, 'ms');
-          cpu.row(`${route.name}, ${connections} conns: server CPU per request`, 'µs', { limit: 1.5, direction: 'lower' });
+          cpu.row(`${route.name}, ${connections} conns: server CPU per request`, 'µs', { limit: 1.3, direction: 'lower' });
         }
       }
     }
@@ -234,38 +243,201 @@ async function throughputAndLatency(): Promise<void> {
             p99.add(kind, result.p99Ms);
           }
         }
-        p50.row(`${route.name}, one connection: p50`, 'ms', { limit: 1.5, direction: 'lower' });
+        p50.row(`${route.name}, one connection: p50`, 'ms', { limit: 1.3, direction: 'lower' });
         p99.row(`${route.name}, one connection: p99`, 'ms');
       }
     }
 
+    const now = new Paired();
     const peak = new Paired();
-    peak.add('baseline', servers.baseline.memory().peakKb / 1024);
-    peak.add('emulator', servers.emulator.memory().peakKb / 1024);
-    peak.row('RSS at peak, after the load above', 'MiB', { limit: 1.6, direction: 'lower' });
+    for (const kind of ['baseline', 'emulator'] as const) {
+      const memory = servers[kind].memory();
+      now.add(kind, memory.rssKb / 1024);
+      peak.add(kind, memory.peakKb / 1024);
+    }
+    now.row('RSS after the load above', 'MiB', { limit: 1.5, direction: 'lower' });
+    peak.row('RSS at peak, during the load above', 'MiB', { limit: 1.5, direction: 'lower' });
   } finally {
     await stopBoth(servers);
   }
 }
 
-async function lroCycles(): Promise<void> {
-  const servers = await startBoth(INSTANT_FLAGS);
+/**
+ * Finished operations, in `instant` mode on both servers: the status poll of a finished operation,
+ * the final Location GET, and whole LRO cycles (POST, the status poll that finishes the operation,
+ * the Location GET). The baseline returns, for a finished operation, a stored JSON string as large
+ * as the emulator's result: the emulator's own result for the bench's request.
+ */
+async function finishedOperations(): Promise<void> {
+  const emulator = await startServer('emulator', { flags: INSTANT_FLAGS });
+  const resultFolder = temporaryFolder('result');
+  let baseline: ServerProcess | undefined;
   try {
+    const emulatorUrls = await startOperation(emulator.url);
+    const envelope = await getText(emulatorUrls.statusUrl);
+    const result = await getText(emulatorUrls.locationUrl);
+    if (envelope.status !== 200 || result.status !== 200) throw new Error(`the emulator's finished operation answered ${envelope.status}, ${result.status}`);
+    const resultFile = join(resultFolder, 'result.json');
+    writeFileSync(resultFile, result.body);
+    baseline = await startServer('baseline', { flags: ['--completion', 'instant', '--result-file', resultFile] });
+    const baselineUrls = await startOperation(baseline.url);
+    await getText(baselineUrls.statusUrl);
+    const urls = { baseline: baselineUrls, emulator: emulatorUrls };
+    const servers = { baseline, emulator };
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    log(`finished operations: the result is ${kb(Buffer.byteLength(result.body))}, its status envelope ${kb(Buffer.byteLength(envelope.body))}`);
+    const routes = [
+      { name: `status poll (finished, ${kb(Buffer.byteLength(envelope.body))})`, url: (kind: ServerKind) => urls[kind].statusUrl },
+      { name: `final Location GET (${kb(Buffer.byteLength(result.body))})`, url: (kind: ServerKind) => urls[kind].locationUrl },
+    ];
+    for (const route of routes) {
+      for (const kind of ['baseline', 'emulator'] as const) {
+        await runLoad<ThroughputResult>({ mode: 'throughput', request: statusPoll(route.url(kind)), connections: 10, durationSeconds: 1 }, loadLimitMs(1));
+      }
+      log(`${route.name}, 10 connections: ${RUNS} runs of ${SECONDS} s on each server; then one connection`);
+      const rps = new Paired();
+      const cpu = new Paired();
+      const p50 = new Paired();
+      for (let run = 0; run < RUNS; run++) {
+        for (const [kind, server] of turns(run, baseline, emulator)) {
+          let answer!: ThroughputResult;
+          const { micros, count } = await cpuMicros(server, async () => {
+            answer = await runLoad<ThroughputResult>({ mode: 'throughput', request: statusPoll(route.url(kind)), connections: 10, durationSeconds: SECONDS }, loadLimitMs(SECONDS));
+            return answer.responses;
+          });
+          refuseUnexpected(`${kind} ${route.name}`, answer);
+          rps.add(kind, answer.requestsPerSecond);
+          cpu.add(kind, micros / count);
+          const sequential = await runLoad<SequentialResult>({ mode: 'sequential', request: statusPoll(route.url(kind)), count: SEQUENTIAL_REQUESTS }, loadLimitMs(60));
+          refuseUnexpected(`${kind} ${route.name}, one connection`, sequential);
+          p50.add(kind, sequential.p50Ms);
+        }
+      }
+      rps.row(`${route.name}, 10 conns: req/s`, 'req/s');
+      cpu.row(`${route.name}, 10 conns: server CPU per request`, 'µs', { limit: 1.3, direction: 'lower' });
+      p50.row(`${route.name}, one connection: p50`, 'ms');
+    }
+
     log(`LRO cycles (POST, status poll, final GET), 10 connections: ${RUNS} runs of ${SECONDS} s on each server`);
     for (const kind of ['baseline', 'emulator'] as const) {
       await runLoad<LroResult>({ mode: 'lro', post: installPatches(servers[kind].url), connections: 10, durationSeconds: 1 }, loadLimitMs(1));
     }
     const cycles = new Paired();
+    const cpu = new Paired();
     for (let run = 0; run < RUNS; run++) {
-      for (const [kind, server] of turns(run, servers.baseline, servers.emulator)) {
-        const result = await runLoad<LroResult>({ mode: 'lro', post: installPatches(server.url), connections: 10, durationSeconds: SECONDS }, loadLimitMs(SECONDS));
-        refuseUnexpected(`${kind} LRO cycle`, result);
-        cycles.add(kind, result.cyclesPerSecond);
+      for (const [kind, server] of turns(run, baseline, emulator)) {
+        let answer!: LroResult;
+        const { micros, count } = await cpuMicros(server, async () => {
+          answer = await runLoad<LroResult>({ mode: 'lro', post: installPatches(server.url), connections: 10, durationSeconds: SECONDS }, loadLimitMs(SECONDS));
+          return answer.cycles;
+        });
+        refuseUnexpected(`${kind} LRO cycle`, answer);
+        cycles.add(kind, answer.cyclesPerSecond);
+        cpu.add(kind, micros / count);
       }
     }
     cycles.row('full LRO cycles (instant), 10 conns', 'cycles/s');
+    cpu.row('full LRO cycle (instant; baseline: its three requests), 10 conns: server CPU per cycle', 'µs', { limit: 1.3, direction: 'lower' });
   } finally {
-    await stopBoth(servers);
+    await emulator.stop();
+    await baseline?.stop();
+    rmSync(resultFolder, { recursive: true, force: true });
+  }
+}
+
+/** Sends one admin request to the emulator (JSON in, status out). */
+function admin(server: ServerProcess, method: string, path: string, body?: unknown): Promise<number> {
+  return new Promise((done, fail) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = http.request(`${server.url}${path}`, { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} }, (response) => {
+      response.resume();
+      response.on('end', () => done(response.statusCode ?? 0));
+    });
+    request.setTimeout(10_000, () => request.destroy(new Error(`${method} ${path} timed out`)));
+    request.on('error', fail);
+    request.end(payload);
+  });
+}
+
+interface SdkRow {
+  mode: string;
+  calls: number;
+  requestsPerCall: number;
+  p50Ms: number;
+}
+const sdkRows: SdkRow[] = [];
+
+/** An unmodified SDK call per completion mode, as a test suite makes it: default client options. */
+async function sdkCalls(): Promise<void> {
+  const emulator = await startServer('emulator', { flags: ['--completion', 'sync'] });
+  try {
+    const endpoint = emulator.httpsUrl.replace('127.0.0.1', 'localhost');
+    for (const [mode, count] of Object.entries(SDK_CALLS)) {
+      log(`SDK beginInstallPatchesAndWait with default options, --completion ${mode}: ${count} calls`);
+      if ((await admin(emulator, 'PUT', '/_emulator/completion', { default: mode })) !== 200) throw new Error(`could not set completion ${mode}`);
+      const job = { mode: 'sdk' as const, endpoint, subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, vmName: WINDOWS_VM, body: BENCH_BODY };
+      // One call first: the client's own start (module load, TLS session) is not the figure.
+      await runLoad<SdkResult>({ ...job, count: 1 }, 60_000, { NODE_EXTRA_CA_CERTS: emulator.certPath });
+      await admin(emulator, 'DELETE', '/_emulator/requests');
+      const { times } = await runLoad<SdkResult>({ ...job, count }, count * 10_000 + 30_000, { NODE_EXTRA_CA_CERTS: emulator.certPath });
+      const journal = JSON.parse((await getText(`${emulator.url}/_emulator/requests`)).body) as { value: unknown[] };
+      sdkRows.push({ mode, calls: count, requestsPerCall: journal.value.length / count, p50Ms: median(times) });
+    }
+  } finally {
+    await emulator.stop();
+  }
+}
+
+interface FleetRow {
+  workers: number;
+  result: FleetResult;
+  cpuPerOperationMicros: number;
+}
+const fleetRows: FleetRow[] = [];
+
+/** A seed with the default resources plus one Windows VM per fleet worker. */
+function fleetSeed(folder: string): string {
+  const seed = loadDefaultSeed();
+  const template = seed.subscriptions[0]!.resourceGroups[0]!.virtualMachines!.find((vm) => vm.name === WINDOWS_VM)!;
+  const workers = Math.max(...FLEET_WORKERS);
+  seed.subscriptions[0]!.resourceGroups.push({
+    name: FLEET_RESOURCE_GROUP,
+    location: 'westus',
+    virtualMachines: Array.from({ length: workers }, (_, i) => {
+      const name = `fleet-vm-${i + 1}`;
+      const vm = structuredClone(template);
+      vm.name = name;
+      return vm;
+    }),
+  });
+  const file = join(folder, 'fleet-seed.json');
+  writeFileSync(file, JSON.stringify(seed));
+  return file;
+}
+
+/**
+ * A CI fleet on one emulator: W parallel workers, each with its own VM, each running LRO cycles
+ * back to back (`instant`); operations per second, and the latency of their requests.
+ */
+async function ciFleet(): Promise<void> {
+  const folder = temporaryFolder('fleet');
+  const emulator = await startServer('emulator', { flags: [...INSTANT_FLAGS, '--seed-file', fleetSeed(folder)] });
+  try {
+    const posts = (workers: number) => Array.from({ length: workers }, (_, i) => installPatches(emulator.url, FLEET_RESOURCE_GROUP, `fleet-vm-${i + 1}`));
+    await runLoad<FleetResult>({ mode: 'fleet', posts: posts(Math.max(...FLEET_WORKERS)), durationSeconds: 1 }, loadLimitMs(1));
+    for (const workers of FLEET_WORKERS) {
+      log(`CI fleet: ${workers} workers for ${SECONDS} s`);
+      let result!: FleetResult;
+      const { micros, count } = await cpuMicros(emulator, async () => {
+        result = await runLoad<FleetResult>({ mode: 'fleet', posts: posts(workers), durationSeconds: SECONDS }, loadLimitMs(SECONDS));
+        return result.operations;
+      });
+      refuseUnexpected(`fleet of ${workers}`, result);
+      fleetRows.push({ workers, result, cpuPerOperationMicros: micros / count });
+    }
+  } finally {
+    await emulator.stop();
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -304,7 +476,7 @@ async function growth(): Promise<void> {
     const servers = { empty: await start(emptyDir), large: await start(largeDir) };
     const workingSet = { empty: [] as string[], large: [] as string[] };
     for (const which of ['empty', 'large'] as const) {
-      for (let i = 0; i < WORKING_SET; i++) workingSet[which].push(await startOperation(servers[which].url));
+      for (let i = 0; i < WORKING_SET; i++) workingSet[which].push((await startOperation(servers[which].url)).statusUrl);
     }
     const job = (which: 'empty' | 'large', count: number) =>
       runLoad<SequentialResult>({ mode: 'sequential', request: statusPoll(workingSet[which][0]!), urls: workingSet[which], count }, loadLimitMs(60));
@@ -358,7 +530,7 @@ async function history(): Promise<void> {
     const figures = [
       { name: 'instanceView', against: 'empty' as Which, label: 'none', request: async (which: Which) => instanceView(servers[which].url) },
       { name: 'instanceView', against: 'two' as Which, label: '2 (an install, an assessment)', request: async (which: Which) => instanceView(servers[which].url) },
-      { name: 'status poll', against: 'empty' as Which, label: 'none', request: async (which: Which) => statusPoll(await startOperation(servers[which].url)) },
+      { name: 'status poll', against: 'empty' as Which, label: 'none', request: async (which: Which) => statusPoll((await startOperation(servers[which].url)).statusUrl) },
       { name: 'POST installPatches', against: 'empty' as Which, label: 'none', request: async (which: Which) => installPatches(servers[which].url) },
     ];
     for (const figure of figures) {
@@ -454,6 +626,38 @@ function table(): string {
   return lines.join('\n');
 }
 
+function sdkTable(): string[] {
+  if (sdkRows.length === 0) return [];
+  return [
+    'Unmodified SDK call (`beginInstallPatchesAndWait`, default client options, Retry-After 1 s), per completion mode:',
+    '',
+    '| completion | calls | requests per call | wall time p50 |',
+    '| --- | ---: | ---: | ---: |',
+    ...sdkRows.map((row) => `| \`${row.mode}\` | ${row.calls} | ${formatNumber(row.requestsPerCall)} | ${formatNumber(row.p50Ms)} ms |`),
+    '',
+  ];
+}
+
+function fleetTable(): string[] {
+  if (fleetRows.length === 0) return [];
+  const held = fleetRows.filter((row) => row.result.p99Ms < FLEET_P99_LIMIT_MS).map((row) => row.workers);
+  const best = fleetRows.reduce((a, b) => (b.result.operationsPerSecond > a.result.operationsPerSecond ? b : a));
+  return [
+    'CI fleet on one emulator (`instant`; each worker its own VM; an operation is POST, status poll, Location GET):',
+    '',
+    '| workers | operations/s | request p50 | request p99 | server CPU per operation |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...fleetRows.map(
+      (row) =>
+        `| ${row.workers} | ${formatNumber(row.result.operationsPerSecond)} | ${formatNumber(row.result.p50Ms)} ms | ${formatNumber(row.result.p99Ms)} ms | ${formatNumber(row.cpuPerOperationMicros)} µs |`,
+    ),
+    '',
+    `Sustained: ${formatNumber(best.result.operationsPerSecond)} operations/s (${best.workers} workers); ` +
+      `p99 under ${FLEET_P99_LIMIT_MS} ms up to ${held.length > 0 ? Math.max(...held) : 0} workers (of ${FLEET_WORKERS.join(', ')}).`,
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   if (cpus().length < 2) log('warning: fewer than 2 cores: server and load generator share one, figures are rough');
   // The bench itself (reading the servers' output) keeps to the load generator's core.
@@ -465,7 +669,9 @@ async function main(): Promise<void> {
   const groups: Array<[boolean, () => Promise<void>]> = [
     [ONLY.has('cold'), coldStart],
     [ONLY.has('throughput') || ONLY.has('latency'), throughputAndLatency],
-    [ONLY.has('lro'), lroCycles],
+    [ONLY.has('lro'), finishedOperations],
+    [ONLY.has('sdk'), sdkCalls],
+    [ONLY.has('fleet'), ciFleet],
     [ONLY.has('growth'), growth],
     [ONLY.has('history'), history],
     [ONLY.has('size'), async () => storedSize()],
@@ -485,6 +691,8 @@ async function main(): Promise<void> {
       table(),
       '',
       ...(sizeLines.length > 0 ? [...sizeLines, ''] : []),
+      ...sdkTable(),
+      ...fleetTable(),
     ].join('\n'),
   );
   if (failure) {

@@ -8,7 +8,7 @@ import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchem
 import { imageReferenceSchema } from '../schemas/resources.js';
 import { adminRoutes } from './admin/routes.js';
 import { adminSubscriptionRoutes } from './admin/subscriptions.js';
-import { redactHeaders, RequestJournal } from './admin/journal.js';
+import { RequestJournal } from './admin/journal.js';
 import { applyFaultRules } from './arm/faults.js';
 import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
@@ -28,7 +28,7 @@ import { strictTokenVerifier, type AuthMode } from './identity/auth.js';
 import { identityRoutes } from './identity/routes.js';
 import { ephemeralSigningKey, type SigningKey } from './identity/signing-key.js';
 import { TokenIssuer } from './identity/tokens.js';
-import { RequestLog } from './logging.js';
+import { operationIdOf, RequestLog } from './logging.js';
 import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
@@ -38,6 +38,7 @@ import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';
 import { registerGracefulClose } from './shutdown.js';
 import { HostAllowlist, registerHostCheck } from './hosts.js';
+import { lazySchemaController } from './lazy-schemas.js';
 
 export interface AppOptions {
   retryAfterSeconds: number | null;
@@ -52,8 +53,8 @@ export interface AppOptions {
   journalSize?: number;
   /** 'any' (default): any bearer token; 'strict': only unexpired tokens this emulator signed. */
   auth?: AuthMode;
-  /** The token-signing key (from the data folder); an in-memory one when absent. */
-  signingKey?: SigningKey;
+  /** The token-signing key (from the data folder), or how to get it when first needed; an in-memory one when absent. */
+  signingKey?: SigningKey | (() => SigningKey);
   /** When set, the admin API (but the open routes of server/admin/guard.ts) wants `x-admin-key: <key>`. */
   adminKey?: string;
   /** `report` (default): budgets in headers only; `enforce`: a spent budget answers 429. Or the limiter itself (tests). */
@@ -83,11 +84,13 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     frameworkErrors: sendCloudError,
     clientErrorHandler: answerClientError,
     return503OnClosing: false,
+    schemaController: lazySchemaController,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   // ARM takes JSON only; anything else is a 415, not a string for the validator to refuse.
   app.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);
+  app.decorateRequest('startedOperationId', '');
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
@@ -110,15 +113,16 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   // Every ARM request, as answered, for GET /_emulator/requests.
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith('/_emulator/')) return;
-    const params = request.params as Record<string, string> | undefined;
-    const operationId = params?.operationId ?? (reply.statusCode === 202 ? String(reply.getHeader('x-ms-request-id') ?? '') : '');
+    const operationId = operationIdOf(request);
+    const sentBytes = Number(request.headers['content-length']);
     journal.record({
-      time: new Date().toISOString(),
+      timeMs: Date.now(),
       requestId: request.id,
       method: request.method,
       url: request.url,
-      headers: redactHeaders(request.headers),
+      headers: request.headers,
       body: request.body ?? null,
+      ...(Number.isFinite(sentBytes) ? { bodyBytes: sentBytes } : {}),
       status: reply.statusCode,
       ...(operationId ? { operationId: operationId.toLowerCase() } : {}),
     });
@@ -138,7 +142,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     if ((totalChanges.get() as { n: number }).n > before) services.storeHealth.writeSucceeded();
   });
 
-  const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey(), services.seed);
+  const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey, services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
   registerNotFoundHandler(app, { rateLimits, subscriptionExists });

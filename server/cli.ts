@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // A reader of stdout that went away (EPIPE) must not stop the emulator or fail its shutdown.
+  process.stdout.on('error', () => undefined);
   let emulator;
   try {
     emulator = await startEmulator(config);

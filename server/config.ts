@@ -85,7 +85,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'cert-names', env: 'CPE_CERT_NAMES', default: DEFAULT_CERT_NAMES.join(','), description: 'host names and addresses the generated certificate covers, comma-separated' },
   { flag: 'auth', env: 'CPE_AUTH', default: 'any', description: 'bearer tokens: any (any token) | strict (only unexpired tokens the emulator issued)' },
   { flag: 'seed', env: 'CPE_SEED', default: 'compute-patch-emulator', description: 'seed of every simulated draw; given, operation ids are its alone (repeatable runs), else they also mix a secret salt' },
-  { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: instant | polls:N | time' },
+  { flag: 'completion', env: 'CPE_COMPLETION', default: 'time', description: 'when operations finish: sync | instant | polls:N | time' },
   { flag: 'clock-speed', env: 'CPE_CLOCK_SPEED', default: '3600', description: 'simulated seconds per wall-clock second' },
   { flag: 'retry-after', env: 'CPE_RETRY_AFTER', default: '1', description: "Retry-After seconds on 202s and running polls, or 'none'" },
   { flag: 'seed-file', env: 'CPE_SEED_FILE', default: '', description: 'JSON loaded into a new database: a seed like data/seed.json, or a GET /_emulator/state document' },
@@ -222,7 +222,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
   };
 
   const completion = parseCompletionMode(raw('completion'));
-  if (!completion) throw new ConfigError(`--completion: expected instant, polls:N (1-1000) or time, got '${raw('completion')}'`);
+  if (!completion) throw new ConfigError(`--completion: expected sync, instant, polls:N (1-1000) or time, got '${raw('completion')}'`);
   const clockSpeed = Number(raw('clock-speed'));
   if (!Number.isFinite(clockSpeed) || clockSpeed <= 0 || clockSpeed > MAX_CLOCK_SPEED) {
     throw new ConfigError(`--clock-speed: expected a positive number up to ${MAX_CLOCK_SPEED}, got '${raw('clock-speed')}'`);

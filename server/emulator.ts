@@ -15,7 +15,7 @@ import { covers, loadOrCreateCertificate, readGivenCertificate, type TlsMaterial
 import { checkDataDir, noteDataDir } from './data-folder.js';
 import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
-import { loggerOptions } from './logging.js';
+import { logOutput } from './logging.js';
 import { isStateDocument, type StateDocument } from './admin/state.js';
 import { checkSeedDocument, checkStateDocument } from './admin/state-validation.js';
 import type { SeedDocument } from './seed.js';
@@ -106,7 +106,6 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
 async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMaterial | undefined, seedDocument: SeedDocument | StateDocument | undefined): Promise<RunningEmulator> {
   mkdirSync(dataDir, { recursive: true });
   const tls = given ?? (await loadOrCreateCertificate({ dataDir, names: config.certNames }));
-  const signingKey = loadOrCreateSigningKey(dataDir);
   const services = openServices({
     databaseFile: config.inMemory ? ':memory:' : join(dataDir, 'emulator.sqlite'),
     seed: config.seed,
@@ -122,6 +121,9 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
 
   let httpServer: http.Server | undefined;
   const entraHosts = ENTRA_HOSTS.filter((host) => covers(tls.cert, [host]));
+  const log = logOutput({ level: config.logLevel, silent: config.silent });
+  // A crash still writes the lines logged before it.
+  if (log.options) process.once('exit', log.close);
   let app: FastifyInstance;
   try {
     app = buildApp(services, {
@@ -131,11 +133,12 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
       journalSize: config.journalSize,
       ...(seedDocument && !isStateDocument(seedDocument) ? { seedDocument } : {}),
       ...(config.adminKey !== undefined ? { adminKey: config.adminKey } : {}),
-      logger: loggerOptions({ level: config.logLevel, silent: config.silent }),
+      logger: log.options,
       auth: config.auth,
       rateLimits: config.rateLimits,
       apiVersions: config.apiVersions,
-      signingKey,
+      // With --auth any, read or made when a token is first issued: most such starts never need it.
+      signingKey: config.auth === 'strict' ? loadOrCreateSigningKey(dataDir) : () => loadOrCreateSigningKey(dataDir),
       allowedHosts: [...config.certNames, config.host, ...config.allowedHosts, ...entraHosts],
       serverFactory: (handler) => {
         httpServer = http.createServer(listenerOptions(config), handler);
@@ -171,6 +174,10 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
   app.addHook('onClose', async () => {
     await Promise.all(drained);
     services.close();
+    // Every request answered is in the log before close() resolves (and the process exits).
+    await log.flush();
+    log.close();
+    process.removeListener('exit', log.close);
   });
 
   try {
@@ -184,6 +191,8 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
     await app.close().catch(() => undefined);
     throw error;
   }
+  // The listening lines come before the start-up lines the caller writes next.
+  await log.flush();
   const httpsPort = (app.server.address() as AddressInfo).port;
   const httpPort = (httpServer!.address() as AddressInfo).port;
   return {

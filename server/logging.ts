@@ -1,8 +1,9 @@
 // Logs: pino, one line per request (request id, method, URL, status, time, and the operation id of
-// a long-running operation), JSON when stdout is not a terminal (containers, CI, log shippers) and
-// readable lines when it is.
+// a long-running operation), JSON when stdout is not a terminal (containers, CI, log shippers),
+// written in batches, and readable lines when it is.
 
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino from 'pino';
 
 export interface LogSettings {
   level: string;
@@ -45,19 +46,85 @@ export function readableLine(json: string): string {
   return `${parts.join(' ')}\n`;
 }
 
-/** Fastify's `logger` option: false when silent, else pino at the level, readable on a terminal. */
-export function loggerOptions(settings: LogSettings, stdout: Writable = process.stdout): false | Record<string, unknown> {
-  if (settings.silent || settings.level === 'silent') return false;
-  const stream = stdout.isTTY ? { write: (json: string) => stdout.write(readableLine(json)) } : stdout;
-  return { level: settings.level, stream };
+/** Lines are written out in batches of about this size... */
+const LOG_BUFFER_BYTES = 8 * 1024;
+/** ...or at least this often, so a quiet emulator's lines still show at once to a person watching. */
+const LOG_FLUSH_INTERVAL_MS = 100;
+/**
+ * Past this much unwritten output (a reader that stopped reading the pipe) new lines are dropped
+ * rather than held: the log may not grow the emulator's memory without bound.
+ */
+const LOG_BUFFER_LIMIT = 16 * 1024 * 1024;
+
+interface Stdout extends Writable {
+  fd: number;
 }
 
-/** The operation a request started or read: a poll names it in its path; a 202 that starts one in its x-ms-request-id. */
-function operationIdOf(request: FastifyRequest, reply: FastifyReply): string | undefined {
-  const fromPath = (request.params as Record<string, string> | undefined)?.operationId;
-  if (fromPath) return fromPath;
-  if (reply.statusCode === 202 && reply.hasHeader('azure-asyncoperation')) return String(reply.getHeader('x-ms-request-id'));
-  return undefined;
+export interface LogOutput {
+  /** Fastify's `logger` option: false when silent, else pino at the level. */
+  options: false | { level: string; stream: { write(line: string): void } };
+  /** Resolves when every line logged so far has been written (with no request in flight: start, shutdown). */
+  flush(): Promise<void>;
+  /** Stops the flush timer and writes what is left, synchronously (at process exit). */
+  close(): void;
+}
+
+/**
+ * Where the log goes. On a terminal, readable lines written as they come. Otherwise JSON lines
+ * through pino's asynchronous destination (sonic-boom): a write to a pipe per request is a system
+ * call that wakes the reader, among the largest shares of a request in the profiles
+ * (bench/README.md); lines are written in batches instead, and flushed at shutdown.
+ * https://github.com/pinojs/pino/blob/main/docs/asynchronous.md
+ */
+export function logOutput(settings: LogSettings, stdout: Stdout = process.stdout): LogOutput {
+  if (settings.silent || settings.level === 'silent') return { options: false, flush: async () => {}, close: () => {} };
+  if (stdout.isTTY) {
+    return { options: { level: settings.level, stream: { write: (json) => stdout.write(readableLine(json)) } }, flush: async () => {}, close: () => {} };
+  }
+  const destination = pino.destination({ dest: stdout.fd, sync: false, minLength: LOG_BUFFER_BYTES, maxLength: LOG_BUFFER_LIMIT });
+  // A reader that went away (EPIPE) costs the log, not the emulator: lines past the limit are dropped.
+  destination.on('error', () => undefined);
+  let unwritten = false;
+  const timer = setInterval(() => {
+    if (!unwritten) return;
+    unwritten = false;
+    destination.flush();
+  }, LOG_FLUSH_INTERVAL_MS);
+  timer.unref();
+  const writeRest = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing more can be done for the log (stdout closed, a write in flight at exit).
+    }
+  };
+  return {
+    options: {
+      level: settings.level,
+      stream: {
+        write: (line) => {
+          unwritten = true;
+          destination.write(line);
+        },
+      },
+    },
+    // The write in flight ends first (the callback waits for it), then what is left, at most
+    // LOG_BUFFER_BYTES, is written at once.
+    flush: async () => {
+      unwritten = false;
+      await new Promise<void>((done) => destination.flush(() => done()));
+      writeRest();
+    },
+    close: () => {
+      clearInterval(timer);
+      writeRest();
+    },
+  };
+}
+
+/** The operation a request started or read: a poll names it in its path. */
+export function operationIdOf(request: FastifyRequest): string | undefined {
+  return (request.params as Record<string, string> | undefined)?.operationId || request.startedOperationId || undefined;
 }
 
 /** Fastify's request lines, replaced by one line per request, written when the response has gone. */
@@ -65,7 +132,7 @@ export class RequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const operationId = operationIdOf(request, reply);
+    const operationId = operationIdOf(request);
     const line = {
       method: request.method,
       url: request.url,

@@ -3,8 +3,7 @@
 // Served at /_emulator/openapi.json, with a Swagger UI at /_emulator/docs.
 
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
 export const OPENAPI_PATH = '/_emulator/openapi.json';
@@ -83,8 +82,43 @@ async function openApi(app: FastifyInstance, options: { version: string }): Prom
       return document;
     },
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PATH, uiConfig: { deepLinking: true } });
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+
+  // The Swagger UI is built on its first request, in a small application of its own that this
+  // route answers through: registering @fastify/swagger-ui (its module, its static files) was a
+  // tenth of every start, for a page most runs never open (bench/README.md).
+  let docs: Promise<FastifyInstance> | undefined;
+  const serveDocs = async (request: FastifyRequest, reply: FastifyReply) => {
+    docs ??= docsApplication(app).catch((error: Error) => {
+      docs = undefined;
+      throw error;
+    });
+    const answer = await (await docs).inject({ method: request.method as 'GET' | 'HEAD', url: request.url, headers: request.headers });
+    const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+    reply.code(answer.statusCode).headers(headers);
+    return answer.rawPayload.length > 0 ? reply.send(answer.rawPayload) : reply.send();
+  };
+  for (const url of [DOCS_PATH, `${DOCS_PATH}/*`]) app.route({ method: ['GET', 'HEAD'], url, schema: { hide: true }, handler: serveDocs });
+}
+
+/** Headers of the inner answer that belong to its own (injected) connection. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date']);
+
+async function docsApplication(app: FastifyInstance): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger-ui')]);
+  const docs = Fastify({ logger: false });
+  // @fastify/swagger-ui reads the document through `swagger()`, which @fastify/swagger (a plugin it
+  // requires by name) adds: here it is the emulator's own document.
+  const emulatorDocument = fastifyPlugin(
+    async (inner: FastifyInstance) => {
+      inner.decorate('swagger', ((options?: { yaml?: boolean }) => app.swagger(options as { yaml: true })) as FastifyInstance['swagger']);
+    },
+    { name: '@fastify/swagger' },
+  );
+  await docs.register(emulatorDocument);
+  await docs.register(swaggerUi, { routePrefix: DOCS_PATH, uiConfig: { deepLinking: true } });
+  await docs.ready();
+  return docs;
 }
 
 /** Registered before any route, so that every route is seen. */

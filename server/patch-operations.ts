@@ -34,6 +34,9 @@ export interface ProvisioningPlan {
   durationMs: number;
 }
 export type ProvisioningOperation = OperationRecord<ProvisioningPlan>;
+/** A create or delete has no result to poll for: under `instant` and `sync` it is done within its request. */
+const finishesAtOnce = (mode: CompletionMode) => mode.kind === 'instant' || mode.kind === 'sync';
+
 export type EmulatorOperation = InstallOperation | AssessOperation | PowerActionOperation | ProvisioningOperation;
 
 /** Simulated run times, of the order Azure takes. */
@@ -165,11 +168,11 @@ export class PatchOperations {
 
   /**
    * A VM's create or delete as a long-running operation, under the VM's completion mode; none under
-   * `instant`, where the change is complete when the request is answered (one round trip for an
-   * SDK). A delete takes the VM away when it completes.
+   * `instant` or `sync`, where the change is complete when the request is answered (one round trip
+   * for an SDK). A delete takes the VM away when it completes.
    */
   startVmProvisioning(vm: VirtualMachineRecord, kind: 'createVirtualMachine' | 'deleteVirtualMachine', apiVersion: string): ProvisioningOperation | undefined {
-    if (this.completionOf(vm.subscriptionId, vm.resourceGroup, vm.name).kind === 'instant') {
+    if (finishesAtOnce(this.completionOf(vm.subscriptionId, vm.resourceGroup, vm.name))) {
       if (kind === 'deleteVirtualMachine') this.resources.deleteVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name);
       return undefined;
     }
@@ -178,7 +181,7 @@ export class PatchOperations {
 
   /** A resource group's delete: the same, keyed on the group (an operation with no VM). */
   startGroupDelete(group: ResourceGroupRecord, apiVersion: string): ProvisioningOperation | undefined {
-    if (this.completionOf(group.subscriptionId, group.name).kind === 'instant') {
+    if (finishesAtOnce(this.completionOf(group.subscriptionId, group.name))) {
       this.resources.deleteResourceGroup(group.subscriptionId, group.name);
       return undefined;
     }
@@ -288,15 +291,17 @@ export class PatchOperations {
    * until the operation is due: a running `time`-mode operation is
    * decided from its start and duration, with no transaction and no write (its poll count decides
    * nothing); `instant` and `polls:N` count the poll and decide from the count. The plan is read
-   * only to settle the operation, or to answer with a scenario's operation-level failure.
-   * (bench/, README "Performance".)
+   * only to settle the operation, or to answer with a scenario's operation-level failure. A
+   * finished operation is read once, outside any transaction. (bench/README.md.)
    */
   private readForClient(subscriptionId: string, operationId: string, statusPoll: boolean): OperationView | undefined {
     const found = this.operations.getStatus(subscriptionId, operationId);
-    if (found?.status === 'InProgress') {
-      const mode = this.modeOf(found);
-      if (mode.kind === 'time' && !this.isDue(found, mode, found.statusPolls)) return found as OperationView;
-    }
+    if (!found) return undefined;
+    // A finished operation never changes again: one read, no transaction.
+    if (found.status === 'Failed') return this.operations.get(subscriptionId, operationId) as EmulatorOperation;
+    if (found.status !== 'InProgress') return found as OperationView;
+    const mode = this.modeOf(found);
+    if (mode.kind === 'time' && !this.isDue(found, mode, found.statusPolls)) return found as OperationView;
     return this.operations.transaction(() => {
       const current = this.operations.getStatus(subscriptionId, operationId);
       if (!current || current.status !== 'InProgress') {
@@ -390,7 +395,10 @@ export class PatchOperations {
     this.operations.insert(record);
     const retention = this.options.operationRetention ?? DEFAULT_OPERATION_RETENTION;
     if (retention > 0 && sequence > retention) this.operations.prune(vm, sequence - retention, Date.parse(vm.timeCreated));
-    return { ...record, status: 'InProgress', endMs: null, statusPolls: 0, resultJson: null };
+    const started: OperationRecord<P> = { ...record, status: 'InProgress', endMs: null, statusPolls: 0, resultJson: null };
+    // `sync`: the operation finishes within the request that starts it (answered 200, no polling).
+    if (this.modeOf(started).kind !== 'sync') return started;
+    return this.settle(started as unknown as EmulatorOperation) as unknown as OperationRecord<P>;
   }
 
   /**

@@ -1,13 +1,17 @@
 // Progress is a pure function of the plan, the completion mode, the simulated clock and the number
 // of status polls: nothing runs in the background (DESIGN "The simulated patch run").
 
-export type CompletionMode = { kind: 'instant' } | { kind: 'polls'; polls: number } | { kind: 'time' };
+export type CompletionMode = { kind: 'sync' } | { kind: 'instant' } | { kind: 'polls'; polls: number } | { kind: 'time' };
 
 export const MAX_COMPLETION_POLLS = 1000;
 
-/** `instant` (terminal at the first status poll), `polls:N`, or `time` (the plan's durations). */
+/**
+ * `sync` (terminal within the request that starts it, answered 200 with no polling), `instant`
+ * (terminal at the first status poll), `polls:N`, or `time` (the plan's durations).
+ */
 export function parseCompletionMode(text: string): CompletionMode | undefined {
   const value = text.trim().toLowerCase();
+  if (value === 'sync') return { kind: 'sync' };
   if (value === 'instant') return { kind: 'instant' };
   if (value === 'time') return { kind: 'time' };
   const polls = /^polls:(\d{1,4})$/.exec(value);
@@ -39,6 +43,8 @@ export function stateAt(
       const endMs = plan.startMs + plan.durationMs;
       return nowMs >= endMs ? { terminal: true, endMs } : { terminal: false };
     }
+    case 'sync':
+      return { terminal: true, endMs: nowMs };
     case 'instant':
       return statusPolls >= 1 ? { terminal: true, endMs: nowMs } : { terminal: false };
     case 'polls':

@@ -38,36 +38,75 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
  */
 export const MAX_JOURNAL_BODY_BYTES = 64 * 1024;
 
-function boundedBody(body: unknown): unknown {
+/** What the journal holds of a request: the request's own objects, made into an entry only when read. */
+export interface JournalRecord {
+  timeMs: number;
+  requestId: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** The body's size as sent (Content-Length), when known. */
+  bodyBytes?: number;
+  status: number;
+  operationId?: string;
+}
+
+function boundedBody(body: unknown, sentBytes: number | undefined): unknown {
   if (body === null || body === undefined) return null;
-  const bytes = Buffer.byteLength(JSON.stringify(body));
+  const bytes = sentBytes ?? Buffer.byteLength(JSON.stringify(body));
   return bytes > MAX_JOURNAL_BODY_BYTES ? `[${bytes} bytes, not kept]` : body;
 }
 
+/**
+ * Every ARM request is recorded, and the journal is read rarely: recording keeps references only
+ * (no copy, no formatting), in a ring of `capacity` slots; redaction, the time's format and the
+ * body's bound are applied when entries are listed (bench/README.md).
+ */
 export class RequestJournal {
-  private entries: JournalEntry[] = [];
+  private slots: Array<JournalRecord | undefined>;
+  private next = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.slots = new Array<JournalRecord | undefined>(capacity);
+  }
 
-  record(entry: JournalEntry): void {
-    this.entries.push({ ...entry, body: boundedBody(entry.body) });
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+  record(record: JournalRecord): void {
+    if (this.capacity === 0) return;
+    // A large body is dropped now, not held until it is read.
+    const bounded = record.bodyBytes !== undefined && record.bodyBytes > MAX_JOURNAL_BODY_BYTES ? { ...record, body: boundedBody(record.body, record.bodyBytes) } : record;
+    this.slots[this.next] = bounded;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   /** Oldest first; `limit` keeps the newest N that match. */
   list(filter: JournalFilter = {}): JournalEntry[] {
     const path = filter.path?.toLowerCase();
-    const matching = this.entries.filter(
-      (e) =>
-        (filter.method === undefined || e.method === filter.method.toUpperCase()) &&
-        (path === undefined || e.url.split('?')[0]!.toLowerCase().includes(path)) &&
-        (filter.status === undefined || e.status === filter.status) &&
-        (filter.operationId === undefined || e.operationId === filter.operationId.toLowerCase()),
+    const method = filter.method?.toUpperCase();
+    const operationId = filter.operationId?.toLowerCase();
+    const ordered = [...this.slots.slice(this.next), ...this.slots.slice(0, this.next)].filter((r): r is JournalRecord => r !== undefined);
+    const matching = ordered.filter(
+      (r) =>
+        (method === undefined || r.method === method) &&
+        (path === undefined || r.url.split('?')[0]!.toLowerCase().includes(path)) &&
+        (filter.status === undefined || r.status === filter.status) &&
+        (operationId === undefined || r.operationId === operationId),
     );
-    return filter.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - filter.limit));
+    const kept = filter.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - filter.limit));
+    return kept.map((r) => ({
+      time: new Date(r.timeMs).toISOString(),
+      requestId: r.requestId,
+      method: r.method,
+      url: r.url,
+      headers: redactHeaders(r.headers),
+      body: boundedBody(r.body, r.bodyBytes),
+      status: r.status,
+      ...(r.operationId !== undefined ? { operationId: r.operationId } : {}),
+    }));
   }
 
   clear(): void {
-    this.entries = [];
+    this.slots = new Array<JournalRecord | undefined>(this.capacity);
+    this.next = 0;
   }
 }

@@ -70,8 +70,16 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The front-door region in x-ms-routing-request-id (R2 shows CENTRALUS:...). */
 const ROUTING_REGION = 'WESTUS';
 
-function compactUtc(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+/** 20261126T130420Z: whole seconds, so one string serves every request within a second. */
+let routingSecond = -1;
+let routingStamp = '';
+function routingTimestamp(nowMs: number): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== routingSecond) {
+    routingSecond = second;
+    routingStamp = new Date(second * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  }
+  return routingStamp;
 }
 
 function singleHeader(value: string | string[] | undefined): string | undefined {
@@ -97,7 +105,7 @@ export function setStandardHeaders(request: FastifyRequest, reply: FastifyReply)
     server: 'Microsoft-HTTPAPI/2.0',
     'x-ms-request-id': request.id,
     'x-ms-correlation-request-id': correlationId,
-    'x-ms-routing-request-id': `${ROUTING_REGION}:${compactUtc(new Date())}:${correlationId}`,
+    'x-ms-routing-request-id': `${ROUTING_REGION}:${routingTimestamp(Date.now())}:${correlationId}`,
     ...(clientRequestId !== undefined ? { 'x-ms-client-request-id': clientRequestId } : {}),
   });
 }

@@ -67,8 +67,19 @@ export class TokenIssuer {
   /** The tenant of tokens asked for under 'common', 'organizations' or a domain name. */
   readonly defaultTenantId: string;
 
-  constructor(readonly key: SigningKey, private readonly seed: string) {
+  private signingKey: SigningKey | undefined;
+
+  /**
+   * `key` may be given as a function: it is then called when a token is first signed or checked,
+   * so that a start that issues no token makes no RSA key (tens of milliseconds of CPU).
+   */
+  constructor(private readonly keySource: SigningKey | (() => SigningKey), private readonly seed: string) {
     this.defaultTenantId = guidFrom(seed, 'tenant');
+  }
+
+  get key(): SigningKey {
+    this.signingKey ??= typeof this.keySource === 'function' ? this.keySource() : this.keySource;
+    return this.signingKey;
   }
 
   tenantIdFor(tenant: string): string {

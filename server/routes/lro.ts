@@ -1,8 +1,10 @@
 // The ARM long-running-operation answers shared by patch operations and power actions: the 202 that
-// accepts a request, and the status-monitor envelope (docs/api.md).
+// accepts a request (or the 200 of one finished within it), and the status-monitor envelope:
+// https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/async-operations
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { armTimestamp } from '../../simulator/time-format.js';
+import { ArmError } from '../arm/errors.js';
 import { ASSESS_RESULT_SHAPE, hasRenames, shapeFor } from '../arm/versioned-shapes.js';
 import type { EmulatorOperation, OperationView } from '../patch-operations.js';
 import type { RouteContext } from './context.js';
@@ -21,11 +23,46 @@ export function setRetryAfter(reply: FastifyReply, context: RouteContext): void 
   if (context.retryAfterSeconds !== null) reply.header('retry-after', String(context.retryAfterSeconds));
 }
 
-/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation. */
-export function sendAccepted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): void {
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The operation this request started, for the log line and the request journal; '' when none. */
+    startedOperationId: string;
+  }
+}
+
+/**
+ * The answer to a request that starts an operation: 202 and the operation's URLs while it runs; or,
+ * when it finished within the request (`sync` completion), what its Location URL answers at the
+ * end, so a client finishes with this one response. The REST specification defines that 200 for
+ * installPatches and assessPatches (VirtualMachineInstallPatchesResult,
+ * VirtualMachineAssessPatchesResult) and a bodiless 200 for the power actions:
+ * https://github.com/Azure/azure-rest-api-specs/blob/main/specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-07-01/virtualMachine.json
+ */
+export function sendStarted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): FastifyReply {
+  request.startedOperationId = operation.id;
+  if (operation.status === 'InProgress') return sendAccepted(request, reply, context, operation);
+  reply.header('x-ms-request-id', operation.id);
+  return sendFinalResult(reply, operation);
+}
+
+/**
+ * The Location URL's answer once the operation is over: the raw result, as the action's own 200
+ * would carry it; a power action has none, so 200 with no body; after an operation-level failure,
+ * that failure as an error answer.
+ */
+export function sendFinalResult(reply: FastifyReply, operation: OperationView): FastifyReply {
+  const failure = operationFailureOf(operation);
+  if (operation.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
+  const resultJson = resultJsonOf(operation);
+  if (resultJson === null) return reply.code(200).header('content-length', '0').send();
+  return reply.code(200).type('application/json; charset=utf-8').send(resultJson);
+}
+
+/** 202, empty body, Location and Azure-AsyncOperation pointing at the operation (the async-operations page above). */
+export function sendAccepted(request: FastifyRequest, reply: FastifyReply, context: RouteContext, operation: EmulatorOperation): FastifyReply {
   const urls = operationUrls(request, operation.subscriptionId, operation.location, operation.id, context.patchOperations.pollingToken(operation.id));
   setRetryAfter(reply, context);
-  reply
+  return reply
     .code(202)
     .headers({
       location: urls.location,

@@ -10,11 +10,11 @@ import {
 } from '../../schemas/api-versions.js';
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { ArmError, operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
+import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
 import { existingVm } from './lookups.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
-import { operationFailureOf, resultJsonOf, sendAccepted, setRetryAfter, statusEnvelopeJson } from './lro.js';
+import { sendFinalResult, sendStarted, setRetryAfter, statusEnvelopeJson } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
@@ -56,7 +56,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       }
       const vm = runningVm(request.params, 'installPatches', reply);
       const operation = context.patchOperations.startInstall(vm, parametersFor(request.body, request.apiVersion), request.apiVersion);
-      sendAccepted(request, reply, context, operation);
+      return sendStarted(request, reply, context, operation);
     },
   );
 
@@ -66,7 +66,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     { config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } } },
     async (request, reply) => {
       const vm = runningVm(request.params, 'assessPatches', reply);
-      sendAccepted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
+      return sendStarted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
     },
   );
 
@@ -89,20 +89,14 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
         if (read.status === 'InProgress') setRetryAfter(reply, context);
         return reply.type(JSON_TYPE).send(statusEnvelopeJson(read));
       }
-      // The Location URL: 202 and itself while running, then the raw result, as ARM's Location contract has it; a power
-      // action has no result, so its Location answers 200 with no body.
+      // The Location URL: 202 and itself while running, then the final result.
       if (read.status === 'InProgress') {
         setRetryAfter(reply, context);
         const host = request.host || `localhost:${request.socket.localPort}`;
         reply.code(202).headers({ location: `${request.protocol}://${host}${request.url}`, 'content-length': '0' }).send();
         return reply;
       }
-      // After an operation-level failure the result URL answers with the failure (what Azure does there is unrecorded).
-      const failure = operationFailureOf(read);
-      if (read.status === 'Failed' && failure) throw new ArmError(500, failure.code, failure.message);
-      const resultJson = resultJsonOf(read);
-      if (resultJson === null) return reply.code(200).header('content-length', '0').send();
-      return reply.type(JSON_TYPE).send(resultJson);
+      return sendFinalResult(reply, read);
     },
   );
 }

@@ -8,7 +8,7 @@ import { INSTANCE_VIEW_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
 import { instanceView } from '../instance-view.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { VM_PATH, type RouteContext } from './context.js';
-import { sendAccepted } from './lro.js';
+import { sendStarted } from './lro.js';
 import { existingVm, findVm, type VmParams } from './lookups.js';
 
 /** The VM's instance view at `apiVersion`, with its operations settled first. */
@@ -30,7 +30,7 @@ export async function vmActionRoutes(app: FastifyInstance, context: RouteContext
     // powerOff's `skipShutdown` query parameter changes nothing the emulator models.
     app.post<{ Params: VmParams }>(`${VM_PATH}/${action}`, { config }, async (request, reply) => {
       const vm = existingVm(context, request.params, action);
-      sendAccepted(request, reply, context, context.patchOperations.startPowerAction(vm, action, request.apiVersion));
+      return sendStarted(request, reply, context, context.patchOperations.startPowerAction(vm, action, request.apiVersion));
     });
   }
 }

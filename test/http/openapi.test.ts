@@ -77,6 +77,15 @@ t.test('the Swagger UI is served', async (t) => {
   t.equal(page.statusCode, 200);
   t.match(page.headers['content-type'], /text\/html/);
   t.match(page.body, /swagger-ui/i);
+  // Built on the first request (server/openapi.ts): its assets and its copy of the document follow.
+  const style = await app.inject({ method: 'GET', url: '/_emulator/docs/static/swagger-ui.css' });
+  t.equal(style.statusCode, 200);
+  t.match(style.headers['content-type'], /text\/css/);
+  const json = await app.inject({ method: 'GET', url: '/_emulator/docs/json' });
+  t.same(json.json(), (await app.inject({ method: 'GET', url: '/_emulator/openapi.json' })).json(), 'the UI shows the emulator\'s document');
+  const moved = await app.inject({ method: 'GET', url: '/_emulator/docs/static/index.html' });
+  t.equal(moved.statusCode, 302);
+  t.equal(moved.body, '');
 });
 
 t.test('draft-07 forms OpenAPI 3.0 rejects are rewritten in its dialect', async (t) => {

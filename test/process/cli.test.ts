@@ -122,6 +122,47 @@ t.test('logs: one JSON line per request when stdout is not a terminal', async (t
   t.notOk('operationId' in missingLine);
 });
 
+t.test('logs: no line is lost on SIGTERM, though lines are written in batches', async (t) => {
+  const dataDir = tempDir(t);
+  const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
+  const vmUrl = `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
+  const requestIds: string[] = [];
+  // 20 clients, 20 requests each; the signal follows the last answer at once, while the last
+  // lines are still in the buffer.
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      for (let i = 0; i < 20; i++) {
+        const answer = await fetch(vmUrl, { headers: { authorization: 'Bearer x' } });
+        await answer.arrayBuffer();
+        requestIds.push(answer.headers.get('x-ms-request-id')!);
+      }
+    }),
+  );
+  child.kill('SIGTERM');
+  t.same(await exitOf(child), { code: 0, signal: null });
+  const lines = output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const logged = lines.filter((line) => line.statusCode === 200 && String(line.url).includes('/virtualMachines/myVMName')).map((line) => line.reqId);
+  t.equal(logged.length, 400, 'one line for each of the 400 answers');
+  t.same([...logged].sort(), [...requestIds].sort(), 'each answer\'s own line');
+  t.match(output(), /stopped \(SIGTERM\)\n$/, 'the last line is the stop line: the log was written before it');
+});
+
+t.test('logs: a reader that goes away costs the log, not the emulator', async (t) => {
+  const dataDir = tempDir(t);
+  const { child, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
+  child.stdout.destroy();
+  const vmUrl = `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
+  const statuses = new Set<number>();
+  for (let i = 0; i < 200; i++) {
+    const answer = await fetch(vmUrl, { headers: { authorization: 'Bearer x' } });
+    await answer.arrayBuffer();
+    statuses.add(answer.status);
+  }
+  t.same([...statuses], [200], 'every request answered with stdout closed');
+  child.kill('SIGTERM');
+  t.same(await exitOf(child), { code: 0, signal: null }, 'and the shutdown is clean');
+});
+
 t.test('--log-level warn leaves request lines out; --silent leaves every log out', async (t) => {
   for (const flags of [['--log-level', 'warn'], ['--silent']]) {
     const dataDir = tempDir(t);

@@ -1,7 +1,10 @@
-// The readable log lines a terminal gets, and the choice between them and JSON.
+// The readable log lines a terminal gets, and the choice between them and batched JSON.
 
 import t from 'tap';
-import { loggerOptions, readableLine } from '../../server/logging.js';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logOutput, readableLine } from '../../server/logging.js';
+import { tempDir } from '../helpers.js';
 
 t.test('a request line reads as time, level, method, URL, status, time taken and ids', async (t) => {
   const json = JSON.stringify({
@@ -26,14 +29,24 @@ t.test('other lines keep their message and extra fields; errors keep their stack
   t.equal(readableLine('not json'), 'not json\n');
 });
 
-t.test('JSON when stdout is not a terminal, readable lines when it is, nothing when silent', async (t) => {
+t.test('JSON when stdout is not a terminal, written in batches; readable lines on a terminal; nothing when silent', async (t) => {
+  const file = join(tempDir(t), 'stdout');
+  const fd = openSync(file, 'w');
+  t.teardown(() => closeSync(fd));
+  const pipe = logOutput({ level: 'info', silent: false }, { fd, isTTY: false, write: () => t.fail('no direct write') });
+  t.teardown(() => pipe.close());
+  if (!pipe.options) throw new Error('a logger was expected');
+  t.equal(pipe.options.level, 'info');
+  const lines = Array.from({ length: 500 }, (_, i) => `${JSON.stringify({ level: 30, msg: `line ${i}` })}\n`);
+  for (const line of lines) pipe.options.stream.write(line);
+  await pipe.flush();
+  t.equal(readFileSync(file, 'utf8'), lines.join(''), 'every line, in order, once flushed');
+
   const written: string[] = [];
-  const pipe = { write: (text: string) => written.push(text), isTTY: false };
-  t.same(loggerOptions({ level: 'info', silent: false }, pipe), { level: 'info', stream: pipe });
-  const tty = { write: (text: string) => written.push(text), isTTY: true };
-  const options = loggerOptions({ level: 'debug', silent: false }, tty) as { level: string; stream: { write(text: string): void } };
-  t.equal(options.level, 'debug');
-  options.stream.write(JSON.stringify({ level: 30, time: 0, msg: 'hello' }));
-  t.same(written, ['00:00:00.000 INFO  hello\n']);
-  t.equal(loggerOptions({ level: 'info', silent: true }, tty), false);
+  const tty = logOutput({ level: 'debug', silent: false }, { fd: -1, isTTY: true, write: (text: string) => written.push(text) });
+  if (!tty.options) throw new Error('a logger was expected');
+  t.equal(tty.options.level, 'debug');
+  tty.options.stream.write(JSON.stringify({ level: 30, time: 0, msg: 'hello' }));
+  t.same(written, ['00:00:00.000 INFO  hello\n'], 'a terminal gets each line at once');
+  t.equal(logOutput({ level: 'info', silent: true }, { fd: -1, isTTY: true, write: () => 0 }).options, false);
 });
