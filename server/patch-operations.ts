@@ -22,6 +22,7 @@ import type { EmulatorClock } from './clock.js';
 import type { OperationIds } from './ids.js';
 import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
 import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
+import { guidFrom } from '../simulator/random.js';
 import { vmResourceId } from './virtual-machines.js';
 
 export type InstallOperation = OperationRecord<InstallPlan>;
@@ -96,13 +97,14 @@ export class PatchOperations {
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'installPatches');
       const scenario = this.takeScenario(current, 'installPatches');
-      return this.begin(current, 'installPatches', apiVersion, (id, startMs) => {
+      return this.begin(current, 'installPatches', apiVersion, (id, startMs, drawKey) => {
         const available = this.available(current, startMs);
         const scenarioForced = scenario ? forcedOutcomes(scenario.outcome, available) : {};
         const allForced = { ...scenarioForced, ...forced };
         const plan = planInstallation({
           seed: this.options.seed,
           operationId: id,
+          drawKey,
           catalogue: refOf(catalogue),
           osFamily: current.osFamily,
           ...(catalogue.distro !== undefined ? { distro: catalogue.distro } : {}),
@@ -373,10 +375,13 @@ export class PatchOperations {
     vm: VirtualMachineRecord,
     kind: OperationKind,
     apiVersion: string,
-    makePlan: (id: string, startMs: number) => P,
+    makePlan: (id: string, startMs: number, drawKey: string) => P,
   ): OperationRecord<P> {
     const startMs = this.clock.now();
     const { id, sequence } = this.nextOperationId(vm);
+    // The run's draws are keyed on the id the operation has without a salt (server/ids.ts), so a
+    // salted emulator runs the same patches as one given the same seed explicitly.
+    const drawKey = guidFrom(this.options.seed, 'operation', vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(), String(sequence));
     const record = {
       subscriptionId: vm.subscriptionId,
       id,
@@ -390,7 +395,7 @@ export class PatchOperations {
         this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name }, this.defaultCompletion()),
       ),
       startMs,
-      plan: makePlan(id, startMs),
+      plan: makePlan(id, startMs, drawKey),
     };
     this.operations.insert(record);
     const retention = this.options.operationRetention ?? DEFAULT_OPERATION_RETENTION;

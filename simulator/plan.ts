@@ -161,6 +161,13 @@ function failureMessage(osFamily: OsFamily, distro: string | undefined, patch: C
 export interface PlanInput {
   seed: string;
   operationId: string;
+  /**
+   * What the run's seeded draws (durations, failures, reboots) are keyed on besides the seed: the
+   * operation's id as the seed alone makes it, not the id it is given, which may carry a secret
+   * salt. So the same seed and requests give the same runs whether or not ids are salted. The
+   * operation id when absent.
+   */
+  drawKey?: string;
   catalogue: CatalogueRef;
   osFamily: OsFamily;
   /** Linux: the distribution, which decides the package manager named in error messages. */
@@ -174,6 +181,7 @@ export interface PlanInput {
 
 export function planInstallation(input: PlanInput): InstallPlan {
   const { seed, operationId, osFamily, parameters } = input;
+  const drawKey = input.drawKey ?? operationId;
   const rebootSetting = parameters.rebootSetting;
   const windowMs = parseDurationMs(parameters.maximumDuration ?? DEFAULT_MAXIMUM_DURATION) ?? 4 * 60 * MINUTE;
   const rebootAllowed = rebootSetting !== 'Never';
@@ -205,19 +213,19 @@ export function planInstallation(input: PlanInput): InstallPlan {
       if (osFamily === 'Linux' || !fitsInWindow(osFamily, windowMs - elapsed, 15 * MINUTE)) windowClosed = true;
       return { patchId: patch.patchId, state: 'Pending' };
     }
-    const jitter = 0.8 + 0.4 * unitDraw(seed, 'duration', operationId, patch.patchId);
+    const jitter = 0.8 + 0.4 * unitDraw(seed, 'duration', drawKey, patch.patchId);
     const startOffsetMs = elapsed;
     elapsed += Math.round(patch.installSeconds * 1000 * jitter);
     const failed =
       forcedFail.has(patch.patchId) ||
-      (!forcedInstall.has(patch.patchId) && unitDraw(seed, 'failure', operationId, patch.patchId) < patch.failureRate);
+      (!forcedInstall.has(patch.patchId) && unitDraw(seed, 'failure', drawKey, patch.patchId) < patch.failureRate);
     if (failed) {
       report(elapsed, failureMessage(osFamily, input.distro, patch));
       return { patchId: patch.patchId, state: 'Failed', startOffsetMs, endOffsetMs: elapsed };
     }
     const requestsReboot =
       patch.rebootBehavior === 'AlwaysRequiresReboot' ||
-      (patch.rebootBehavior === 'CanRequestReboot' && unitDraw(seed, 'reboot', operationId, patch.patchId) < CAN_REQUEST_REBOOT_SHARE);
+      (patch.rebootBehavior === 'CanRequestReboot' && unitDraw(seed, 'reboot', drawKey, patch.patchId) < CAN_REQUEST_REBOOT_SHARE);
     return { patchId: patch.patchId, state: 'Installed', startOffsetMs, endOffsetMs: elapsed, ...(requestsReboot ? { requestsReboot } : {}) };
   });
 
