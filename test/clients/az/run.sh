@@ -94,6 +94,10 @@ check "az vm list -g" \
   run_and_expect "sorted(v['name'] for v in r) == ['myLinuxVMName', 'myVMName']" \
   vm list -g $GROUP
 
+check "az vm list (the whole subscription)" \
+  run_and_expect "sorted(v['name'] for v in r) == ['myLinuxVMName', 'myVMName']" \
+  vm list
+
 invalid_kb() {
   ! az vm install-patches -g $GROUP -n myVMName --maximum-duration PT4H --reboot-setting Never --kb-numbers-to-include 1111 \
     >"$WORK/invalid.out" 2>&1 || { echo "accepted"; return 1; }
