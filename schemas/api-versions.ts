@@ -10,7 +10,7 @@ export const INSTALL_PATCHES_API_VERSIONS = [
   '2025-04-01', '2025-11-01', '2026-03-01', '2026-04-01',
 ] as const;
 
-/** assessPatches appeared one version earlier (R3 recorded it at 2020-06-01). */
+/** assessPatches appeared one version earlier (ps-assess-recording recorded it at 2020-06-01). */
 export const ASSESS_PATCHES_API_VERSIONS = ['2020-06-01', ...INSTALL_PATCHES_API_VERSIONS] as const;
 
 /**

@@ -1,4 +1,4 @@
-// The ARM error envelope every failure is answered with (wire contract §3).
+// The ARM error envelope every failure is answered with (docs/wire-format.md#errors).
 
 export const cloudErrorSchema = {
   $id: 'CloudError',

@@ -1,6 +1,6 @@
-// VirtualMachineInstallPatchesParameters (wire contract §1.3, S1 2024-07-01 plus the newer
+// VirtualMachineInstallPatchesParameters (docs/wire-format.md#request-and-result-models, spec-2024-07-01 plus the newer
 // `patchNameMasksTo*`). Enum values are canonicalised case-insensitively before validation
-// (R2: PowerShell sent "critical" and got 202), so the schema lists only the canonical spellings.
+// (ps-install-recording: PowerShell sent "critical" and got 202), so the schema lists only the canonical spellings.
 
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS } from '../simulator/catalogue.js';
 

@@ -1,6 +1,6 @@
 // The simulated clock as plain data. Simulated time runs `speed` times faster than wall time from an
 // anchor; freezing pins it; advancing moves the anchor. The server reads the wall time and persists
-// the state, so a restart carries on from where the clock was (DESIGN: "the clock moves on").
+// the state, so a restart carries on from where the clock was.
 
 export interface ClockState {
   anchorWallMs: number;

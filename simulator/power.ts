@@ -24,7 +24,7 @@ export const POWER_ACTION_MS: Record<PowerAction, number> = {
 
 /**
  * The power state after an action, or `refused` with the reason: a deallocated VM can only be
- * started or deallocated again (§3.7: CRP refuses `powerOff` there), and only a running VM restarts.
+ * started or deallocated again (docs/wire-format.md#operation-not-allowed-on-the-vm: CRP refuses `powerOff` there), and only a running VM restarts.
  */
 export function powerTransition(
   action: PowerAction,

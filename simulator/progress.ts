@@ -1,5 +1,5 @@
 // Progress is a pure function of the plan, the completion mode, the simulated clock and the number
-// of status polls: nothing runs in the background (DESIGN "The simulated patch run").
+// of status polls: nothing runs in the background.
 
 export type CompletionMode = { kind: 'sync' } | { kind: 'instant' } | { kind: 'polls'; polls: number } | { kind: 'time' };
 

@@ -1,5 +1,5 @@
-// Which available patches a request selects (wire contract §4 "Selection semantics", §5.12).
-// Exclusion wins over everything: R1 shows the MSRT (UpdateRollUp, outside the requested
+// Which available patches a request selects (docs/wire-format.md#patch-semantics).
+// Exclusion wins over everything: cli-recording shows the MSRT (UpdateRollUp, outside the requested
 // classifications) reported `Excluded` by `excludeKbsRequiringReboot`, not `NotSelected`.
 // Then an explicit include (KB number, name mask) selects a patch whatever its classification or
 // publish date; otherwise a patch is selected when its classification is requested (and, on
@@ -81,7 +81,7 @@ function windowsSelection(patch: CataloguePatch, params: WindowsParameters): Sel
 
 /**
  * The Linux extension asks the package manager for two sets only, security updates and all
- * updates: `Critical` and `Security` both select the critical-and-security set (E1 PackageFilter,
+ * updates: `Critical` and `Security` both select the critical-and-security set (linux-extension PackageFilter,
  * PatchInstaller.get_available_updates).
  */
 function linuxClassificationWanted(patch: CataloguePatch, wanted: string[] | undefined): boolean {

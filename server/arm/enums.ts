@@ -1,4 +1,4 @@
-// ARM compares enum values case-insensitively (R2: PowerShell sent "critical" and got 202), while
+// ARM compares enum values case-insensitively (ps-install-recording: PowerShell sent "critical" and got 202), while
 // the schemas list the canonical spellings. Before validation, a body's enum strings are rewritten
 // to the canonical spelling wherever the schema has an enum, so ajv stays exact.
 

@@ -67,7 +67,7 @@ export const SERVED_API_VERSION_HEADER = 'x-emulator-served-api-version';
 const WARNED_LIMIT = 256;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The front-door region in x-ms-routing-request-id (R2 shows CENTRALUS:...). */
+/** The front-door region in x-ms-routing-request-id (ps-install-recording shows CENTRALUS:...). */
 const ROUTING_REGION = 'WESTUS';
 
 /** 20261126T130420Z: whole seconds, so one string serves every request within a second. */

@@ -30,7 +30,7 @@ export const DEFAULT_BUDGETS = {
   reads: { capacity: 12_000, windowMs: HOUR },
   writes: { capacity: 1_200, windowMs: HOUR },
   deletes: { capacity: 15_000, windowMs: HOUR },
-  /** CRP: guest-patch operations, per subscription and per VM, in 3 minutes (R1 shows 599 and 5 left). */
+  /** CRP: guest-patch operations, per subscription and per VM, in 3 minutes (cli-recording shows 599 and 5 left). */
   guestPatchSubscription: { capacity: 600, windowMs: 180_000 },
   guestPatchVm: { capacity: 6, windowMs: 180_000 },
   /** CRP: polls of one operation a minute, and of all a subscription's in 3 minutes. */

@@ -1,4 +1,4 @@
-// Turns an ajv error into the ARM error CRP gives for the same fault (wire contract §3.6).
+// Turns an ajv error into the ARM error CRP gives for the same fault (docs/wire-format.md#invalid-parameters).
 
 import { ArmError, kbNumberInvalid, locationRequired, parameterInvalid, requiredParameterMissing } from './errors.js';
 

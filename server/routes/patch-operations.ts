@@ -27,7 +27,7 @@ const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:loc
 export async function patchOperationRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   /**
    * CRP's guest-patch budgets, counted once the VM is found (a name that exists nowhere keys no
-   * budget), failed operations included (R1 shows them counted).
+   * budget), failed operations included (cli-recording shows them counted).
    */
   const countGuestPatchBudgets = (vm: VirtualMachineRecord, reply: FastifyReply) => {
     const { header, refusal } = context.rateLimits.guestPatch(vm.subscriptionId, `${vm.subscriptionId}/${vm.resourceGroup}/${vm.name}`);

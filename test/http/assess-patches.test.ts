@@ -1,4 +1,4 @@
-// POST .../assessPatches (§1.1, §1.3, §5.11): the same LRO as installPatches, its result, and the
+// POST .../assessPatches (docs/wire-format.md#operations, docs/wire-format.md#request-and-result-models, docs/wire-format.md#the-location-result): the same LRO as installPatches, its result, and the
 // state it reads.
 
 import t from 'tap';

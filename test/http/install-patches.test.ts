@@ -1,5 +1,5 @@
 // installPatches over HTTP (app.inject): the ARM pipeline's errors, the 202 and its headers, and the
-// operation URLs through to a terminal state (wire contract §2, §3, §5.2-§5.9).
+// operation URLs through to a terminal state (docs/wire-format.md#the-accepted-post, docs/wire-format.md#errors, docs/wire-format.md#api-versions, docs/wire-format.md#location-after-a-failure).
 
 import t from 'tap';
 import {
@@ -35,7 +35,7 @@ t.test('request errors are ARM CloudErrors with the real codes and messages', as
     { name: 'rebootSetting missing', body: { maximumDuration: 'PT1H' }, status: 400, code: 'InvalidParameter', message: "Required parameter 'rebootSetting' is missing (null).", target: 'rebootSetting' },
     { name: 'rebootSetting unknown', body: { rebootSetting: 'Sometimes' }, status: 400, code: 'InvalidParameter', message: 'The value of parameter rebootSetting is invalid.', target: 'rebootSetting' },
     { name: 'classification unknown', body: { rebootSetting: 'Never', windowsParameters: { classificationsToInclude: ['Critical', 'Drivers'] } }, status: 400, code: 'InvalidParameter', target: 'windowsParameters.classificationsToInclude' },
-    { name: 'KB number without KB (R1)', body: { rebootSetting: 'Never', windowsParameters: { kbNumbersToInclude: ['1111'] } }, status: 400, code: 'InvalidParameter', message: "The entry in 'kbNumbersToInclude' with value '1111' is not valid. It must be a KBID such as KB4512508.", target: 'windowsParameters.kbNumbersToInclude' },
+    { name: 'KB number without KB (cli-recording)', body: { rebootSetting: 'Never', windowsParameters: { kbNumbersToInclude: ['1111'] } }, status: 400, code: 'InvalidParameter', message: "The entry in 'kbNumbersToInclude' with value '1111' is not valid. It must be a KBID such as KB4512508.", target: 'windowsParameters.kbNumbersToInclude' },
     { name: 'KB number to exclude without KB', body: { rebootSetting: 'Never', windowsParameters: { kbNumbersToExclude: ['KB1', 'x9'] } }, status: 400, code: 'InvalidParameter', message: "The entry in 'kbNumbersToExclude' with value 'x9' is not valid. It must be a KBID such as KB4512508.", target: 'windowsParameters.kbNumbersToExclude' },
     { name: 'maximumDuration not ISO-8601', body: { rebootSetting: 'Never', maximumDuration: '4 hours' }, status: 400, code: 'InvalidParameter', message: 'The value of parameter maximumDuration is invalid.', target: 'maximumDuration' },
     { name: 'maximumDuration required in 2020-12-01', url: installUrl(WINDOWS_VM, '2020-12-01'), body: { rebootSetting: 'Never' }, status: 400, code: 'InvalidParameter', message: "Required parameter 'maximumDuration' is missing (null).", target: 'maximumDuration' },
@@ -101,7 +101,7 @@ t.test('accepted variants: case-insensitive enums and path, empty sibling parame
   t.equal((await post(app, installUrl(LINUX_VM, '2020-12-01'), LINUX_BODY)).statusCode, 202, 'maximumDuration given at 2020-12-01');
 });
 
-t.test('the 202: empty body, the header set of §5.6, absolute operation URLs', async (t) => {
+t.test('the 202: empty body, the header set of docs/wire-format.md#accepted-response, absolute operation URLs', async (t) => {
   const { app } = testEmulator(t, { allowedHosts: ['emulator.test'] });
   const response = await app.inject({
     method: 'POST',
@@ -196,7 +196,7 @@ t.test('a full poll sequence: InProgress, then Succeeded with the result; the Lo
   t.same((await get(app, statusUrl)).json(), done, 'a terminal operation stays as it is');
 });
 
-t.test('the R1 Windows request: MSRT Excluded by excludeKbsRequiringReboot, Defender NotSelected', async (t) => {
+t.test('the cli-recording Windows request: MSRT Excluded by excludeKbsRequiringReboot, Defender NotSelected', async (t) => {
   const { app } = testEmulator(t);
   const accepted = await post(app, installUrl(WINDOWS_VM, '2024-11-01'), {
     maximumDuration: 'PT4H',
@@ -211,7 +211,7 @@ t.test('the R1 Windows request: MSRT Excluded by excludeKbsRequiringReboot, Defe
   t.equal(output.rebootStatus, 'NotNeeded');
 });
 
-t.test('Linux result shape (§5.11)', async (t) => {
+t.test('Linux result shape (docs/wire-format.md#the-location-result)', async (t) => {
   const { app } = testEmulator(t);
   const accepted = await post(app, installUrl(LINUX_VM), LINUX_BODY);
   const { final } = await pollToTerminal(app, String(accepted.headers['azure-asyncoperation']));

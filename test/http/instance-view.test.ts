@@ -1,4 +1,4 @@
-// GET .../instanceView and $expand=instanceView (§1.3, §5.13): patch status, power and provisioning.
+// GET .../instanceView and $expand=instanceView (docs/wire-format.md#request-and-result-models, docs/wire-format.md#the-instance-views-patch-status): patch status, power and provisioning.
 
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// Two patch operations on one VM (§3.9, §5.14): by default the newer supersedes the one in flight,
+// Two patch operations on one VM (docs/wire-format.md#a-second-patch-operation-on-the-same-vm, docs/wire-format.md#overlapping-operations): by default the newer supersedes the one in flight,
 // which ends with the NEWER_OPERATION_SUPERSEDED detail; the `reject` switch answers 409 instead.
 
 import t from 'tap';

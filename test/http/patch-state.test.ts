@@ -1,6 +1,6 @@
 // The VM's patch state across operations: an install changes what a later assessment sees; a
 // reboot owed stays owed until a reboot; new patches appear as the simulated clock passes their
-// publish dates. And the request checks of §1.3/§5.5 that decide what a run is asked to do.
+// publish dates. And the request checks of docs/wire-format.md#request-and-result-models, docs/wire-format.md#invalid-parameters that decide what a run is asked to do.
 
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';

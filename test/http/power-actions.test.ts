@@ -1,5 +1,5 @@
 // The VM power actions (start, powerOff, deallocate, restart): short ARM LROs, and their effect on
-// patch operations (§3.7).
+// patch operations (docs/wire-format.md#operation-not-allowed-on-the-vm).
 
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
@@ -49,7 +49,7 @@ t.test('patch operations on a deallocated or stopped VM are refused with 409 Ope
     message: "Operation 'installPatches' is not allowed on VM 'myVMName' since the VM is either deallocated or marked to be deallocated.",
   });
   const powerOff = await action(app, 'powerOff');
-  t.equal(powerOff.statusCode, 409, 'CRP refuses powerOff on a deallocated VM (§3.7)');
+  t.equal(powerOff.statusCode, 409, 'CRP refuses powerOff on a deallocated VM (docs/wire-format.md#operation-not-allowed-on-the-vm)');
   t.match(powerOff.json().error.message, /^Operation 'powerOff' is not allowed on VM 'myVMName' since the VM is either deallocated/);
   t.equal((await action(app, 'restart')).statusCode, 409);
 

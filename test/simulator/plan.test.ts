@@ -1,5 +1,5 @@
-// The install plan: maintenance-window cut-offs (§3.15), reboot handling, failures and the error
-// object (§4), and the run's state part-way through (supersession).
+// The install plan: maintenance-window cut-offs (docs/wire-format.md#maintenance-window-and-reboots), reboot handling, failures and the error
+// object (docs/wire-format.md#patch-semantics), and the run's state part-way through (supersession).
 
 import t from 'tap';
 import {
@@ -94,7 +94,7 @@ t.test('reboot: without 15 minutes left for it, the window is exceeded', async (
   t.equal(result.maintenanceWindowExceeded, true);
   t.equal(result.status, 'Failed');
   t.equal(result.rebootStatus, 'NotNeeded');
-  // E1's message, cut to the 128-character limit like every detail.
+  // linux-extension's message, cut to the 128-character limit like every detail.
   t.match(result.error.details[0]!.message, /^Reboot Management - There is not enough time to schedule a reboot as per patch installation configuration \(Always reboot\)\. Re\.\.\.$/);
 });
 
@@ -105,7 +105,7 @@ t.test('reboot: one owed by an earlier run is taken first, unless reboots are of
   t.equal(installResult(ifRequired, lookup).rebootStatus, 'Completed');
   t.notOk(ifRequired.finalReboot, 'nothing more to reboot for');
   const always = plan([windowsPatch()], windows('PT4H', 'Always'), owed);
-  t.notOk(always.finalReboot, 'Always does not reboot twice when nothing is pending (E1)');
+  t.notOk(always.finalReboot, 'Always does not reboot twice when nothing is pending (linux-extension)');
   const never = plan([windowsPatch()], windows('PT4H', 'Never'), owed);
   t.notOk(never.earlyReboot);
   t.equal(installResult(never, lookup).rebootStatus, 'Required');

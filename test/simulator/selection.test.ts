@@ -1,4 +1,4 @@
-// Selection semantics (wire contract §4, §5.12): NotSelected vs Excluded vs selected.
+// Selection semantics (docs/wire-format.md#patch-semantics): NotSelected vs Excluded vs selected.
 
 import t from 'tap';
 import { maskMatches } from '../../simulator/mask.js';
@@ -37,7 +37,7 @@ t.test('Windows: a KB include selects outside the classifications and the publis
 t.test('Windows: exclusions win, and are Excluded rather than NotSelected', async (t) => {
   const rollup = windowsPatch({ classifications: ['UpdateRollUp'], rebootBehavior: 'CanRequestReboot' });
   const security = windowsPatch({ classifications: ['Security'], rebootBehavior: 'NeverReboots' });
-  // R1: the MSRT, outside [Critical, Security], is Excluded by excludeKbsRequiringReboot.
+  // cli-recording: the MSRT, outside [Critical, Security], is Excluded by excludeKbsRequiringReboot.
   const r1 = { rebootSetting: 'Never' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'], excludeKbsRequiringReboot: true } };
   t.equal(selectionOf(rollup, 'Windows', r1), 'Excluded');
   t.equal(selectionOf(security, 'Windows', r1), 'Selected', 'a NeverReboots patch passes excludeKbsRequiringReboot');
