@@ -146,8 +146,10 @@ async function startEmulator(project: string): Promise<Emulator> {
   const httpsPort = await freePort();
   const httpPort = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CPE_')));
-  // The README's `npm start`, on ports of its own; logs off so that stdout is the start-up lines.
-  const child = spawn(process.execPath, [CLI, '--https-port', String(httpsPort), '--http-port', String(httpPort), '--silent'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The README's `npm start`, on ports of its own; logs off so that stdout is the start-up lines. The
+  // default seed given explicitly, so that operation ids are the seed's alone and the README's
+  // operation URLs are the same in every run (without --seed, each data folder salts them).
+  const child = spawn(process.execPath, [CLI, '--https-port', String(httpsPort), '--http-port', String(httpPort), '--seed', 'compute-patch-emulator', '--silent'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const startup = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the emulator did not start: ${out}`)), EXAMPLE_LIMIT_MS);
