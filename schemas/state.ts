@@ -74,6 +74,36 @@ const planError = {
   items: { type: 'object', required: ['code', 'message', 'offsetMs'], properties: { code: text(256), message: text(4096), offsetMs: span } },
 } as const;
 
+/** What the compact and the first-release install plans share: the run's outcome around the patches. */
+const installRun = {
+  operationId: guid,
+  osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+  rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
+  rebootPendingBefore: { type: 'boolean' },
+  earlyReboot: reboot,
+  finalReboot: reboot,
+  windowExceededAtMs: span,
+  status: { type: 'string', enum: ['Failed', 'Succeeded', 'CompletedWithWarnings'] },
+  errors: planError,
+  maintenanceRunId: text(),
+  reportedRebootStatus: { type: 'string', enum: ['Unknown', 'NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
+  operationFailure: failure,
+} as const;
+/** A planned patch's timing, in both plan formats. */
+const plannedPatchTiming = {
+  state: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
+  startOffsetMs: span,
+  endOffsetMs: span,
+  requestsReboot: { type: 'boolean' },
+} as const;
+const assessRun = {
+  operationId: guid,
+  osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+  rebootPending: { type: 'boolean' },
+  reportedStatus: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
+  operationFailure: failure,
+} as const;
+
 /**
  * A stored operation's plan, as stored today (state documents of version 2): the one place that
  * says what a plan is (the simulator's InstallPlan, AssessPlan, PowerActionPlan and the
@@ -89,35 +119,14 @@ export const operationPlanSchema = {
     {
       properties: {
         kind: { const: 'installPatches' },
-        operationId: guid,
-        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
-        rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
+        ...installRun,
         parameters: { type: 'object' },
         catalogue: catalogueRef,
-        rebootPendingBefore: { type: 'boolean' },
         patches: {
           type: 'array',
           maxItems: 10_000,
-          items: {
-            type: 'object',
-            required: ['patchId', 'state'],
-            properties: {
-              patchId: name,
-              state: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
-              startOffsetMs: span,
-              endOffsetMs: span,
-              requestsReboot: { type: 'boolean' },
-            },
-          },
+          items: { type: 'object', required: ['patchId', 'state'], properties: { patchId: name, ...plannedPatchTiming } },
         },
-        earlyReboot: reboot,
-        finalReboot: reboot,
-        windowExceededAtMs: span,
-        status: { type: 'string', enum: ['Failed', 'Succeeded', 'CompletedWithWarnings'] },
-        errors: planError,
-        maintenanceRunId: text(),
-        reportedRebootStatus: { type: 'string', enum: ['Unknown', 'NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
-        operationFailure: failure,
         entries: { type: 'array', maxItems: 10_000, items: cataloguePatch },
       },
       required: ['operationId', 'osFamily', 'rebootSetting', 'parameters', 'catalogue', 'rebootPendingBefore', 'patches', 'status', 'errors'],
@@ -125,13 +134,9 @@ export const operationPlanSchema = {
     {
       properties: {
         kind: { const: 'assessPatches' },
-        operationId: guid,
-        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        ...assessRun,
         catalogue: catalogueRef,
         availablePatchIds: { type: 'array', maxItems: 10_000, items: name },
-        rebootPending: { type: 'boolean' },
-        reportedStatus: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
-        operationFailure: failure,
         entries: { type: 'array', maxItems: 10_000, items: cataloguePatch },
       },
       required: ['operationId', 'osFamily', 'catalogue', 'availablePatchIds', 'rebootPending'],
@@ -150,50 +155,24 @@ export const legacyOperationPlanSchema = {
     {
       properties: {
         kind: { const: 'installPatches' },
-        operationId: guid,
-        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
-        rebootSetting: { type: 'string', enum: ['IfRequired', 'Never', 'Always'] },
-        rebootPendingBefore: { type: 'boolean' },
+        ...installRun,
         patches: {
           type: 'array',
           maxItems: 10_000,
           items: {
             type: 'object',
             required: ['patch', 'selection', 'state'],
-            properties: {
-              patch: legacyCataloguePatch,
-              selection: { type: 'string', enum: ['Selected', 'Excluded', 'NotSelected'] },
-              state: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
-              startOffsetMs: span,
-              endOffsetMs: span,
-              requestsReboot: { type: 'boolean' },
-            },
+            properties: { patch: legacyCataloguePatch, selection: { type: 'string', enum: ['Selected', 'Excluded', 'NotSelected'] }, ...plannedPatchTiming },
           },
         },
-        earlyReboot: reboot,
-        finalReboot: reboot,
-        windowExceededAtMs: span,
-        status: { type: 'string', enum: ['Failed', 'Succeeded', 'CompletedWithWarnings'] },
-        errors: {
-          type: 'array',
-          maxItems: 10_000,
-          items: { type: 'object', required: ['code', 'message', 'offsetMs'], properties: { code: text(256), message: text(4096), offsetMs: span } },
-        },
-        maintenanceRunId: text(),
-        reportedRebootStatus: { type: 'string', enum: ['Unknown', 'NotNeeded', 'Required', 'Started', 'Failed', 'Completed'] },
-        operationFailure: failure,
       },
       required: ['operationId', 'osFamily', 'rebootSetting', 'rebootPendingBefore', 'patches', 'status', 'errors'],
     },
     {
       properties: {
         kind: { const: 'assessPatches' },
-        operationId: guid,
-        osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+        ...assessRun,
         available: { type: 'array', maxItems: 10_000, items: legacyCataloguePatch },
-        rebootPending: { type: 'boolean' },
-        reportedStatus: { type: 'string', enum: ['Succeeded', 'Failed', 'CompletedWithWarnings'] },
-        operationFailure: failure,
       },
       required: ['operationId', 'osFamily', 'available', 'rebootPending'],
     },
