@@ -73,7 +73,7 @@ check "az login --service-principal lists the emulator's subscription" \
 check "az vm install-patches (Windows, the REST specification's example)" \
   run_and_expect "r['status'] == 'Succeeded' and r['installedPatchCount'] == sum(p['installationState'] == 'Installed' for p in r['patches']) > 0" \
   vm install-patches -g $GROUP -n myVMName --maximum-duration PT4H --reboot-setting IfRequired \
-  --classifications-to-include-win Critical Security --max-patch-publish-date 2020-11-19T02:36:43Z
+  --classifications-to-include-win Critical Security --max-patch-publish-date 2026-03-31T00:00:00Z
 INSTALL_ID=$(python3 -c "import json; print(json.load(open('$WORK/out'))['installationActivityId'])" 2>/dev/null)
 
 check "az vm install-patches (Linux, package masks)" \

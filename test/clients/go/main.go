@@ -92,7 +92,7 @@ func main() {
 				ClassificationsToInclude: []*armcompute.VMGuestPatchClassificationWindows{
 					to.Ptr(armcompute.VMGuestPatchClassificationWindowsCritical), to.Ptr(armcompute.VMGuestPatchClassificationWindowsSecurity),
 				},
-				MaxPatchPublishDate: to.Ptr(time.Date(2020, 11, 19, 2, 36, 43, 0, time.UTC)),
+				MaxPatchPublishDate: to.Ptr(time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)),
 			},
 		}, nil)
 		if err != nil {

@@ -68,10 +68,10 @@ def windows_install():
         VirtualMachineInstallPatchesParameters(
             maximum_duration="PT4H",
             reboot_setting="IfRequired",
-            # The REST specification's example request (VirtualMachine_InstallPatches.json).
+            # The REST specification's example request, its publish-date cut moved past the image's month.
             windows_parameters=WindowsParameters(
                 classifications_to_include=["Critical", "Security"],
-                max_patch_publish_date=datetime(2020, 11, 19, 2, 36, 43, tzinfo=timezone.utc),
+                max_patch_publish_date=datetime(2026, 3, 31, tzinfo=timezone.utc),
             ),
         ),
         polling_interval=0,

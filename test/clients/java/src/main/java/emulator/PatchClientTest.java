@@ -101,7 +101,7 @@ public final class PatchClientTest {
                     // The REST specification's example request (VirtualMachine_InstallPatches.json).
                     .withWindowsParameters(new WindowsParameters()
                         .withClassificationsToInclude(List.of(VMGuestPatchClassificationWindows.CRITICAL, VMGuestPatchClassificationWindows.SECURITY))
-                        .withMaxPatchPublishDate(OffsetDateTime.of(2020, 11, 19, 2, 36, 43, 0, ZoneOffset.UTC))))
+                        .withMaxPatchPublishDate(OffsetDateTime.of(2026, 3, 31, 0, 0, 0, 0, ZoneOffset.UTC))))
                 .setPollInterval(NO_WAIT).getFinalResult();
             expect(result.status() == PatchOperationStatus.SUCCEEDED, "status " + result.status());
             long installed = result.patches().stream().filter(p -> p.installationState() == PatchInstallationState.INSTALLED).count();
