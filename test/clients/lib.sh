@@ -123,3 +123,31 @@ start_outbound_recorder() { # sets OUTBOUND_PROXY (http://127.0.0.1:port) and OU
 no_outbound_requests() { # fails, listing them, when the client asked any host but the emulator
   [ ! -s "$OUTBOUND_LOG" ] || { sed 's/^/went out: /' "$OUTBOUND_LOG"; false; }
 }
+
+python_venv() { # python_venv NAME WHAT: sets VENV, a virtual environment in the download cache with
+  # $HERE/requirements.txt installed, made again only when requirements.txt changes
+  command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv \
+    || toolchain_missing "python3 is missing (apt-get install python3 python3-venv)"
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv \
+    || toolchain_missing "python3 cannot make a virtual environment (apt-get install python3-venv)"
+  VENV=$CLIENT_CACHE/$1
+  local stamp
+  stamp=$VENV/.requirements-$(sha256sum "$HERE/requirements.txt" | cut -c1-16)
+  if [ ! -f "$stamp" ]; then
+    log "making the virtual environment $VENV (pip install -r requirements.txt)"
+    rm -rf "$VENV"
+    { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"; } >"$WORK/pip.log" 2>&1 \
+      || { tail -20 "$WORK/pip.log"; toolchain_missing "pip could not install $2 from PyPI"; }
+    touch "$stamp"
+  fi
+}
+
+report_program() { # report_program EXIT_STATUS: the client program's own checks ($WORK/program.out),
+  # what reached the emulator, that nothing went elsewhere; then the closing count
+  sed "s/^/[$CLIENT_NAME] /" "$WORK/program.out"
+  count_program_output "$WORK/program.out" "$1"
+  check "every request answered without a 5xx (the journal below)" print_journal
+  cat "$WORK/out"
+  check "the client asked no host but the emulator" no_outbound_requests
+  finish
+}

@@ -15,20 +15,7 @@ CLIENT_NAME=az
 source "$(dirname "$0")/../lib.sh"
 HERE=$REPO_ROOT/test/clients/az
 
-command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv \
-  || toolchain_missing "python3 is missing (apt-get install python3 python3-venv)"
-python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv \
-  || toolchain_missing "python3 cannot make a virtual environment (apt-get install python3-venv)"
-
-VENV=$CLIENT_CACHE/azure-cli
-STAMP=$VENV/.requirements-$(sha256sum "$HERE/requirements.txt" | cut -c1-16)
-if [ ! -f "$STAMP" ]; then
-  log "making the virtual environment $VENV (pip install -r requirements.txt; a few minutes the first time)"
-  rm -rf "$VENV"
-  { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check -r "$HERE/requirements.txt"; } >"$WORK/pip.log" 2>&1 \
-    || { tail -20 "$WORK/pip.log"; toolchain_missing "pip could not install azure-cli from PyPI"; }
-  touch "$STAMP"
-fi
+python_venv azure-cli azure-cli
 
 start_emulator --auth strict --completion instant
 start_outbound_recorder

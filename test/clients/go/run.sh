@@ -31,10 +31,4 @@ env -i PATH=/usr/bin:/bin HOME="$WORK" \
   IDENTITY_ENDPOINT="$EMULATOR_HTTP/msi/token" IDENTITY_HEADER=any-header \
   HTTP_PROXY="$OUTBOUND_PROXY" HTTPS_PROXY="$OUTBOUND_PROXY" NO_PROXY=localhost,127.0.0.1 \
   timeout 300 "$WORK/patch-client" >"$WORK/program.out" 2>&1
-status=$?
-sed "s/^/[$CLIENT_NAME] /" "$WORK/program.out"
-count_program_output "$WORK/program.out" "$status"
-check "every request answered without a 5xx (the journal below)" print_journal
-cat "$WORK/out"
-check "the client asked no host but the emulator" no_outbound_requests
-finish
+report_program "$?"
