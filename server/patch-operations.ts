@@ -232,9 +232,9 @@ export class PatchOperations {
 
   /** The VM's running create or delete, after settling the VM's operations. */
   provisioningInProgress(vm: VirtualMachineRecord): ProvisioningKind | undefined {
-    this.settleVm(vm);
-    const running = this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated));
-    return running.map((operation) => operation.kind).find((kind): kind is ProvisioningKind => kind === 'createVirtualMachine' || kind === 'deleteVirtualMachine');
+    return this.settleVm(vm)
+      .map((operation) => operation.kind)
+      .find((kind): kind is ProvisioningKind => kind === 'createVirtualMachine' || kind === 'deleteVirtualMachine');
   }
 
   private completionOf(subscriptionId: string, resourceGroup: string, vmName?: string): CompletionMode {
@@ -242,13 +242,13 @@ export class PatchOperations {
     return this.control.completionFor({ subscriptionId, resourceGroup, vmName: vmName ?? '' }, this.defaultCompletion());
   }
 
-  /** Settles the VM's operations that are due, so that its state is current. */
-  settleVm(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'timeCreated'>): void {
-    this.operations.transaction(() => {
-      for (const operation of this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]) {
-        this.settle(operation);
-      }
-    });
+  /** Settles the VM's operations that are due, so that its state is current; returns those still running. */
+  settleVm(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'timeCreated'>): EmulatorOperation[] {
+    return this.operations.transaction(() =>
+      (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[])
+        .map((operation) => this.settle(operation))
+        .filter((operation) => operation.status === 'InProgress'),
+    );
   }
 
   /** The VM's most recent installation and assessment (what its instance view reports), settled first. */

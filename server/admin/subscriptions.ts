@@ -33,7 +33,9 @@ export async function adminSubscriptionRoutes(app: FastifyInstance, options: { s
       let added: boolean;
       try {
         added = subscriptions.add(subscriptionId);
-      } catch {
+      } catch (error) {
+        // Only the cap is the caller's doing; a failed write stays a 500 that health records.
+        if (!(error instanceof RangeError)) throw error;
         throw new ArmError(409, 'Conflict', `At most ${MAX_ADDED_SUBSCRIPTIONS} subscriptions can be added.`);
       }
       reply.code(added ? 201 : 200);
