@@ -48,7 +48,8 @@ export const SUPPORTED_LOCATIONS: readonly string[] = [
   'australiaeast', 'australiasoutheast', 'southafricanorth', 'uaenorth',
 ];
 
-export type ArmResourceType = 'virtualMachines' | 'resourceGroups';
+/** `resources`: Microsoft.ResourceGraph's query (its api-versions are in schemas/resource-graph.ts). */
+export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'resources';
 
 /** What an api-version looks like: a date, with an optional suffix such as `-preview`. */
 export const WELL_FORMED_API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;

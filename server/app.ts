@@ -32,6 +32,7 @@ import { operationIdOf, RequestLog } from './logging.js';
 import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { resourceGraphRoutes } from './resource-graph/routes.js';
 // Hostile input, the admin key, graceful shutdown (docs/reliability.md).
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
@@ -173,6 +174,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
     await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
+    await arm.register(resourceGraphRoutes, { resourceGraph: services.resourceGraph });
   });
   app.register(identityRoutes, { issuer, seed: services.seed });
   app.register(metadataEndpointRoutes);

@@ -14,6 +14,10 @@ import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { SubscriptionStore } from './store/subscription-store.js';
+import { ResourceGraph } from './resource-graph/service.js';
+import { ComputeMachineSource } from './resource-graph/sources.js';
+import { COMPUTE_API_VERSIONS } from '../schemas/api-versions.js';
+import { guidFrom } from '../simulator/random.js';
 
 export interface ServiceOptions {
   /** A file path, or ':memory:'. */
@@ -53,6 +57,8 @@ export interface EmulatorServices {
   patchOperations: PatchOperations;
   ids: OperationIds;
   storeHealth: StoreHealth;
+  /** Azure Resource Graph over the machines above (server/resource-graph/). */
+  resourceGraph: ResourceGraph;
   seed: string;
   /** Folds the write-ahead log in and closes the database; throws when the log could not be folded in. */
   close(): void;
@@ -77,7 +83,16 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
+  // Resource Graph reads the machines through sources; Arc machines and maintenance runs add theirs.
+  const resourceGraph = new ResourceGraph({
+    machineSources: [new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!)],
+    maintenanceSources: [],
+    now: () => clock.now(),
+    knownSubscriptions: () => subscriptions.list(),
+    tenantId: guidFrom(options.seed, 'tenant'),
+    seed: options.seed,
+  });
+  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();
