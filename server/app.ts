@@ -33,6 +33,7 @@ import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { resourceGraphRoutes } from './resource-graph/routes.js';
+import { complianceRoutes } from './resource-graph/compliance.js';
 // Hostile input, the admin key, graceful shutdown (docs/reliability.md).
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
@@ -186,6 +187,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
   });
   app.register(dashboardRoutes, { services });
+  app.register(complianceRoutes, { services });
   app.register(adminSubscriptionRoutes, { services });
   return app;
 }

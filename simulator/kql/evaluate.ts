@@ -647,7 +647,7 @@ function aggregateOf(assignment: Assignment, scope: Scope, context: EvaluationCo
     throw new KqlError('semantic', 'summarize: each aggregate must be an aggregation function such as count() or sum(x).', expr.at);
   }
   const fn = expr.name;
-  const argName = (i: number) => (expr.args[i] ? (pathName(expr.args[i]!) ?? '') : '');
+  const argName = (i: number) => (expr.args[i] ? (autoName(expr.args[i]!) ?? '') : '');
   const named = (prefix: string, i = 0) => assignment.name ?? (argName(i) ? `${prefix}_${argName(i)}` : `${prefix}_`);
   const arity = (n: number) => {
     if (expr.args.length !== n) throw new KqlError('semantic', `The function '${fn}' expects ${n} argument(s).`, expr.at, fn);
