@@ -32,8 +32,9 @@ const state = {
   /** Scenarios or faults changed here: read them again. */
   rulesStale: true,
   inventoryOpen: false,
-  /** GET /_emulator/compliance: { query, machines } */
+  /** GET /_emulator/compliance: { query, machines }; stale after an action. */
   compliance: null,
+  complianceStale: true,
 };
 
 // ---- Safe HTML: every interpolated value is escaped unless it is itself html`...` -----------------
@@ -521,6 +522,8 @@ function noticeFinished(operations) {
     if (before === 'InProgress' && now !== 'InProgress') {
       const counts = countsText(op);
       announce(`${KIND[op.kind] ?? op.kind} on ${op.vmName}: ${LOOK[now]?.[2] ?? now}${counts ? `, ${counts}` : ''}.`);
+      // A finished run is in Resource Graph now: the compliance view asks again at the next refresh.
+      state.complianceStale = true;
     }
     state.seen.set(op.operationId, now);
   }
@@ -581,8 +584,15 @@ async function refreshRules(overview) {
 
 // ---- Compliance: a Resource Graph query's answer (server/resource-graph/compliance.ts) -----------
 
+/** The compliance query reads every machine's runs: asked at most every few seconds, and after an action. */
+const COMPLIANCE_POLL_MS = 5000;
+let complianceAt = 0;
+
 async function refreshCompliance() {
+  if (state.compliance && !state.complianceStale && Date.now() - complianceAt < COMPLIANCE_POLL_MS) return;
   state.compliance = await admin('GET', '/_emulator/compliance');
+  state.complianceStale = false;
+  complianceAt = Date.now();
 }
 
 /** A count of pending patches: a warning when there are any, nothing to say when none. */
@@ -655,6 +665,7 @@ async function act(work) {
   } catch (error) {
     showAlert(error instanceof RequestError ? `${error.code}: ${error.message}` : error.message);
   }
+  state.complianceStale = true;
   await refresh();
 }
 

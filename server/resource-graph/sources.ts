@@ -64,9 +64,12 @@ export interface PatchMachine {
   osType: OsFamily;
   /** WU (Windows), APT, YUM or Zypper. */
   patchServiceUsed: string;
-  /** Its finished assessments and installations, oldest first. */
-  assessments: MachineAssessment[];
-  installations: MachineInstallation[];
+  /**
+   * Its newest finished assessment, and its finished installations, oldest first: read when a
+   * query first needs them (a query over `resources` alone reads no operation).
+   */
+  latestAssessment(): MachineAssessment | undefined;
+  installations(): MachineInstallation[];
   /** Its `properties` in the `resources` table. */
   resourceProperties: Record<string, unknown>;
   tags: Record<string, string>;
@@ -140,15 +143,9 @@ export class ComputeMachineSource implements MachineSource {
     // Settled first, so that a run that is due has its result (nothing runs in the background).
     this.patchOperations.settleVm(vm);
     const sinceMs = Date.parse(vm.timeCreated);
-    const operations = this.operations
-      .listForVm(vm.subscriptionId, vm.resourceGroup, vm.name)
-      .filter((operation) => operation.startMs >= sinceMs && operation.status !== 'InProgress' && operation.resultJson !== null && operation.endMs !== null);
-    const assessments: MachineAssessment[] = [];
-    const installations: MachineInstallation[] = [];
-    for (const operation of operations) {
-      if (operation.kind === 'assessPatches') assessments.push(this.assessment(operation));
-      else if (operation.kind === 'installPatches') installations.push(this.installation(operation));
-    }
+    const finished = (operation: OperationRecord | undefined): operation is OperationRecord =>
+      operation !== undefined && operation.startMs >= sinceMs && operation.status !== 'InProgress' && operation.resultJson !== null && operation.endMs !== null;
+    let installations: MachineInstallation[] | undefined;
     const resource = virtualMachineResource(vm, vm.subscriptionId, this.newestComputeApiVersion);
     return {
       id: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
@@ -159,8 +156,21 @@ export class ComputeMachineSource implements MachineSource {
       location: vm.location,
       osType: vm.osFamily,
       patchServiceUsed: patchServiceFor(vm.osFamily, vm.catalogueKey),
-      assessments,
-      installations,
+      latestAssessment: () => {
+        // The newest assessment through the store's index; when it is still running (or failed
+        // without a result), the newest finished one from the VM's history.
+        const latest = this.operations.latestForVm(vm, 'assessPatches', sinceMs);
+        if (finished(latest)) return this.assessment(latest);
+        if (latest === undefined) return undefined;
+        const earlier = this.operations.listForVm(vm.subscriptionId, vm.resourceGroup, vm.name).filter((o) => o.kind === 'assessPatches' && finished(o));
+        const last = earlier.at(-1);
+        return last ? this.assessment(last) : undefined;
+      },
+      installations: () =>
+        (installations ??= this.operations
+          .listForVm(vm.subscriptionId, vm.resourceGroup, vm.name)
+          .filter((operation) => operation.kind === 'installPatches' && finished(operation))
+          .map((operation) => this.installation(operation))),
       resourceProperties: (resource.properties as Record<string, unknown>) ?? {},
       tags: vm.definition.tags ?? {},
     };

@@ -171,7 +171,7 @@ function installationRows(machine: PatchMachine, installation: MachineInstallati
 export function patchAssessmentTable(machines: PatchMachine[], nowMs: number, tenantId: string): Table {
   const rows: Value[][] = [];
   for (const machine of machines) {
-    const latest = machine.assessments.reduce<MachineAssessment | undefined>((newest, a) => (newest === undefined || a.endMs >= newest.endMs ? a : newest), undefined);
+    const latest = machine.latestAssessment();
     if (latest && latest.endMs >= nowMs - ASSESSMENT_RETENTION_MS) rows.push(...assessmentRows(machine, latest, tenantId));
   }
   return { columns: [...STANDARD_COLUMNS], rows };
@@ -181,7 +181,7 @@ export function patchAssessmentTable(machines: PatchMachine[], nowMs: number, te
 export function patchInstallationTable(machines: PatchMachine[], nowMs: number, tenantId: string): Table {
   const rows: Value[][] = [];
   for (const machine of machines) {
-    for (const installation of machine.installations) {
+    for (const installation of machine.installations()) {
       if (installation.endMs >= nowMs - INSTALLATION_RETENTION_MS) rows.push(...installationRows(machine, installation, tenantId));
     }
   }
