@@ -16,8 +16,3 @@ export type { Query } from './ast.js';
 export function runQuery(text: string, context: EvaluationContext): Table {
   return evaluate(parseQuery(text), context);
 }
-
-/** Whether the query limits its own rows (take / limit / top), which makes ARG ignore `$skip` (arg-large-data). */
-export function limitsItsRows(text: string): boolean {
-  return parseQuery(text).operators.some((operator) => operator.kind === 'take' || operator.kind === 'top');
-}

@@ -158,7 +158,11 @@ export function hasTerm(haystack: string, needle: string, caseSensitive: boolean
     const end = at + find.length;
     const endOk = !checkEnd || end === hay.length || !isTermChar(hay.charCodeAt(end));
     if (startOk && endOk) return true;
-    from = at + 1;
+    // No later match can start inside the term that holds this one (it would not start on a
+    // boundary): go past it, so the search stays linear in the haystack.
+    let next = at + 1;
+    if (checkStart) while (next < hay.length && isTermChar(hay.charCodeAt(next))) next++;
+    from = next;
   }
 }
 
