@@ -1,8 +1,8 @@
 // A VM's patch settings (osProfile.windowsConfiguration / linuxConfiguration .patchSettings): what a
 // definition means once Azure's defaults are filled in, and the combinations CRP refuses.
 // Facts and sources: docs/update-manager-wire-format.md#vm-patch-settings-microsoftcompute; where
-// no public source quotes CRP's message, the emulator's wording is listed in docs/simulation.md
-// (#patch-settings-on-vms).
+// no public source quotes CRP's message, the emulator's wording is listed in
+// docs/simulation.md#patch-settings-on-vms.
 
 import type { ImageReference, OsFamily } from './catalogue.js';
 

@@ -9,6 +9,7 @@ import { INSTALL_PATCHES_API_VERSIONS } from '../../schemas/api-versions.js';
 import { dueRuns, type PlatformMarks, type PlatformRunKind, type ScheduleInput } from '../../simulator/platform-schedule.js';
 import type { CompletionMode } from '../../simulator/progress.js';
 import type { InstallParameters } from '../../simulator/selection.js';
+import { ArmError } from '../arm/errors.js';
 import type { EmulatorClock } from '../clock.js';
 import type { AssessOperation, InstallOperation, PatchOperations, ScheduledRunSource } from '../patch-operations.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
@@ -70,7 +71,16 @@ export class PlatformRuns implements ScheduledRunSource {
     // Only a running VM is assessed or patched; the emulator keeps no history of power states, so
     // runs that fell due while it is not running now are skipped (docs/simulation.md).
     if (current.powerState !== 'running') return;
-    for (const run of runs) this.start(current, run.kind, { startMs: run.dueMs, completion: BY_TIME });
+    for (const run of runs) {
+      try {
+        this.start(current, run.kind, { startMs: run.dueMs, completion: BY_TIME });
+      } catch (error) {
+        // Under --overlapping-operations reject a client's run still going refuses the platform's:
+        // that run is skipped (the look that found it must not fail), as a busy VM's would be.
+        if (error instanceof ArmError && error.statusCode === 409) continue;
+        throw error;
+      }
+    }
   }
 
   /**

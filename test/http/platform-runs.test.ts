@@ -181,3 +181,15 @@ t.test("a state export carries where the platform's runs stand", async (t) => {
   await get(target.app, vmUrl(LINUX_VM));
   t.equal((await operations(target.app, LINUX_VM)).length, 2, 'the next one falls due a day after the last');
 });
+
+t.test('under --overlapping-operations reject, a due platform run meets a running request: it is skipped, the look succeeds', async (t) => {
+  const { app } = testEmulator(t, { overlappingOperations: 'reject', completion: 'polls:5' });
+  await clock(app, { frozen: true });
+  await patchVm(app, LINUX_VM, 'linuxConfiguration', { assessmentMode: 'AutomaticByPlatform' });
+  await clock(app, { advance: 'PT23H' });
+  t.equal((await post(app, `${vmPath(LINUX_VM)}/assessPatches?api-version=${API_VERSION}`, undefined)).statusCode, 202);
+  await clock(app, { advance: 'PT2H' });
+  t.equal((await get(app, vmUrl(LINUX_VM))).statusCode, 200);
+  t.same((await operations(app, LINUX_VM)).map((op) => op.startedBy), ['User']);
+  t.equal((await trigger(app, LINUX_VM, { operation: 'assessPatches' })).statusCode, 409, 'the trigger answers what a request would get');
+});
