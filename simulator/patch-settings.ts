@@ -199,7 +199,8 @@ export function patchSettingsProblem(change: PatchSettingsChange): PatchSettings
 
 /**
  * The definition's patch settings with enum values spelt as the enums spell them, so that GET
- * answers `AutomaticByPlatform` for a request's `automaticbyplatform`.
+ * answers `AutomaticByPlatform` for a request's `automaticbyplatform`, and without what the OS's
+ * model does not have.
  */
 export function canonicalPatchSettings(properties: Json, osFamily: OsFamily): Json {
   const osProfile = objectAt(properties.osProfile);
@@ -207,6 +208,8 @@ export function canonicalPatchSettings(properties: Json, osFamily: OsFamily): Js
   const configuration = objectAt(osProfile[key]);
   if (configuration.patchSettings === undefined || configuration.patchSettings === null) return properties;
   const settings = { ...objectAt(configuration.patchSettings) };
+  // LinuxPatchSettings has no enableHotpatching: the model drops it.
+  if (osFamily === 'Linux') delete settings.enableHotpatching;
   const modes = osFamily === 'Windows' ? WINDOWS_PATCH_MODES : LINUX_PATCH_MODES;
   if (settings.patchMode !== undefined) settings.patchMode = canonical(modes, settings.patchMode) ?? settings.patchMode;
   if (settings.assessmentMode !== undefined) settings.assessmentMode = canonical(ASSESSMENT_MODES, settings.assessmentMode) ?? settings.assessmentMode;

@@ -58,6 +58,8 @@ t.test("a request's api-version reads only the settings its model has", async (t
   const old = await send(app, 'PATCH', url(LINUX_VM, '2022-11-01'), linuxSettings({ patchMode: 'AutomaticByPlatform', automaticByPlatformSettings: { rebootSetting: 'Always', bypassPlatformSafetyChecksOnUserSchedule: true } }));
   t.equal(old.statusCode, 200);
   t.same((await get(app, url(LINUX_VM))).json().properties.osProfile.linuxConfiguration.patchSettings.automaticByPlatformSettings, { rebootSetting: 'Always' }, 'the bypass flag is not in the 2022-11-01 model');
+  t.equal((await send(app, 'PATCH', url(LINUX_VM), linuxSettings({ enableHotpatching: true }))).statusCode, 200);
+  t.notOk('enableHotpatching' in (await get(app, url(LINUX_VM))).json().properties.osProfile.linuxConfiguration.patchSettings, 'Linux has no hotpatching in its model');
 });
 
 t.test('each refused combination answers CRP error, code, message and target, and changes nothing', async (t) => {
