@@ -3,7 +3,7 @@
 // maintenance runs plug in as further sources of the same shapes (server/resource-graph/service.ts).
 
 import type { OsFamily } from '../../simulator/catalogue.js';
-import type { PatchOperations } from '../patch-operations.js';
+import { startedByOf, type PatchOperations } from '../patch-operations.js';
 import type { OperationRecord, OperationStore } from '../store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
 import { vmResourceId, virtualMachineResource } from '../virtual-machines.js';
@@ -113,11 +113,6 @@ interface StoredPatch {
   classifications?: string[];
   msrcSeverity?: string;
   installationState?: string;
-}
-
-/** Who started an operation: the lead's `startedBy` when the store has it, else the user. */
-function startedByOf(operation: OperationRecord): 'User' | 'Platform' {
-  return (operation as { startedBy?: string }).startedBy === 'Platform' ? 'Platform' : 'User';
 }
 
 /** The Compute VMs of the emulator's store, with their stored patch operations. */

@@ -291,3 +291,29 @@ t.test('the ARM pipeline: api-versions and the bearer token', async (t) => {
   const answered = await query(app, { query: 'resources | count' });
   t.match(answered.headers, { 'x-ms-user-quota-remaining': /^\d+$/, 'x-ms-user-quota-resets-after': /^00:00:0\d$/ });
 });
+
+t.test("the platform's own runs: startedBy Platform, there as soon as the clock passes them", async (t) => {
+  const { app } = testEmulator(t);
+  await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { frozen: true } });
+  const triggered = await app.inject({
+    method: 'POST',
+    url: `/_emulator/virtualMachines/${SUBSCRIPTION}/myResourceGroupName/${WINDOWS_VM}/platformRuns`,
+    payload: { operation: 'assessPatches', completion: 'sync' },
+  });
+  t.equal(triggered.statusCode, 201);
+  const platform = await query(app, { query: 'patchassessmentresources | where type !has "softwarepatches" | project id, startedBy = tostring(properties.startedBy), runId = tostring(properties.assessmentActivityId)' });
+  t.same(platform.body.data, [{ id: `${vmPath(WINDOWS_VM)}/patchAssessmentResults/latest`, startedBy: 'Platform', runId: triggered.json().operationId }]);
+
+  // assessmentMode AutomaticByPlatform: a day later the platform has assessed the Linux VM, and
+  // the query alone (nothing else looked at the VM) finds it.
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: `${vmPath(LINUX_VM)}?api-version=2024-07-01`,
+    headers: AUTH,
+    payload: { properties: { osProfile: { linuxConfiguration: { patchSettings: { assessmentMode: 'AutomaticByPlatform' } } } } },
+  });
+  t.equal(patched.statusCode, 200);
+  await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { advance: 'PT25H' } });
+  const linux = await query(app, { query: 'patchassessmentresources | where type !has "softwarepatches" and id contains "myLinuxVMName" | project startedBy = tostring(properties.startedBy)' });
+  t.same(linux.body.data, [{ startedBy: 'Platform' }]);
+});
