@@ -90,7 +90,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
   // Resource Graph reads the machines through sources; Arc machines and maintenance runs add theirs.
   const resourceGraph = new ResourceGraph({
-    machineSources: [new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!)],
+    machineSources: [new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!, () => clock.now())],
     maintenanceSources: [],
     now: () => clock.now(),
     knownSubscriptions: () => subscriptions.list(),

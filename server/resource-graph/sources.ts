@@ -3,6 +3,8 @@
 // maintenance runs plug in as further sources of the same shapes (server/resource-graph/service.ts).
 
 import type { OsFamily } from '../../simulator/catalogue.js';
+import type { InstallPlan } from '../../simulator/plan.js';
+import { installResultAt } from '../../simulator/results.js';
 import { startedByOf, type PatchOperations } from '../patch-operations.js';
 import type { OperationRecord, OperationStore } from '../store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
@@ -122,6 +124,8 @@ export class ComputeMachineSource implements MachineSource {
     private readonly operations: OperationStore,
     private readonly patchOperations: PatchOperations,
     private readonly newestComputeApiVersion: string,
+    /** The simulated clock's now: where a running installation stands. */
+    private readonly now: () => number,
   ) {}
 
   machines(subscriptionIds: ReadonlySet<string>): PatchMachine[] {
@@ -138,8 +142,9 @@ export class ComputeMachineSource implements MachineSource {
     // Settled first, so that a run that is due has its result (nothing runs in the background).
     this.patchOperations.settleVm(vm);
     const sinceMs = Date.parse(vm.timeCreated);
-    const finished = (operation: OperationRecord | undefined): operation is OperationRecord =>
-      operation !== undefined && operation.startMs >= sinceMs && operation.status !== 'InProgress' && operation.resultJson !== null && operation.endMs !== null;
+    const done = (operation: OperationRecord): boolean =>
+      operation.startMs >= sinceMs && operation.status !== 'InProgress' && operation.resultJson !== null && operation.endMs !== null;
+    const finished = (operation: OperationRecord | undefined): operation is OperationRecord => operation !== undefined && done(operation);
     let installations: MachineInstallation[] | undefined;
     const resource = virtualMachineResource(vm, vm.subscriptionId, this.newestComputeApiVersion);
     return {
@@ -164,8 +169,11 @@ export class ComputeMachineSource implements MachineSource {
       installations: () =>
         (installations ??= this.operations
           .listForVm(vm.subscriptionId, vm.resourceGroup, vm.name)
-          .filter((operation) => operation.kind === 'installPatches' && finished(operation))
-          .map((operation) => this.installation(operation))),
+          .filter((operation) => operation.kind === 'installPatches' && operation.startMs >= sinceMs)
+          .flatMap((operation) => {
+            if (done(operation)) return [this.installation(operation)];
+            return operation.status === 'InProgress' ? [this.runningInstallation(operation)] : [];
+          })),
       resourceProperties: (resource.properties as Record<string, unknown>) ?? {},
       tags: vm.definition.tags ?? {},
     };
@@ -206,6 +214,18 @@ export class ComputeMachineSource implements MachineSource {
       // The 2020-06-01 shape called the list `patches` and the KB `kbid`.
       patches: (result.availablePatches ?? result.patches ?? []).map((patch) => this.facts(operation, patch)),
     };
+  }
+
+  /**
+   * A running installation as it stands on the clock: status InProgress, the patches' states so far
+   * (Update Manager lists runs in progress with status InProgress, um-query-logs).
+   */
+  private runningInstallation(operation: OperationRecord): MachineInstallation {
+    const plan = operation.plan as InstallPlan;
+    const nowMs = this.now();
+    const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
+    const result = installResultAt(plan, elapsedMs, this.patchOperations.lookupFor(plan));
+    return this.installation({ ...operation, endMs: nowMs, resultJson: JSON.stringify({ ...result, status: 'InProgress' }) });
   }
 
   private installation(operation: OperationRecord): MachineInstallation {

@@ -317,3 +317,19 @@ t.test("the platform's own runs: startedBy Platform, there as soon as the clock 
   const linux = await query(app, { query: 'patchassessmentresources | where type !has "softwarepatches" and id contains "myLinuxVMName" | project startedBy = tostring(properties.startedBy)' });
   t.same(linux.body.data, [{ startedBy: 'Platform' }]);
 });
+
+t.test('a running installation is listed InProgress, with its patches as they stand on the clock', async (t) => {
+  const { app } = testEmulator(t, { completion: 'time' });
+  await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { frozen: true } });
+  const started = await app.inject({ method: 'POST', url: `${vmPath(WINDOWS_VM)}/installPatches?api-version=2024-07-01`, headers: { ...AUTH, 'content-type': 'application/json' }, payload: SPEC_EXAMPLE_BODY });
+  t.equal(started.statusCode, 202);
+  const summary = 'patchinstallationresources | where type !has "softwarepatches" | project name, status = tostring(properties.status), pending = toint(properties.pendingPatchCount), installed = toint(properties.installedPatchCount)';
+  const running = await query(app, { query: summary });
+  t.equal(running.body.totalRecords, 1);
+  t.match(running.body.data[0], { status: 'InProgress', installed: 0 });
+  t.ok((running.body.data[0]!.pending as number) > 0, 'its selected patches are Pending');
+  await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { advance: 'PT6H' } });
+  const done = await query(app, { query: summary });
+  t.match(done.body.data[0], { name: running.body.data[0]!.name, status: 'Succeeded', pending: 0 });
+  t.ok((done.body.data[0]!.installed as number) > 0);
+});
