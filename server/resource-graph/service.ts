@@ -176,6 +176,8 @@ export class ResourceGraph {
       table = evaluate(parsed, context);
     } catch (error) {
       if (error instanceof KqlError) throw queryError(error, nowMs, correlationId);
+      // A safety net: should some shape of query still exhaust the stack, it is a query error, not a 500.
+      if (error instanceof RangeError) throw queryError(new KqlError('limit', 'The query is too complex to run.'), nowMs, correlationId);
       throw error;
     }
 

@@ -42,6 +42,8 @@ export const MAX_JOINS = 3;
 export const MAX_MV_EXPANDS = 2;
 export const MV_EXPAND_DEFAULT_LIMIT = 128;
 export const MV_EXPAND_MAX_LIMIT = 400;
+/** Nesting parse_json() reads (JSON.stringify of a deeper value would overflow the stack). */
+export const MAX_JSON_DEPTH = 128;
 /** ARG's join kinds (arg-language). */
 const JOIN_KINDS = new Set(['innerunique', 'inner', 'leftouter']);
 
@@ -461,6 +463,7 @@ function call(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, context: Eval
       return (row) => {
         const v = a(row);
         if (typeof v !== 'string') return v;
+        if (jsonDepth(v) > MAX_JSON_DEPTH) throw new KqlError('limit', `${name}(): the JSON nests deeper than ${MAX_JSON_DEPTH} levels.`, expr.at, name);
         try {
           return JSON.parse(v) as Value;
         } catch {
@@ -588,6 +591,23 @@ function call(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, context: Eval
   if (AGGREGATES.has(name)) throw new KqlError('semantic', `The aggregate function '${name}' can only be used in summarize.`, expr.at, name);
   if (KNOWN_UNSUPPORTED.has(name)) throw new KqlError('unsupported', `The function '${name}' is not supported by the emulator.`, expr.at, name);
   throw new KqlError('semantic', `Unknown function: '${name}'.`, expr.at, name);
+}
+
+/** How deep a JSON text nests: one pass, brackets inside strings not counted. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
 }
 
 // --- Tabular operators ----------------------------------------------------------------------------

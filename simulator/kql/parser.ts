@@ -9,6 +9,11 @@ import { tokenize, type Token } from './lexer.js';
 
 /** Expression and sub-query nesting the parser follows before refusing the query. */
 export const MAX_DEPTH = 64;
+/**
+ * How deep an expression's tree may grow, chains included (`a or b or c ...` nests to the left
+ * without nesting the parser): the evaluator compiles it recursively, so it is bounded too.
+ */
+export const MAX_TREE_DEPTH = 256;
 
 /** Tabular operators Kusto (and some of them ARG) has that the emulator does not implement. */
 const UNSUPPORTED_OPERATORS = new Set([
@@ -41,6 +46,8 @@ export function parseExpression(text: string): Expr {
 class Parser {
   private index = 0;
   private depth = 0;
+  /** Each expression node's tree depth. */
+  private readonly treeDepth = new WeakMap<Expr, number>();
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -84,6 +91,15 @@ class Parser {
 
   expectEnd(): void {
     if (this.token.kind !== 'eof') this.fail();
+  }
+
+  /** Records a new node's tree depth (one more than its deepest child) and refuses one too deep. */
+  private node<T extends Expr>(expr: T, ...children: Expr[]): T {
+    let depth = 1;
+    for (const child of children) depth = Math.max(depth, (this.treeDepth.get(child) ?? 1) + 1);
+    if (depth > MAX_TREE_DEPTH) throw new KqlError('limit', `The query nests deeper than ${MAX_TREE_DEPTH} levels.`, expr.at);
+    this.treeDepth.set(expr, depth);
+    return expr;
   }
 
   private nested<T>(work: () => T): T {
@@ -202,10 +218,7 @@ class Parser {
           limit = this.count();
         }
         const columns = this.assignments();
-        for (const column of columns) {
-          if (this.isWord('to')) throw new KqlError('unsupported', "mv-expand's 'to typeof()' is not supported by the emulator.", this.token.position, this.token.text);
-          void column;
-        }
+        if (this.isWord('to')) throw new KqlError('unsupported', "mv-expand's 'to typeof()' is not supported by the emulator.", this.token.position, this.token.text);
         if (this.isWord('limit')) {
           if (limit !== undefined) this.fail();
           this.next();
@@ -341,7 +354,10 @@ class Parser {
     let left = this.and();
     while (this.isWord('or')) {
       const at = this.next().position;
-      left = { kind: 'binary', op: 'or', left, right: this.and(), at };
+      {
+        const right = this.and();
+        left = this.node({ kind: 'binary', op: 'or', left, right, at }, left, right);
+      }
     }
     return left;
   }
@@ -350,7 +366,10 @@ class Parser {
     let left = this.comparison();
     while (this.isWord('and')) {
       const at = this.next().position;
-      left = { kind: 'binary', op: 'and', left, right: this.comparison(), at };
+      {
+        const right = this.comparison();
+        left = this.node({ kind: 'binary', op: 'and', left, right, at }, left, right);
+      }
     }
     return left;
   }
@@ -362,10 +381,16 @@ class Parser {
       const word = token.kind === 'ident' ? token.text.toLowerCase() : token.kind === 'op' ? token.text : '';
       if (token.kind === 'op' && COMPARISON.has(word)) {
         this.next();
-        left = { kind: 'binary', op: word, left, right: this.additive(), at: token.position };
+        {
+          const right = this.additive();
+          left = this.node({ kind: 'binary', op: word, left, right, at: token.position }, left, right);
+        }
       } else if (token.kind === 'ident' && STRING_OPERATORS.has(word)) {
         this.next();
-        left = { kind: 'binary', op: word, left, right: this.additive(), at: token.position };
+        {
+          const right = this.additive();
+          left = this.node({ kind: 'binary', op: word, left, right, at: token.position }, left, right);
+        }
       } else if (token.kind === 'ident' && IN_OPERATORS.has(word)) {
         this.next();
         this.expectOp('(');
@@ -381,7 +406,7 @@ class Parser {
           }
         }
         this.expectOp(')');
-        left = { kind: 'in', op: word, target: left, list, at: token.position };
+        left = this.node({ kind: 'in', op: word, target: left, list, at: token.position }, left, ...list);
       } else if (token.kind === 'ident' && UNSUPPORTED_BINARY.has(word)) {
         throw new KqlError('unsupported', `The '${token.text}' operator is not supported by the emulator.`, token.position, token.text);
       } else {
@@ -402,7 +427,10 @@ class Parser {
     let left = this.multiplicative();
     while (this.isOp('+') || this.isOp('-')) {
       const token = this.next();
-      left = { kind: 'binary', op: token.text, left, right: this.multiplicative(), at: token.position };
+      {
+        const right = this.multiplicative();
+        left = this.node({ kind: 'binary', op: token.text, left, right, at: token.position }, left, right);
+      }
     }
     return left;
   }
@@ -411,7 +439,10 @@ class Parser {
     let left = this.unary();
     while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
       const token = this.next();
-      left = { kind: 'binary', op: token.text, left, right: this.unary(), at: token.position };
+      {
+        const right = this.unary();
+        left = this.node({ kind: 'binary', op: token.text, left, right, at: token.position }, left, right);
+      }
     }
     return left;
   }
@@ -419,7 +450,10 @@ class Parser {
   private unary(): Expr {
     if (this.isOp('-') || this.isOp('+')) {
       const token = this.next();
-      return this.nested(() => ({ kind: 'unary', op: token.text as '-' | '+', operand: this.unary(), at: token.position }));
+      return this.nested(() => {
+        const operand = this.unary();
+        return this.node({ kind: 'unary', op: token.text as '-' | '+', operand, at: token.position }, operand);
+      });
     }
     return this.postfix();
   }
@@ -430,20 +464,14 @@ class Parser {
       if (this.isOp('.')) {
         const dot = this.next();
         const key = this.token;
-        if (key.kind === 'ident' && !key.text.startsWith('!')) {
-          this.next();
-          expr = { kind: 'member', target: expr, key: { kind: 'literal', value: key.text, at: key.position }, at: dot.position };
-        } else if (this.isOp('[')) {
-          // a.['b'] is not Kusto.
-          this.fail();
-        } else {
-          this.fail();
-        }
+        if (key.kind !== 'ident' || key.text.startsWith('!')) this.fail();
+        this.next();
+        expr = this.node({ kind: 'member', target: expr, key: { kind: 'literal', value: key.text, at: key.position }, at: dot.position }, expr);
       } else if (this.isOp('[')) {
         const open = this.next();
         const key = this.expression();
         this.expectOp(']');
-        expr = { kind: 'member', target: expr, key, at: open.position };
+        expr = this.node({ kind: 'member', target: expr, key, at: open.position }, expr, key);
       } else {
         return expr;
       }
@@ -505,11 +533,10 @@ class Parser {
             }
           }
           this.expectOp(')');
-          return { kind: 'call', name: word, args, at };
+          return this.node({ kind: 'call', name: word, args, at }, ...args);
         }
-        if (this.startsOperator() && !this.isOp('=', this.peek()) && ['where', 'extend', 'project', 'summarize', 'join', 'mv-expand'].includes(word)) {
-          return this.fail();
-        }
+        // These words begin operators, never name a column: `where where` fails at the second one.
+        if (['where', 'extend', 'project', 'summarize', 'join', 'mv-expand'].includes(word) && !this.isOp('=', this.peek())) return this.fail();
         this.next();
         return { kind: 'column', name: token.text, at };
       }
@@ -523,7 +550,8 @@ class Parser {
     if (this.token.kind === 'ident' && this.isOp('=', this.peek())) {
       const name = this.next();
       this.next();
-      return { kind: 'named', name: name.text, expr: this.expression(), at: name.position };
+      const expr = this.expression();
+      return this.node({ kind: 'named', name: name.text, expr, at: name.position }, expr);
     }
     return this.expression();
   }

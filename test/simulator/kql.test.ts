@@ -1,6 +1,7 @@
 // The Resource Graph query language (docs/resource-graph.md): each operator and function over a
 // small table, and the errors for what is not a query or not supported.
 
+import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { DateTimeValue, KqlError, runQuery, type Table } from '../../simulator/kql/index.js';
 import { MAX_QUERY_LENGTH } from '../../simulator/kql/lexer.js';
@@ -212,4 +213,33 @@ t.test('bounds: query length and nesting', async (t) => {
   let query = 'patchinstallationresources | take 1 | extend s0 = "xxxxxxxxxxxxxxxx"';
   for (let i = 1; i <= 20; i++) query += ` | extend s${i} = strcat(s${i - 1}, s${i - 1})`;
   fails(t, query, 'limit', /strcat/);
+  // Long chains nest the tree without nesting the parser: bounded too.
+  fails(t, `patchinstallationresources | where 1${' + 1'.repeat(5000)} > 0`, 'limit', /nests deeper than 256/);
+  fails(t, `patchinstallationresources | extend x = properties${'.a'.repeat(1000)}`, 'limit', /nests deeper than 256/);
+  t.same(names(`patchinstallationresources | where ${'name == "x" or '.repeat(200)}name == "run1"`), ['run1'], 'a 200-term or is fine');
+  // parse_json of deeply nested text is refused before JSON.stringify could overflow.
+  fails(t, `patchinstallationresources | take 1 | extend j = parse_json(strcat(${'"[[[[[[[[[[", '.repeat(20)}"1")) | project tostring(j)`, 'limit', /parse_json\(\): the JSON nests deeper/);
+});
+
+t.test('any text: an answer or a KqlError, never another exception', async (t) => {
+  // Fragments of queries, glued at random: mostly near-queries, which reach deep into the parser.
+  const pieces = [
+    'patchinstallationresources', 'owners', '|', 'where', 'extend', 'project', 'summarize', 'by', 'count()', 'count', 'order by', 'take 2',
+    'mv-expand', 'join', 'kind=inner', '(', ')', '[', ']', ',', '.', '=', '==', '=~', '!has', 'has', 'contains', 'in', '!in~', 'and', 'or',
+    'name', 'type', 'properties', 'properties.tags', 'x', '"a"', "'b'", '1', '7d', 'datetime(2026-01-01)', 'dynamic([1])', 'tostring(', 'split(',
+    'ago(', 'arg_max(', '*', '$left.name', '$right.name', 'on', '//c\n', '\n', '@"v"', '-', '+', '/', 'let', 'parse',
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.string({ maxLength: 20 }), (parts, noise) => {
+      for (const text of [parts.join(' '), parts.join(' ') + noise]) {
+        try {
+          q(text);
+        } catch (error) {
+          if (!(error instanceof KqlError)) throw error;
+        }
+      }
+    }),
+    { numRuns: 2000, seed: 16 },
+  );
+  t.pass('2000 random queries, each answered or refused as a query error');
 });
