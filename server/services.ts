@@ -6,6 +6,8 @@ import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
 import { OperationIds } from './ids.js';
 import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
+import { MaintenanceService } from './maintenance/service.js';
+import { MaintenanceStore } from './maintenance/store.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
@@ -51,6 +53,8 @@ export interface EmulatorServices {
   control: ControlStore;
   catalogues: Catalogues;
   patchOperations: PatchOperations;
+  /** Scheduled patching (Microsoft.Maintenance): configurations, assignments, the runs of their windows. */
+  maintenance: MaintenanceService;
   ids: OperationIds;
   storeHealth: StoreHealth;
   seed: string;
@@ -74,10 +78,12 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     overlappingOperations: options.overlappingOperations ?? 'supersede',
     ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
+  const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed);
+  patchOperations.addScheduledRuns(maintenance);
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, maintenance, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();
