@@ -153,8 +153,10 @@ export function wallOf(instantMs: number, zone: string): number {
 export function instantOf(wallMs: number, zone: string): number {
   if (zone === 'UTC') return wallMs;
   const first = wallMs - (wallOf(wallMs, zone) - wallMs);
-  const offset = wallOf(first, zone) - first;
-  return wallMs - offset;
+  const second = wallMs - (wallOf(first, zone) - first);
+  if (wallOf(second, zone) === wallMs) return second;
+  // In a gap (the clocks jumped over this wall time): the later candidate, past the jump.
+  return Math.max(first, second);
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;

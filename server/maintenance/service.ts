@@ -129,8 +129,16 @@ export interface Coverage {
   window: MaintenanceWindow;
 }
 
+/** VMs whose next due window is remembered; past it the memory starts again. */
+const NEXT_DUE_LIMIT = 10_000;
+
 export class MaintenanceService implements ScheduledRunSource {
   private view: View | undefined;
+  /**
+   * When each covered VM's next window opens, as of the assignments (generation) and the VM's
+   * definition (revision) it was computed from: until then a settle of the VM costs no query.
+   */
+  private readonly nextDue = new Map<string, { generation: number; revision: string; dueMs: number }>();
 
   constructor(
     readonly store: MaintenanceStore,
@@ -175,7 +183,14 @@ export class MaintenanceService implements ScheduledRunSource {
     const found: Coverage[] = [];
     for (const assignment of candidates) {
       const configuration = view.configurations.get(assignment.configurationId.toLowerCase());
-      if (configuration?.window) found.push({ assignment, configuration: configuration.record, window: configuration.window });
+      if (!configuration?.window) continue;
+      // A configuration whose resource group was deleted went with it.
+      const { record } = configuration;
+      if (!this.resources.getResourceGroup(record.subscriptionId, record.resourceGroup)) {
+        this.store.deleteConfiguration(record.subscriptionId, record.resourceGroup, record.name);
+        continue;
+      }
+      found.push({ assignment, configuration: record, window: configuration.window });
     }
     return found;
   }
@@ -183,9 +198,16 @@ export class MaintenanceService implements ScheduledRunSource {
   /** ScheduledRunSource: the windows that opened since the VM was last looked at, run in order. */
   catchUp(vm: VirtualMachineRecord, nowMs: number): void {
     if (this.current().empty) return;
+    const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    const key = id.toLowerCase();
+    const revision = `${vm.timeCreated}/${vm.definition.revision ?? 1}`;
+    const remembered = this.nextDue.get(key);
+    if (remembered && remembered.generation === this.store.generation && remembered.revision === revision && nowMs < remembered.dueMs) return;
     const coverage = this.coverageOf(vm);
     if (coverage.length === 0) return;
-    const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    if (this.nextDue.size >= NEXT_DUE_LIMIT) this.nextDue.clear();
+    const generation = this.store.generation;
+    const dueMs = Math.min(...coverage.map((cover) => nextWindow(cover.window, nowMs)?.startMs ?? Number.POSITIVE_INFINITY));
     const due: Array<{ cover: Coverage; occurrence: WindowOccurrence }> = [];
     for (const cover of coverage) {
       const configurationId = configurationIdOf(cover.configuration);
@@ -203,6 +225,7 @@ export class MaintenanceService implements ScheduledRunSource {
       const run = this.runOn(vm, cover.configuration, cover.window, { correlationId, trigger: 'Schedule', windowStartMs: occurrence.startMs, startMs });
       if (run.endsMs !== undefined) busyUntil = run.endsMs;
     }
+    this.nextDue.set(key, { generation, revision, dueMs });
   }
 
   /**

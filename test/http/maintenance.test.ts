@@ -264,3 +264,42 @@ t.test('state export and import, and reset, carry scheduled patching', async (t)
   t.equal((await get(app, configPath('nightly'))).statusCode, 200);
   t.equal((await get(app, applyPath(WINDOWS_VM))).json().properties.resourceId, vmPath(WINDOWS_VM));
 });
+
+t.test('settling a VM asks the store nothing between its windows, and nothing at all without assignments', async (t) => {
+  const { app, services } = testEmulator(t);
+  await freeze(app);
+  const store = services.maintenance.store;
+  let lookups = 0;
+  const original = store.lastScheduledWindow.bind(store);
+  store.lastScheduledWindow = (...args: Parameters<typeof original>) => {
+    lookups++;
+    return original(...args);
+  };
+  const view = () => get(app, `${vmPath(WINDOWS_VM)}/instanceView?api-version=${COMPUTE}`);
+  await send(app, 'PUT', configPath('nightly'), configuration());
+  for (let i = 0; i < 5; i++) await view();
+  t.equal(lookups, 0, 'a configuration alone covers nothing');
+  await makeReady(app, WINDOWS_VM);
+  await send(app, 'PUT', assignmentPath(WINDOWS_VM, 'nightly'), { properties: { maintenanceConfigurationId: configId('nightly') } });
+  for (let i = 0; i < 20; i++) await view();
+  t.equal(lookups, 1, 'one lookup, then the next window is remembered');
+  await advance(app, 'PT16H5M');
+  await view();
+  t.equal(lookups, 2, 'the window opened: looked again');
+  t.equal((await get(app, applyPath(WINDOWS_VM))).json().properties.status, 'InProgress');
+});
+
+t.test('a configuration goes with its resource group', async (t) => {
+  const { app, services } = testEmulator(t, { completion: 'instant' });
+  await freeze(app);
+  await makeReady(app, WINDOWS_VM);
+  await app.inject({ method: 'PUT', url: `/subscriptions/${SUBSCRIPTION}/resourcegroups/schedules?api-version=2021-04-01`, headers: AUTH, payload: { location: 'westus' } });
+  const path = `/subscriptions/${SUBSCRIPTION}/resourceGroups/schedules/providers/Microsoft.Maintenance/maintenanceConfigurations/nightly?api-version=${MAINT}`;
+  t.equal((await send(app, 'PUT', path, configuration())).statusCode, 201);
+  const id = `/subscriptions/${SUBSCRIPTION}/resourcegroups/schedules/providers/Microsoft.Maintenance/maintenanceConfigurations/nightly`;
+  t.equal((await send(app, 'PUT', assignmentPath(WINDOWS_VM, 'nightly'), { properties: { maintenanceConfigurationId: id } })).statusCode, 201);
+  t.equal((await send(app, 'DELETE', `/subscriptions/${SUBSCRIPTION}/resourcegroups/schedules?api-version=2021-04-01`)).statusCode, 200);
+  await advance(app, 'PT17H');
+  t.equal((await get(app, applyPath(WINDOWS_VM))).statusCode, 404, 'no run');
+  t.equal(services.maintenance.store.listConfigurations(SUBSCRIPTION).length, 0);
+});
