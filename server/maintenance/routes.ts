@@ -386,7 +386,9 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
         for (const [name, values] of Object.entries(tags ?? {})) stringList(values, `filter.tagSettings.tags.${name}`);
       }
       if (Array.isArray(filter.resourceGroups) && filter.resourceGroups.length > 50) throw invalidParameter('A dynamic scope can filter on at most 50 resource groups.');
-      return filter;
+      // Only the fields the model has are kept.
+      const known = ['resourceTypes', 'resourceGroups', 'osTypes', 'locations', 'tagSettings'];
+      return Object.fromEntries(Object.entries(filter).filter(([field, value]) => known.includes(field) && value !== null && value !== undefined));
     };
     app.put<{ Params: Params }>(`${scopePath.path}/:assignmentName`, { config: assignmentsConfig }, async (request, reply) => {
       const body = bodyOf(request);

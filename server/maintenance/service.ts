@@ -241,8 +241,9 @@ export class MaintenanceService implements ScheduledRunSource {
   ): { record: RunRecord; endsMs?: number } {
     const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
     const configurationId = configurationIdOf(configuration);
-    const id = guidFrom(this.seed, 'maintenance-run', resourceId.toLowerCase(), run.correlationId, String(run.startMs));
     const current = this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
+    // The VM's operation count tells apart two runs started at one (frozen) instant.
+    const id = guidFrom(this.seed, 'maintenance-run', resourceId.toLowerCase(), run.correlationId, String(run.startMs), String(current.operationCount));
     const skippedReason =
       current.powerState !== 'running'
         ? `The machine was ${current.powerState} when the window opened.`
@@ -273,7 +274,7 @@ export class MaintenanceService implements ScheduledRunSource {
       operationId,
       skippedReason,
     };
-    if (!this.store.getRun(vm.subscriptionId, id)) this.store.insertRun(record);
+    this.store.insertRun(record);
     return { record, ...(endsMs !== undefined ? { endsMs } : {}) };
   }
 
@@ -283,7 +284,7 @@ export class MaintenanceService implements ScheduledRunSource {
     const cover = [...this.coverageOf(vm)].sort((a, b) => configurationIdOf(a.configuration).localeCompare(configurationIdOf(b.configuration)))[0];
     if (!cover) return undefined;
     const nowMs = this.clock.now();
-    const correlationId = guidFrom(this.seed, 'maintenance-apply', vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(), String(nowMs), String(vm.operationCount));
+    const correlationId = guidFrom(this.seed, 'maintenance-apply', vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(), String(nowMs), String(this.store.countRuns(vm.subscriptionId)));
     return this.runOn(vm, cover.configuration, cover.window, { correlationId, trigger: 'ApplyUpdates', windowStartMs: nowMs, startMs: nowMs }).record;
   }
 
@@ -293,7 +294,7 @@ export class MaintenanceService implements ScheduledRunSource {
     if (!window) return undefined;
     const nowMs = this.clock.now();
     const configurationId = configurationIdOf(configuration);
-    const correlationId = guidFrom(this.seed, 'maintenance-open', configurationId.toLowerCase(), String(nowMs), String(this.store.generation));
+    const correlationId = guidFrom(this.seed, 'maintenance-open', configurationId.toLowerCase(), String(nowMs), String(this.store.countRuns(configuration.subscriptionId)));
     const runs: RunRecord[] = [];
     for (const vm of this.machinesCoveredBy(configuration)) {
       this.patchOperations.settleVm(vm);

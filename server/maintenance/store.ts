@@ -195,6 +195,7 @@ export class MaintenanceStore {
            SELECT id FROM maintenance_runs WHERE subscription_id = @subscriptionId AND resource_key = @resourceKey ORDER BY start_ms DESC, id LIMIT -1 OFFSET @kept)`,
       ),
       countRunsOfResource: db.prepare('SELECT count(*) AS n FROM maintenance_runs WHERE subscription_id = ? AND resource_key = ?'),
+      countRuns: db.prepare('SELECT count(*) AS n FROM maintenance_runs WHERE subscription_id = ?'),
     };
   }
 
@@ -294,6 +295,11 @@ export class MaintenanceStore {
   lastScheduledWindow(subscriptionId: string, resourceId: string, configurationId: string): number | undefined {
     const row = this.statements.lastScheduledWindow.get(lower(subscriptionId), lower(resourceId), lower(configurationId)) as { last: number | null };
     return row.last ?? undefined;
+  }
+
+  /** How many runs a subscription has recorded: what tells two runs started at one frozen instant apart. */
+  countRuns(subscriptionId: string): number {
+    return (this.statements.countRuns.get(lower(subscriptionId)) as { n: number }).n;
   }
 
   runsOfResource(subscriptionId: string, resourceId: string, limit = RUNS_KEPT_PER_MACHINE): RunRecord[] {

@@ -243,6 +243,10 @@ t.test('applyUpdates/default and the admin API start a run now', async (t) => {
   t.equal(opened.statusCode, 200);
   t.equal(opened.json().value.length, 1);
   t.equal(opened.json().value[0].trigger, 'Emulator');
+  const again = await post(app, `/_emulator/maintenance/${SUBSCRIPTION}/${RESOURCE_GROUP}/nightly/open`, undefined);
+  t.not(again.json().value[0].id, opened.json().value[0].id, 'a second opening at the same instant is another run');
+  const runs = (await get(app, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Maintenance/applyUpdates?api-version=${MAINT}`)).json().value;
+  t.equal(runs.length, 3);
   t.equal((await post(app, `/_emulator/maintenance/${SUBSCRIPTION}/${RESOURCE_GROUP}/nope/open`, undefined)).statusCode, 404);
 });
 
