@@ -5,9 +5,12 @@
 
 import type { Db } from '../store/database.js';
 
-/** The migration that adds the tables (appended to MIGRATIONS in server/store/database.ts). */
+/**
+ * The migration that adds the tables (appended to MIGRATIONS in server/store/database.ts). `IF NOT
+ * EXISTS`: a database whose schema version was set back (as the migration tests do) runs it again.
+ */
 export const MAINTENANCE_MIGRATION = `
-  CREATE TABLE maintenance_configurations (
+  CREATE TABLE IF NOT EXISTS maintenance_configurations (
     subscription_id    TEXT NOT NULL,
     resource_group_key TEXT NOT NULL,
     name_key           TEXT NOT NULL,
@@ -19,7 +22,7 @@ export const MAINTENANCE_MIGRATION = `
     PRIMARY KEY (subscription_id, resource_group_key, name_key)
   ) WITHOUT ROWID;
 
-  CREATE TABLE maintenance_assignments (
+  CREATE TABLE IF NOT EXISTS maintenance_assignments (
     subscription_id    TEXT NOT NULL,
     scope_key          TEXT NOT NULL,  -- lower-case id of the machine, subscription or resource group assigned
     name_key           TEXT NOT NULL,
@@ -31,7 +34,7 @@ export const MAINTENANCE_MIGRATION = `
     PRIMARY KEY (subscription_id, scope_key, name_key)
   ) WITHOUT ROWID;
 
-  CREATE TABLE maintenance_runs (
+  CREATE TABLE IF NOT EXISTS maintenance_runs (
     subscription_id    TEXT NOT NULL,
     id                 TEXT NOT NULL,  -- the applyUpdates name: a GUID
     resource_key       TEXT NOT NULL,  -- lower-case machine id
@@ -48,7 +51,7 @@ export const MAINTENANCE_MIGRATION = `
     PRIMARY KEY (subscription_id, id)
   ) WITHOUT ROWID;
 
-  CREATE INDEX maintenance_runs_by_resource ON maintenance_runs (subscription_id, resource_key, configuration_key, window_start_ms);
+  CREATE INDEX IF NOT EXISTS maintenance_runs_by_resource ON maintenance_runs (subscription_id, resource_key, configuration_key, window_start_ms);
 `;
 
 export interface ConfigurationRecord {
