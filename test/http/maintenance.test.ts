@@ -224,6 +224,18 @@ t.test('a dynamic scope covers the machines its filter matches at run time; a st
   const list = await get(app, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Maintenance/configurationAssignments?api-version=${MAINT}`);
   t.equal(list.json().value.length, 1);
   t.equal((await send(app, 'DELETE', scopePath)).statusCode, 200);
+  // A resource group's scope, filtered to Windows: the Windows VM (not yet set up for schedules) is covered, and skipped.
+  const groupScope = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Maintenance/configurationAssignments/windows?api-version=${MAINT}`;
+  const created = await send(app, 'PUT', groupScope, { properties: { maintenanceConfigurationId: configId('nightly'), filter: { osTypes: ['Windows'] } } });
+  t.equal(created.statusCode, 201);
+  t.equal(created.json().properties.resourceId, `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RESOURCE_GROUP}`);
+  const patched = await send(app, 'PATCH', groupScope, { properties: { filter: { osTypes: ['Windows'], locations: ['westus'] } } });
+  t.same(patched.json().properties.filter, { osTypes: ['Windows'], locations: ['westus'] });
+  await advance(app, 'P1D');
+  const windowsRun = (await get(app, applyPath(WINDOWS_VM))).json();
+  t.equal(windowsRun.properties.status, 'RetryLater', 'a VM without the prerequisites is skipped');
+  const skipped = (await get(app, '/_emulator/maintenance')).json().runs.find((run: { id: string }) => run.id === windowsRun.name);
+  t.match(skipped.skippedReason, /prerequisites/);
 });
 
 t.test('applyUpdates/default and the admin API start a run now', async (t) => {
