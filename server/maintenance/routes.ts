@@ -8,7 +8,6 @@ import { IN_GUEST_PATCH_SINCE, SUPPORTED_LOCATIONS } from '../../schemas/api-ver
 import { checkWindow, DEFAULT_EXPIRATION } from '../../simulator/maintenance-window.js';
 import { locationRequired, requestContentInvalid, resourceGroupNotFound, resourceNotFound } from '../arm/errors.js';
 import { sendCloudError } from '../arm/error-handler.js';
-import { armErrorForSchemaIssue, type SchemaIssue } from '../arm/validation.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from '../routes/context.js';
 import { currentGroup, currentVm } from '../routes/lookups.js';
 import { normaliseLocation, vmResourceId } from '../virtual-machines.js';
@@ -166,10 +165,8 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
 
   // The provider's own errors leave with its capitalised body; ARM's (from the pipeline) as CloudErrors.
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const own = error instanceof MaintenanceError ? error : error.validation?.length ? armErrorForSchemaIssue(error.validation[0] as unknown as SchemaIssue, request.body, 'parameters') : undefined;
-    if (!own) return sendCloudError(error, request, reply);
-    const body = own instanceof MaintenanceError ? own.body() : { Error: { Code: own.code, Message: own.message } };
-    return reply.code(own.statusCode).type('application/json; charset=utf-8').send(body);
+    if (!(error instanceof MaintenanceError)) return sendCloudError(error, request, reply);
+    return reply.code(error.statusCode).type('application/json; charset=utf-8').send(error.body());
   });
 
   const existingGroup = (params: GroupParams) => {
