@@ -258,8 +258,12 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
     return { value: store.listConfigurations(request.params.subscriptionId).filter((c) => c.resourceGroup.toLowerCase() === group.group.name.toLowerCase()).map(configurationResource) };
   });
 
+  // A configuration whose resource group was deleted went with it.
   app.get<{ Params: { subscriptionId: string } }>(`${ARM_PREFIX}/${MAINTENANCE}/maintenanceConfigurations`, { config: configurationsConfig }, async (request) => ({
-    value: store.listConfigurations(request.params.subscriptionId).map(configurationResource),
+    value: store
+      .listConfigurations(request.params.subscriptionId)
+      .filter((c) => currentGroup(context, c.subscriptionId, c.resourceGroup) !== undefined)
+      .map(configurationResource),
   }));
 
   // Configuration assignments ------------------------------------------------------------------

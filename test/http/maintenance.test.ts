@@ -318,4 +318,6 @@ t.test('a configuration goes with its resource group', async (t) => {
   await advance(app, 'PT17H');
   t.equal((await get(app, applyPath(WINDOWS_VM))).statusCode, 404, 'no run');
   t.equal(services.maintenance.store.listConfigurations(SUBSCRIPTION).length, 0);
+  const listed = await get(app, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Maintenance/maintenanceConfigurations?api-version=${MAINT}`);
+  t.same(listed.json().value, []);
 });
