@@ -21,6 +21,8 @@ import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
 import { virtualMachineRoutes } from './routes/virtual-machines.js';
 import { vmActionRoutes } from './routes/vm-actions.js';
+import { maintenanceRoutes } from './maintenance/routes.js';
+import { maintenanceAdminRoutes } from './maintenance/admin-routes.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
 import { loadDefaultSeed, type SeedDocument } from './seed.js';
@@ -175,6 +177,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
+    await arm.register(maintenanceRoutes, { context, maintenance: services.maintenance });
     await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
     await arm.register(resourceGraphRoutes, { resourceGraph: services.resourceGraph });
   });
@@ -188,6 +191,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
   });
   app.register(dashboardRoutes, { services });
+  app.register(maintenanceAdminRoutes, { services });
   app.register(complianceRoutes, { services });
   app.register(adminSubscriptionRoutes, { services });
   app.register(platformRunRoutes, { services });

@@ -7,6 +7,8 @@ import { EmulatorClock } from './clock.js';
 import { OperationIds } from './ids.js';
 import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
 import { PlatformRuns } from './patch-settings/platform-runs.js';
+import { MaintenanceService } from './maintenance/service.js';
+import { MaintenanceStore } from './maintenance/store.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
@@ -16,7 +18,7 @@ import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { SubscriptionStore } from './store/subscription-store.js';
 import { ResourceGraph } from './resource-graph/service.js';
-import { ComputeMachineSource } from './resource-graph/sources.js';
+import { ComputeMachineSource, maintenanceRecordSource } from './resource-graph/sources.js';
 import { COMPUTE_API_VERSIONS } from '../schemas/api-versions.js';
 import { guidFrom } from '../simulator/random.js';
 
@@ -58,6 +60,8 @@ export interface EmulatorServices {
   patchOperations: PatchOperations;
   /** The platform's own assessments and installations (server/patch-settings/platform-runs.ts). */
   platformRuns: PlatformRuns;
+  /** Scheduled patching (Microsoft.Maintenance): configurations, assignments, the runs of their windows. */
+  maintenance: MaintenanceService;
   ids: OperationIds;
   storeHealth: StoreHealth;
   /** Azure Resource Graph over the machines above (server/resource-graph/). */
@@ -85,19 +89,21 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   });
   const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
   patchOperations.addScheduledRuns(platformRuns);
+  const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed);
+  patchOperations.addScheduledRuns(maintenance);
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  // Resource Graph reads the machines through sources; Arc machines and maintenance runs add theirs.
+  // Resource Graph reads the machines through sources; Arc machines add theirs, maintenance runs come from the maintenance service.
   const resourceGraph = new ResourceGraph({
     machineSources: [new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!, () => clock.now())],
-    maintenanceSources: [],
+    maintenanceSources: [maintenanceRecordSource(maintenance)],
     now: () => clock.now(),
     knownSubscriptions: () => subscriptions.list(),
     tenantId: guidFrom(options.seed, 'tenant'),
     seed: options.seed,
   });
-  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -12,6 +12,7 @@ import type { IdSalts } from '../ids.js';
 import type { EmulatorServices } from '../services.js';
 import type { OperationRecord } from '../store/operation-store.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
+import type { AssignmentRecord, ConfigurationRecord, RunRecord } from '../maintenance/store.js';
 
 export const STATE_FORMAT = 'compute-patch-emulator/state' as const;
 export const STATE_VERSION = 2;
@@ -31,6 +32,8 @@ export interface StateDocument {
   resourceGroups: ResourceGroupRecord[];
   virtualMachines: VirtualMachineRecord[];
   operations: StateOperation[];
+  /** Scheduled patching; absent in documents from before it. */
+  maintenance?: { configurations: ConfigurationRecord[]; assignments: AssignmentRecord[]; runs: RunRecord[] };
 }
 
 export function isStateDocument(document: unknown): document is StateDocument {
@@ -52,6 +55,7 @@ export function exportState(services: EmulatorServices): StateDocument {
       ...operation,
       result: resultJson === null ? null : (JSON.parse(resultJson) as unknown),
     })),
+    maintenance: services.maintenance.store.exportAll(),
   }))();
 }
 
@@ -75,11 +79,13 @@ export function importState(services: EmulatorServices, document: StateDocument)
   services.db.transaction(() => {
     services.operations.deleteScope({});
     services.resources.deleteScope();
+    services.maintenance.store.deleteScope();
     services.resources.importAll({
       resourceGroups: document.resourceGroups,
       virtualMachines: document.virtualMachines.map((vm) => ({ ...vm, patchState: vm.patchState ?? FRESH_PATCH_STATE })),
     });
     services.operations.importAll(storedOperations(document));
+    services.maintenance.store.importAll(document.maintenance ?? {});
     services.clock.restore(document.clock);
     services.control.replace(document.control);
     services.ids.restore(document.ids);
@@ -105,6 +111,7 @@ export function resetState(services: EmulatorServices, seedDocument: SeedDocumen
   };
   services.db.transaction(() => {
     services.operations.deleteScope(scope);
+    services.maintenance.store.deleteScope(scope.subscriptionId, scope.resourceGroup, scope.vmName);
     if (scope.vmName !== undefined) {
       services.resources.deleteVirtualMachine(scope.subscriptionId!, scope.resourceGroup!, scope.vmName);
     } else {

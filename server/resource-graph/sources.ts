@@ -251,3 +251,21 @@ export class ComputeMachineSource implements MachineSource {
     };
   }
 }
+
+/** `maintenanceresources` from the maintenance service: its runs and assignments, per subscription. */
+export function maintenanceRecordSource(maintenance: { maintenanceResources(subscriptionId: string): Array<Record<string, unknown>> }): MaintenanceSource {
+  return {
+    records: (subscriptionIds) =>
+      [...subscriptionIds].flatMap((subscriptionId) =>
+        maintenance.maintenanceResources(subscriptionId).map((record) => ({
+          id: String(record.id),
+          name: String(record.name),
+          type: String(record.type),
+          subscriptionId: String(record.subscriptionId ?? subscriptionId),
+          resourceGroup: String(record.resourceGroup ?? ''),
+          location: String(record.location ?? ''),
+          properties: (record.properties as Record<string, unknown> | undefined) ?? {},
+        })),
+      ),
+  };
+}

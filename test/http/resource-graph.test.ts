@@ -109,7 +109,7 @@ t.test('the Update Manager sample queries, copied from the docs, answer from the
   );
   t.match(linuxPatches.data[0]!.classifications, /^\[".+"\]$/, 'classifications as JSON text');
 
-  // 5 and 6: maintenance records (no source yet: nothing, but a valid answer).
+  // 5 and 6: maintenance records (nothing is scheduled here: none, but a valid answer).
   t.equal(answers[4]!.totalRecords, 0);
   t.equal(answers[5]!.totalRecords, 0);
 
@@ -332,4 +332,42 @@ t.test('a running installation is listed InProgress, with its patches as they st
   const done = await query(app, { query: summary });
   t.match(done.body.data[0], { name: running.body.data[0]!.name, status: 'Succeeded', pending: 0 });
   t.ok((done.body.data[0]!.installed as number) > 0);
+});
+
+t.test('scheduled runs through the maintenanceresources samples (5 and 6), placeholders filled in', async (t) => {
+  const { app } = testEmulator(t);
+  const send = (method: 'PUT' | 'PATCH', url: string, payload: unknown) => app.inject({ method, url, headers: AUTH, payload: payload as object });
+  await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { set: '2099-06-01T10:00:00Z', frozen: true } });
+  const ready = { automaticByPlatformSettings: { bypassPlatformSafetyChecksOnUserSchedule: true }, patchMode: 'AutomaticByPlatform' };
+  t.equal((await send('PATCH', `${vmPath(WINDOWS_VM)}?api-version=2024-07-01`, { properties: { osProfile: { windowsConfiguration: { patchSettings: ready } } } })).statusCode, 200);
+  const configurationId = `/subscriptions/${SUBSCRIPTION}/resourcegroups/myResourceGroupName/providers/Microsoft.Maintenance/maintenanceConfigurations/nightly`;
+  const created = await send('PUT', `${configurationId}?api-version=2023-04-01`, {
+    location: 'westus',
+    properties: {
+      maintenanceScope: 'InGuestPatch',
+      extensionProperties: { InGuestPatchMode: 'User' },
+      maintenanceWindow: { startDateTime: '2099-06-02 02:00', duration: '02:00', timeZone: 'UTC', recurEvery: '1Day' },
+      installPatches: { rebootSetting: 'IfRequired', windowsParameters: { classificationsToInclude: ['Critical', 'Security'] } },
+    },
+  });
+  t.equal(created.statusCode, 201);
+  const assigned = await send('PUT', `${vmPath(WINDOWS_VM)}/providers/Microsoft.Maintenance/configurationAssignments/nightly?api-version=2023-04-01`, { properties: { maintenanceConfigurationId: configurationId } });
+  t.equal(assigned.statusCode, 201);
+  // Two nights pass on the simulated clock: two scheduled runs.
+  await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { advance: 'P2D' } });
+
+  const [, , , , runsSample, assignmentSample] = sampleQueries();
+  const runs = await query(app, {
+    query: runsSample!.replace('<subscription-id>', SUBSCRIPTION).replace('<resource-group>', 'myResourceGroupName').replace('<vm-name>', WINDOWS_VM),
+  });
+  t.equal(runs.status, 200);
+  t.equal(runs.body.totalRecords, 2, 'the two runs');
+  t.match(runs.body.data[0], { type: 'microsoft.maintenance/applyupdates', properties: { maintenanceScope: 'InGuestPatch', maintenanceConfigurationId: configurationId, status: 'Completed' } });
+  const assignments = await query(app, {
+    query: assignmentSample!.replace('<maintenance configuration Resource ID>', configurationId).replace('<Machine Resource Id>', vmPath(WINDOWS_VM)),
+  });
+  t.same(assignments.body.data.map((row) => row.name), ['nightly']);
+  // The runs' installations are in patchinstallationresources, started by the platform.
+  const installs = await query(app, { query: 'patchinstallationresources | where type !has "softwarepatches" | project startedBy = tostring(properties.startedBy)' });
+  t.same(installs.body.data, [{ startedBy: 'Platform' }, { startedBy: 'Platform' }]);
 });
