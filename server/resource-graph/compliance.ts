@@ -32,7 +32,7 @@ export const COMPLIANCE_QUERY = `resources
 | project machine, resourceGroup, subscriptionId, osType, lastAssessment, assessmentStatus, pendingCritical, pendingSecurity, rebootPending, lastInstall, lastInstallStatus, lastInstallRunId, installed, failed
 | order by subscriptionId asc, resourceGroup asc, machine asc`;
 
-export function complianceRows(services: Pick<EmulatorServices, 'resourceGraph' | 'subscriptions'>): Array<Record<string, unknown>> {
+export function complianceRows(services: Pick<EmulatorServices, 'resourceGraph'>): Array<Record<string, unknown>> {
   const graph = services.resourceGraph;
   const table = graph.run(COMPLIANCE_QUERY, graph.scopeOf({}));
   return table.rows.map((row) => Object.fromEntries(table.columns.map((name, i) => [name, toJson(row[i] ?? null)])));
