@@ -53,7 +53,11 @@ export type Operator =
   | { kind: 'top'; count: number; key: SortKey; at: KqlPosition }
   | { kind: 'distinct'; columns: Assignment[] | '*'; at: KqlPosition }
   | { kind: 'mv-expand'; columns: Assignment[]; limit: number | undefined; at: KqlPosition }
-  | { kind: 'join'; joinKind: string; right: Query; on: JoinKey[]; at: KqlPosition };
+  | { kind: 'join'; joinKind: string; right: Query; on: JoinKey[]; at: KqlPosition }
+  | { kind: 'parse'; source: Expr; pattern: ParsePart[]; at: KqlPosition };
+
+/** One element of a `parse ... with` pattern: a literal to find, `*` to skip, or a column to extract. */
+export type ParsePart = { literal: string } | { skip: true } | { column: string; type: string };
 
 export interface JoinKey {
   left: string;

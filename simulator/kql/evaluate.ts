@@ -161,7 +161,89 @@ function apply(operator: Operator, table: Table, context: EvaluationContext): Ta
       return mvExpand(operator.columns, operator.limit, table, scope, context);
     case 'join':
       return join(operator, table, context);
+    case 'parse':
+      return parse(operator, table, scope, context);
   }
+}
+
+/**
+ * parse, kind=simple: the pattern is matched from the start of the text; a column or `*` takes the
+ * text up to the first occurrence of the literal after it, or the rest at the end; the whole text
+ * must be used. A text that does not match gives empty strings (nulls for other types).
+ */
+function parse(operator: Extract<Operator, { kind: 'parse' }>, table: Table, scope: Scope, context: EvaluationContext): Table {
+  const source = compile(operator.source, scope, context);
+  const columns = [...table.columns];
+  const targets = new Map<string, number>();
+  for (const part of operator.pattern) {
+    if (!('column' in part)) continue;
+    let at = columns.indexOf(part.column);
+    if (at < 0) {
+      at = columns.length;
+      columns.push(part.column);
+    }
+    targets.set(part.column, at);
+  }
+  const convert = (text: string, type: string): Value => {
+    switch (type) {
+      case 'string':
+        return text;
+      case 'long':
+      case 'int': {
+        const n = toNumber(text);
+        return n === null ? null : Math.trunc(n);
+      }
+      case 'real':
+      case 'double':
+        return toNumber(text);
+      case 'bool':
+        return toBool(text);
+      case 'datetime':
+        return toDateTime(text);
+      case 'timespan': {
+        const ms = parseTimespanText(text);
+        return ms === undefined ? null : new TimespanValue(ms);
+      }
+      default:
+        try {
+          return JSON.parse(text) as Value;
+        } catch {
+          return text;
+        }
+    }
+  };
+  const rows = table.rows.map((row) => {
+    const text = toText(source(row));
+    const out = row.slice();
+    const captured = new Map<string, string>();
+    let position = 0;
+    let ok = true;
+    for (let i = 0; i < operator.pattern.length && ok; i++) {
+      const part = operator.pattern[i]!;
+      if ('literal' in part) {
+        ok = text.startsWith(part.literal, position);
+        position += part.literal.length;
+        continue;
+      }
+      const next = operator.pattern[i + 1];
+      let end: number;
+      if (next && 'literal' in next) {
+        end = text.indexOf(next.literal, position);
+        if (end < 0) ok = false;
+      } else {
+        end = text.length;
+      }
+      if (ok && 'column' in part) captured.set(part.column, text.slice(position, end));
+      position = end;
+    }
+    if (position !== text.length) ok = false;
+    for (const part of operator.pattern) {
+      if (!('column' in part)) continue;
+      out[targets.get(part.column)!] = ok ? convert(captured.get(part.column) ?? '', part.type) : part.type === 'string' ? '' : null;
+    }
+    return out;
+  });
+  return { columns, rows };
 }
 
 function projection(columns: Assignment[], scope: Scope, context: EvaluationContext, operator: string): { names: string[]; fns: Fn[] } {

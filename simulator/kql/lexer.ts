@@ -9,7 +9,7 @@ export type TokenKind =
   | 'number'
   | 'timespan' // 7d, 1.5h, 100ms
   | 'raw' // the text inside datetime(...) / timespan(...)
-  | 'op' // | ( ) [ ] , . = == != =~ !~ < <= > >= + - * / % ; $
+  | 'op' // | ( ) [ ] , . = == != =~ !~ < <= > >= + - * / % ; $ :
   | 'eof';
 
 export interface Token {
@@ -41,7 +41,10 @@ const TIMESPAN_UNITS: Record<string, number> = {
 };
 
 /** Operator names written with a hyphen, read as one word. */
-const HYPHENATED = new Set(['mv-expand', 'mv-apply', 'project-away', 'project-rename', 'project-keep', 'project-reorder', 'make-series']);
+const HYPHENATED = new Set([
+  'mv-expand', 'mv-apply', 'project-away', 'project-rename', 'project-keep', 'project-reorder', 'make-series', 'parse-where', 'parse-kv',
+  'top-nested', 'top-hitters', 'sample-distinct',
+]);
 /** Words that may follow `!` to make a negated string operator. */
 const NEGATABLE = new Set(['has', 'has_cs', 'contains', 'contains_cs', 'startswith', 'startswith_cs', 'endswith', 'endswith_cs', 'in', 'hasprefix', 'hassuffix', 'has_any', 'has_all', 'between']);
 
@@ -182,7 +185,7 @@ export function tokenize(text: string): Token[] {
       i += 2;
       continue;
     }
-    if ('|()[],.=<>+-*/%;$'.includes(c)) {
+    if ('|()[],.=<>+-*/%;$:'.includes(c)) {
       push('op', start, c);
       i++;
       continue;

@@ -3,7 +3,7 @@
 // know is a ParserFailure at the token it stopped at; a Kusto operator or function the emulator does
 // not implement is said to be unsupported, never read as something else. Nesting is bounded.
 
-import type { Assignment, Expr, JoinKey, LiteralValue, Operator, Query, SortKey } from './ast.js';
+import type { Assignment, Expr, JoinKey, LiteralValue, Operator, ParsePart, Query, SortKey } from './ast.js';
 import { KqlError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -17,11 +17,13 @@ export const MAX_TREE_DEPTH = 256;
 
 /** Tabular operators Kusto (and some of them ARG) has that the emulator does not implement. */
 const UNSUPPORTED_OPERATORS = new Set([
-  'parse', 'parse-where', 'union', 'let', 'mv-apply', 'make-series', 'evaluate', 'render', 'as', 'invoke', 'lookup',
+  'parse-where', 'parse-kv', 'union', 'let', 'mv-apply', 'make-series', 'evaluate', 'render', 'as', 'invoke', 'lookup',
   'project-keep', 'project-reorder', 'sample', 'sample-distinct', 'serialize', 'range', 'print', 'getschema', 'search',
   'find', 'facet', 'fork', 'partition', 'scan', 'externaldata', 'datatable', 'sort-by', 'reduce', 'top-nested', 'top-hitters',
 ]);
 
+/** The column types `parse` extracts to. */
+const PARSE_TYPES = new Set(['string', 'long', 'int', 'real', 'double', 'bool', 'datetime', 'timespan', 'dynamic']);
 const COMPARISON = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 const STRING_OPERATORS = new Set([
   'has', '!has', 'has_cs', '!has_cs', 'contains', '!contains', 'contains_cs', '!contains_cs',
@@ -141,7 +143,7 @@ class Parser {
   /** Whether the current word begins a tabular operator (a query may start with one: ARG applies it to `resources`). */
   private startsOperator(): boolean {
     const word = this.token.text.toLowerCase();
-    if (['where', 'filter', 'extend', 'project', 'project-away', 'project-rename', 'summarize', 'count', 'take', 'limit', 'top', 'distinct', 'mv-expand', 'join'].includes(word)) return true;
+    if (['where', 'filter', 'extend', 'parse', 'project', 'project-away', 'project-rename', 'summarize', 'count', 'take', 'limit', 'top', 'distinct', 'mv-expand', 'join'].includes(word)) return true;
     if ((word === 'order' || word === 'sort') && this.isWord('by', this.peek())) return true;
     return false;
   }
@@ -228,6 +230,8 @@ class Parser {
       }
       case 'join':
         return this.join(at);
+      case 'parse':
+        return this.parseOperator(at);
       default:
         return this.fail(token);
     }
@@ -269,6 +273,50 @@ class Parser {
       }
     } while (this.isOp(',') && this.next());
     return { kind: 'join', joinKind, right, on, at };
+  }
+
+  /** `parse [kind=simple] expr with ("literal" | * | column[:type])...` (docs/resource-graph.md#operators). */
+  private parseOperator(at: Operator['at']): Operator {
+    if (this.isWord('kind') && this.isOp('=', this.peek())) {
+      this.next();
+      this.next();
+      const kind = this.next();
+      if (kind.text.toLowerCase() !== 'simple') throw new KqlError('unsupported', `parse kind=${kind.text} is not supported by the emulator (kind=simple is).`, kind.position, kind.text);
+    }
+    const source = this.expression();
+    this.expectWord('with');
+    const pattern: ParsePart[] = [];
+    const columns = new Set<string>();
+    for (;;) {
+      const token = this.token;
+      if (token.kind === 'string') {
+        this.next();
+        pattern.push({ literal: String(token.value) });
+      } else if (this.isOp('*')) {
+        this.next();
+        pattern.push({ skip: true });
+      } else if (token.kind === 'ident' && !token.text.startsWith('!')) {
+        this.next();
+        let type = 'string';
+        if (this.isOp(':')) {
+          this.next();
+          const typeToken = this.next();
+          type = typeToken.text.toLowerCase();
+          if (!PARSE_TYPES.has(type)) this.fail(typeToken);
+        }
+        if (columns.has(token.text)) throw new KqlError('semantic', `parse: the column '${token.text}' is extracted twice.`, token.position, token.text);
+        columns.add(token.text);
+        pattern.push({ column: token.text, type });
+      } else {
+        break;
+      }
+      // Two captures side by side have nothing between them to end the first.
+      const last = pattern.at(-1)!;
+      const before = pattern.at(-2);
+      if (before && !('literal' in before) && !('literal' in last)) this.fail(token);
+    }
+    if (pattern.length === 0) this.fail();
+    return { kind: 'parse', source, pattern, at };
   }
 
   private sideColumn(): { side: 'left' | 'right'; name: string } {

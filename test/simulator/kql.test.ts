@@ -159,6 +159,23 @@ t.test('join: innerunique, inner, leftouter, $left/$right keys, and ARG limits',
   fails(t, 'owners | join (owners) on name | join (owners) on name | join (owners) on name | join (owners) on name', 'limit', /at most 3/);
 });
 
+t.test('parse (kind=simple): literals, skips, typed columns, anchored at both ends', async (t) => {
+  // The community form: the machine id is what precedes "/patchInstallationResults".
+  const machines = q('patchinstallationresources | parse id with machineId "/patchInstallationResults/" runId | project name, machineId, runId');
+  t.same(machines.rows[0], ['run1', VM('vm1'), 'run1']);
+  t.same(machines.rows[2], ['p1', VM('vm1'), 'run1/softwarePatches/p1'], 'a last column takes the rest');
+  const skipped = q('patchinstallationresources | parse id with * "/resourceGroups/" rg "/" * | project rg');
+  t.same(skipped.rows.map((row) => row[0]), ['rg1', 'RG2', 'rg1', 'RG2'], 'a column ends at the first occurrence of the next literal');
+  const typed = q('patchinstallationresources | take 1 | extend s = "count=42; at=2026-11-26T10:00:00Z" | parse s with "count=" n:long "; at=" when:datetime | project n, when');
+  t.same(typed.rows[0]![0], 42);
+  t.ok(typed.rows[0]![1] instanceof DateTimeValue);
+  const missed = q('patchinstallationresources | take 1 | parse name with "zzz" rest | extend n = strlen(rest) | project rest, n');
+  t.same(missed.rows, [['', 0]], 'no match: empty strings');
+  t.same(q('patchinstallationresources | take 1 | parse name with "run" rest "x"').rows[0]!.at(-1), '', 'the whole text must be used');
+  fails(t, 'patchinstallationresources | parse name with a b', 'parser');
+  fails(t, 'patchinstallationresources | parse name with a:blob', 'parser');
+});
+
 t.test('comments, quoting and both string quote styles', async (t) => {
   t.same(names("patchinstallationresources // the table\n| where ['name'] == 'run1' // a comment\n"), ['run1']);
   t.same(names('patchinstallationresources | where name == @"run1"'), ['run1']);
@@ -195,7 +212,8 @@ t.test('unknown names fail at compile time, even over no rows; unsupported opera
   fails(t, 'patchinstallationresources | take 0 | where Name == 1', 'semantic', /'Name'/);
   fails(t, 'patchinstallationresources | extend x = nosuchfunction(1)', 'semantic', /Unknown function: 'nosuchfunction'/);
   fails(t, 'patchinstallationresources | extend x = count()', 'semantic', /only be used in summarize/);
-  fails(t, 'patchinstallationresources | parse id with * "/x" rest', 'unsupported', /'parse' operator/);
+  fails(t, 'patchinstallationresources | parse-where id with * "/x" rest', 'unsupported', /'parse-where' operator/);
+  fails(t, 'patchinstallationresources | parse kind=regex id with * "/x" rest', 'unsupported', /kind=regex/);
   fails(t, 'patchinstallationresources | union owners', 'unsupported', /'union' operator/);
   fails(t, 'let x = 1; patchinstallationresources', 'unsupported', /'let'/);
   fails(t, 'patchinstallationresources | where name matches regex "r.*"', 'unsupported', /'matches'/);
