@@ -48,7 +48,37 @@ export const SUPPORTED_LOCATIONS: readonly string[] = [
   'australiaeast', 'australiasoutheast', 'southafricanorth', 'uaenorth',
 ];
 
-export type ArmResourceType = 'virtualMachines' | 'resourceGroups';
+/**
+ * Microsoft.HybridCompute/machines (get, list, create or update, update, delete) and the Arc
+ * operation-result URLs: the version folders of
+ * specification/hybridcompute/resource-manager/Microsoft.HybridCompute/ in
+ * github.com/Azure/azure-rest-api-specs, and the TypeSpec's newer versions
+ * (docs/update-manager-wire-format.md#arc-api-versions).
+ */
+export const HYBRID_COMPUTE_API_VERSIONS: readonly string[] = [
+  '2019-12-12', '2020-07-30-preview', '2020-08-02', '2020-08-15', '2020-08-15-preview', '2021-01-28-preview',
+  '2021-03-25-preview', '2021-04-22-preview', '2021-05-17-preview', '2021-05-18', '2021-05-20', '2021-06-10-preview',
+  '2021-12-10-preview', '2022-03-10', '2022-05-10-preview', '2022-08-11-preview', '2022-11-10', '2022-12-27',
+  '2022-12-27-preview', '2023-03-15-preview', '2023-06-20-preview', '2023-10-03-preview', '2024-03-31-preview',
+  '2024-05-20-preview', '2024-07-10', '2024-07-31-preview', '2024-09-10-preview', '2024-11-10-preview', '2025-01-13',
+  '2025-02-19-preview', '2025-09-16-preview', '2026-02-12-preview', '2026-06-04-preview', '2026-06-16-preview',
+  '2026-07-15',
+];
+
+/**
+ * Machines_InstallPatches and Machines_AssessPatches: 2020-08-15-preview (what Update Manager's
+ * REST page uses and the service answers at), then every version whose specification declares them,
+ * from stable 2022-12-27 on. 2022-12-27-preview and 2023-03-15-preview have none; the 2021-2022
+ * previews are not verified to, so they are refused (docs/update-manager-wire-format.md#arc-api-versions).
+ */
+export const HYBRID_COMPUTE_PATCH_API_VERSIONS: readonly string[] = [
+  '2020-08-15-preview', '2022-12-27', '2023-06-20-preview', '2023-10-03-preview', '2024-03-31-preview',
+  '2024-05-20-preview', '2024-07-10', '2024-07-31-preview', '2024-09-10-preview', '2024-11-10-preview', '2025-01-13',
+  '2025-02-19-preview', '2025-09-16-preview', '2026-02-12-preview', '2026-06-04-preview', '2026-06-16-preview',
+  '2026-07-15',
+];
+
+export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'machines';
 
 /** What an api-version looks like: a date, with an optional suffix such as `-preview`. */
 export const WELL_FORMED_API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
@@ -67,5 +97,6 @@ export function matchApiVersion(requested: string, versions: readonly string[], 
 }
 
 export function apiVersionsFor(type: ArmResourceType): readonly string[] {
+  if (type === 'machines') return HYBRID_COMPUTE_API_VERSIONS;
   return type === 'resourceGroups' ? RESOURCES_API_VERSIONS : COMPUTE_API_VERSIONS;
 }

@@ -23,7 +23,10 @@ import type { OperationIds } from './ids.js';
 import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
 import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { guidFrom } from '../simulator/random.js';
+import { arcAssessResult, arcInstallResult, patchServiceFor, type StartedBy } from '../simulator/arc-results.js';
+import type { VmPatchState } from '../simulator/inventory.js';
 import { vmResourceId } from './virtual-machines.js';
+import { isArcOperationKey } from './hybrid-compute/machines.js';
 
 export type InstallOperation = OperationRecord<InstallPlan>;
 export type AssessOperation = OperationRecord<AssessPlan>;
@@ -67,6 +70,25 @@ export interface PatchOperationsOptions {
 
 export const DEFAULT_OPERATION_RETENTION = 1000;
 
+/**
+ * What a patch operation runs on: a VM, or an Arc-enabled machine (server/hybrid-compute/), whose
+ * `name` is then its operation key (`Microsoft.HybridCompute/machines/{name}`), so that the two
+ * never share operations.
+ */
+export type PatchTarget = Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'location' | 'osFamily' | 'catalogueKey' | 'patchState' | 'timeCreated'>;
+type TargetKey = Pick<PatchTarget, 'subscriptionId' | 'resourceGroup' | 'name'>;
+
+/** Where a kind of patch target is kept. */
+export interface PatchTargetStore {
+  get(target: TargetKey): PatchTarget | undefined;
+  nextOperationNumber(target: TargetKey): number;
+  updatePatchState(target: TargetKey, state: VmPatchState): void;
+  /** The resource id operation ids and the simulation's draws are keyed on. */
+  resourceId(target: TargetKey): string;
+  /** The name scenarios and completion rules match. */
+  ruleName(target: TargetKey): string;
+}
+
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
 /** Bounds the cache of VMs' present patches; past it the cache starts again. */
@@ -76,6 +98,10 @@ export class PatchOperations {
   /** presentPatches() by catalogue and VM resource id: a pure draw, so kept (bench/, README "Performance"). */
   private readonly presentPatchesCache = new Map<string, CataloguePatch[]>();
 
+  /** VMs; Arc machines once server/hybrid-compute/ has registered its store. */
+  private readonly vmTargets: PatchTargetStore;
+  private arcTargets: PatchTargetStore | undefined;
+
   constructor(
     private readonly resources: ResourceStore,
     private readonly operations: OperationStore,
@@ -84,7 +110,26 @@ export class PatchOperations {
     private readonly control: ControlStore,
     private readonly ids: OperationIds,
     private readonly options: PatchOperationsOptions,
-  ) {}
+  ) {
+    this.vmTargets = {
+      get: (vm) => resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name),
+      nextOperationNumber: (vm) => resources.nextOperationNumber(vm),
+      updatePatchState: (vm, state) => resources.updatePatchState(vm, state),
+      resourceId: (vm) => vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
+      ruleName: (vm) => vm.name,
+    };
+  }
+
+  /** Arc machines' store (server/hybrid-compute/): their operations run through the same service. */
+  registerArcMachines(store: PatchTargetStore): void {
+    this.arcTargets = store;
+  }
+
+  /** The store of the target an operation key names: a string test, no query, on the VM path. */
+  private targetsOf(target: { name: string }): PatchTargetStore {
+    if (this.arcTargets && isArcOperationKey(target.name)) return this.arcTargets;
+    return this.vmTargets;
+  }
 
   /** The completion mode new operations get when no rule covers them. */
   defaultCompletion(): CompletionMode {
@@ -92,7 +137,7 @@ export class PatchOperations {
   }
 
   /** Plans and stores an installation; the row is committed before this returns (so before the 202). */
-  startInstall(vm: VirtualMachineRecord, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes): InstallOperation {
+  startInstall(vm: PatchTarget, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes): InstallOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'installPatches');
@@ -124,12 +169,12 @@ export class PatchOperations {
     return this.operations.setCompletion(subscriptionId, operationId, formatCompletionMode(mode));
   }
 
-  private takeScenario(vm: VirtualMachineRecord, operation: PatchOperationKind): Scenario | undefined {
-    return this.control.takeScenario({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name, operation });
+  private takeScenario(vm: PatchTarget, operation: PatchOperationKind): Scenario | undefined {
+    return this.control.takeScenario({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm), operation });
   }
 
   /** Plans and stores an assessment of what the VM has available now. */
-  startAssess(vm: VirtualMachineRecord, apiVersion: string): AssessOperation {
+  startAssess(vm: PatchTarget, apiVersion: string): AssessOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'assessPatches');
@@ -326,7 +371,7 @@ export class PatchOperations {
     return stateAt({ startMs: operation.startMs, durationMs: operation.durationMs }, mode, this.clock.now(), statusPolls).terminal;
   }
 
-  private catalogueOf(vm: Pick<VirtualMachineRecord, 'catalogueKey' | 'name'>) {
+  private catalogueOf(vm: Pick<PatchTarget, 'catalogueKey' | 'name'>) {
     const catalogue = this.catalogues.get(vm.catalogueKey);
     if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
     return catalogue;
@@ -335,7 +380,7 @@ export class PatchOperations {
   /** What the VM has available at `asOfMs` (its present patches are drawn once and kept). */
   available(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'catalogueKey' | 'patchState'>, asOfMs: number): CataloguePatch[] {
     const catalogue = this.catalogueOf(vm);
-    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    const resourceId = this.targetsOf(vm).resourceId(vm);
     return availablePatches(
       catalogue,
       { seed: this.options.seed, vmResourceId: resourceId, asOfMs, patchState: vm.patchState },
@@ -358,7 +403,7 @@ export class PatchOperations {
    * Before a new patch operation: settle what is due, then refuse (switch `reject`) or supersede
    * (default) a patch operation still running. Returns the VM as the new operation finds it.
    */
-  private makeRoomFor(vm: VirtualMachineRecord, kind: OperationKind): VirtualMachineRecord {
+  private makeRoomFor(vm: PatchTarget, kind: OperationKind): PatchTarget {
     this.settleVm(vm);
     const running = (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]).filter((op) =>
       isPatchOperation(op.kind),
@@ -368,11 +413,11 @@ export class PatchOperations {
     }
     const nowMs = this.clock.now();
     for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);
-    return this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
+    return this.targetsOf(vm).get(vm) ?? vm;
   }
 
   private begin<P extends { startMs: number; durationMs: number }>(
-    vm: VirtualMachineRecord,
+    vm: PatchTarget,
     kind: OperationKind,
     apiVersion: string,
     makePlan: (id: string, startMs: number, drawKey: string) => P,
@@ -381,7 +426,7 @@ export class PatchOperations {
     const { id, sequence } = this.nextOperationId(vm);
     // The run's draws are keyed on the id the operation has without a salt (server/ids.ts), so a
     // salted emulator runs the same patches as one given the same seed explicitly.
-    const drawKey = guidFrom(this.options.seed, 'operation', vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(), String(sequence));
+    const drawKey = guidFrom(this.options.seed, 'operation', this.targetsOf(vm).resourceId(vm).toLowerCase(), String(sequence));
     const record = {
       subscriptionId: vm.subscriptionId,
       id,
@@ -392,7 +437,7 @@ export class PatchOperations {
       vmSequence: sequence,
       apiVersion,
       completion: formatCompletionMode(
-        this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name }, this.defaultCompletion()),
+        this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm) }, this.defaultCompletion()),
       ),
       startMs,
       plan: makePlan(id, startMs, drawKey),
@@ -411,10 +456,11 @@ export class PatchOperations {
    * a secret salt: server/ids.ts). A VM deleted and created again starts numbering anew: skip ids
    * already used.
    */
-  private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
-    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
+  private nextOperationId(vm: PatchTarget): { id: string; sequence: number } {
+    const targets = this.targetsOf(vm);
+    const resourceId = targets.resourceId(vm).toLowerCase();
     for (;;) {
-      const sequence = this.resources.nextOperationNumber(vm);
+      const sequence = targets.nextOperationNumber(vm);
       const id = this.ids.operationId(resourceId, sequence);
       if (!this.operations.getStatus(vm.subscriptionId, id)) return { id, sequence };
     }
@@ -440,9 +486,15 @@ export class PatchOperations {
       return { ...operation, status: 'Failed', endMs, resultJson: null };
     }
     let resultJson: string | null = null;
-    if (operation.plan.kind === 'installPatches') {
+    if (operation.plan.kind === 'installPatches' && isArcOperationKey(operation.vmName)) {
+      const result = installResultAt(operation.plan, elapsedMs, this.lookupFor(operation.plan), superseded);
+      resultJson = JSON.stringify(arcInstallResult(result, { ...this.arcResultContext(operation.plan, operation), startMs: operation.plan.startMs, lastModifiedMs: endMs, osFamily: operation.plan.osFamily }));
+      this.applyInstallation(operation as InstallOperation, elapsedMs);
+    } else if (operation.plan.kind === 'installPatches') {
       resultJson = JSON.stringify(installResultAt(operation.plan, elapsedMs, this.lookupFor(operation.plan), superseded));
       this.applyInstallation(operation as InstallOperation, elapsedMs);
+    } else if (operation.plan.kind === 'assessPatches' && isArcOperationKey(operation.vmName)) {
+      resultJson = JSON.stringify(arcAssessResult(operation.plan, endMs, this.lookupFor(operation.plan), superseded, this.arcResultContext(operation.plan, operation)));
     } else if (operation.plan.kind === 'assessPatches') {
       resultJson = JSON.stringify(assessResult(operation.plan, endMs, this.lookupFor(operation.plan), superseded));
     } else if (operation.plan.kind === 'deleteVirtualMachine') {
@@ -455,13 +507,24 @@ export class PatchOperations {
     return { ...operation, status: 'Succeeded', endMs, resultJson };
   }
 
-  /** What an installation leaves on the VM: installed patches and a reboot still owed. */
+  /**
+   * What an Arc result says of who started the run and what patched the machine: operations started
+   * through the API are the user's; the package manager is the machine's (its catalogue's).
+   */
+  private arcResultContext(plan: { osFamily: VirtualMachineRecord['osFamily']; catalogue?: CatalogueRef }, operation: object) {
+    const distro = plan.catalogue ? this.catalogues.get(plan.catalogue.key)?.distro : undefined;
+    const startedBy = (operation as { startedBy?: StartedBy }).startedBy ?? 'User';
+    return { startedBy, patchServiceUsed: patchServiceFor(plan.osFamily, distro) };
+  }
+
+  /** What an installation leaves on the VM (or Arc machine): installed patches and a reboot still owed. */
   private applyInstallation(operation: InstallOperation, elapsedMs: number): void {
-    const vm = this.resources.getVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
+    const targets = this.targetsOf({ name: operation.vmName });
+    const vm = targets.get({ subscriptionId: operation.subscriptionId, resourceGroup: operation.resourceGroup, name: operation.vmName });
     // A VM deleted and created again under the same name is another machine.
     if (!vm || Date.parse(vm.timeCreated) > operation.startMs) return;
     const installed = installedPatchIdsAt(operation.plan, elapsedMs);
-    this.resources.updatePatchState(vm, {
+    targets.updatePatchState(vm, {
       installedPatchIds: [...new Set([...vm.patchState.installedPatchIds, ...installed])],
       rebootPending: rebootPendingAt(operation.plan, elapsedMs),
     });

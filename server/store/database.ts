@@ -17,6 +17,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isLegacyPlan, upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
+import { ARC_MACHINES_MIGRATION } from '../hybrid-compute/machine-store.js';
 
 export type Db = Database.Database;
 
@@ -155,6 +156,8 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: Db) => void)> = [
     WHERE status = 'InProgress';
   `,
   compactOperations,
+  // 5: Arc-enabled servers (server/hybrid-compute/machine-store.ts).
+  ARC_MACHINES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
