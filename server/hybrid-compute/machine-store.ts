@@ -87,6 +87,7 @@ export class ArcMachineStore {
       listInGroup: db.prepare(`${SELECT} WHERE m.subscription_id = ? AND m.resource_group_key = ? ORDER BY m.name_key`),
       listInSubscription: db.prepare(`${SELECT} WHERE m.subscription_id = ? ORDER BY m.resource_group_key, m.name_key`),
       all: db.prepare(`${SELECT} ORDER BY m.subscription_id, m.resource_group_key, m.name_key`),
+      first: db.prepare(`${SELECT} ORDER BY m.subscription_id, m.resource_group_key, m.name_key LIMIT ?`),
       insert: db.prepare(
         `INSERT INTO arc_machines (subscription_id, resource_group_key, name_key, name, location, vm_id, os_family, catalogue_key,
            status, last_status_change, time_created, definition, patch_state, operation_count)
@@ -163,6 +164,11 @@ export class ArcMachineStore {
 
   delete(subscriptionId: string, resourceGroup: string, name: string): boolean {
     return this.statements.delete.run(key(subscriptionId), key(resourceGroup), key(name)).changes > 0;
+  }
+
+  /** The first `limit` machines in subscription, group and name order (the dashboard). */
+  first(limit: number): ArcMachineRecord[] {
+    return (this.statements.first.all(limit) as MachineRow[]).map(toMachine);
   }
 
   /** Every machine, for a state export. */

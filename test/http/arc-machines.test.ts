@@ -287,3 +287,39 @@ t.test("deleting the resource group takes its Arc machines", async (t) => {
   const list = await get(app, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.HybridCompute/machines?api-version=${HC_VERSION}`);
   t.same(list.json().value, []);
 });
+
+t.test('the dashboard overview lists Arc machines beside the VMs: status, OS, patch settings, recent runs', async (t) => {
+  const { app } = testEmulator(t, { completion: 'polls:1' });
+  const overviewGroup = async () => (await app.inject({ method: 'GET', url: '/_emulator/overview' })).json().subscriptions[0].resourceGroups[0];
+  const group = await overviewGroup();
+  t.same(group.virtualMachines.map((vm: { name: string }) => vm.name), ['myLinuxVMName', 'myVMName']);
+  t.same(group.arcMachines.map((m: { name: string }) => m.name), ['myArcMachine', 'myLinuxArcMachine']);
+  const windows = group.arcMachines[0];
+  t.match(windows, {
+    status: 'Connected',
+    osFamily: 'Windows',
+    image: String,
+    patchSettings: { patchMode: 'AutomaticByOS', assessmentMode: 'ImageDefault', given: true },
+    rebootPending: false,
+    operations: [],
+  });
+  t.ok(windows.availablePatchCount > 0);
+
+  const install = await post(app, actionUrl('myArcMachine', 'installPatches'), ARC_INSTALL);
+  const running = (await overviewGroup()).arcMachines[0];
+  t.match(running.operations[0], { kind: 'installPatches', status: 'InProgress', resultStatus: 'InProgress' });
+  await pollLocation(app, install.headers.location as string);
+  const done = (await overviewGroup()).arcMachines[0];
+  t.match(done.operations[0], { status: 'Succeeded', resultStatus: 'Succeeded', patchServiceUsed: 'WU', installedPatchCount: Number });
+  t.ok(done.availablePatchCount < windows.availablePatchCount, 'what the run installed is no longer available');
+
+  // The operation detail reads an Arc result too (no patch list in it: the plan gives the states).
+  const operationId = /updateCenterOperationResults\/([0-9a-f-]{36})/.exec(install.headers.location as string)![1]!;
+  const detail = await app.inject({ method: 'GET', url: `/_emulator/operations/${SUBSCRIPTION}/${operationId}` });
+  t.equal(detail.statusCode, 200, detail.body);
+  t.ok(detail.json().patches.some((p: { installationState: string }) => p.installationState === 'Installed'));
+
+  const disconnected = await app.inject({ method: 'PUT', url: `/_emulator/arcMachines/${SUBSCRIPTION}/${RESOURCE_GROUP}/myArcMachine/status`, payload: { status: 'Disconnected' } });
+  t.equal(disconnected.statusCode, 200, disconnected.body);
+  t.equal((await overviewGroup()).arcMachines[0].status, 'Disconnected');
+});
