@@ -2,10 +2,12 @@
 // API's, and described in the OpenAPI document from these same objects.
 
 import { MAX_CLOCK_SPEED } from '../simulator/clock.js';
-import { ISO_DURATION_PATTERN, MAX_NAME_MASK_LENGTH, MAX_NAME_MASKS } from './install-patches.js';
+import { ISO_DURATION_PATTERN } from '../simulator/duration.js';
+import { COMPLETION_MODE_PATTERN } from '../simulator/progress.js';
+import { MAX_NAME_MASK_LENGTH, MAX_NAME_MASKS } from './install-patches.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
-const completionMode = { type: 'string', pattern: '^([Ss][Yy][Nn][Cc]|[Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:[0-9]{1,4})$', description: 'sync | instant | polls:N | time' } as const;
+const completionMode = { type: 'string', pattern: COMPLETION_MODE_PATTERN, description: 'sync | instant | polls:N (1-1000) | time' } as const;
 const duration = { type: 'string', maxLength: 64, pattern: ISO_DURATION_PATTERN } as const;
 /** A fault rule's path mask; at most MAX_FAULT_RULES rules (and scenarios) are kept at once. */
 export const MAX_FAULT_PATH_LENGTH = 1024;

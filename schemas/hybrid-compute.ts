@@ -4,7 +4,7 @@
 // case-insensitively before validation, as for the Compute bodies. What the emulator does not use is
 // accepted and kept.
 
-import { ISO_DURATION_PATTERN } from './install-patches.js';
+import { ISO_DURATION_PATTERN } from '../simulator/duration.js';
 
 const tags = { type: 'object', maxProperties: 50, additionalProperties: { type: 'string', maxLength: 256 } } as const;
 

@@ -3,10 +3,8 @@
 // (ps-install-recording: PowerShell sent "critical" and got 202), so the schema lists only the canonical spellings.
 
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS } from '../simulator/catalogue.js';
+import { ISO_DURATION_PATTERN } from '../simulator/duration.js';
 
-/** ISO-8601 duration with days, hours, minutes, seconds (years and months have no fixed length). */
-export const ISO_DURATION_PATTERN =
-  '^[Pp](?=\\d|[Tt]\\d)(\\d+(\\.\\d+)?[Ww])?(\\d+(\\.\\d+)?[Dd])?([Tt](?=\\d)(\\d+(\\.\\d+)?[Hh])?(\\d+(\\.\\d+)?[Mm])?(\\d+(\\.\\d+)?[Ss])?)?$';
 export const KB_NUMBER_PATTERN = '^[Kk][Bb][0-9]+$';
 
 /**

@@ -113,7 +113,13 @@ const assessRun = {
 export const operationPlanSchema = {
   type: 'object',
   required: ['kind', 'startMs', 'durationMs'],
-  properties: { kind: { type: 'string', enum: PLAN_KINDS }, startMs: instant, durationMs: span },
+  properties: {
+    kind: { type: 'string', enum: PLAN_KINDS },
+    startMs: instant,
+    durationMs: span,
+    // Present on a run the platform started by itself (server/patch-operations.ts, PlatformRun).
+    startedBy: { type: 'string', enum: ['Platform'] },
+  },
   // The kind picks the branch, so that an error names the field at fault, not every branch.
   oneOf: [
     {

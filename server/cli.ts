@@ -7,7 +7,8 @@ import { DatabaseDamagedError } from './store/database.js';
 
 const NAME = 'compute-patch-emulator';
 /** A shutdown that takes longer than this is cut short. */
-const SHUTDOWN_LIMIT_MS = 10_000;
+/** Beyond the grace for requests in flight: time to fold the write-ahead log in and close. */
+const SHUTDOWN_MARGIN_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -46,10 +47,11 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const limitMs = config.shutdownGrace * 1000 + SHUTDOWN_MARGIN_MS;
     const timer = setTimeout(() => {
-      process.stderr.write(`${NAME}: shutdown took over ${SHUTDOWN_LIMIT_MS} ms, exiting\n`);
+      process.stderr.write(`${NAME}: shutdown took over ${limitMs} ms, exiting\n`);
       process.exit(1);
-    }, SHUTDOWN_LIMIT_MS);
+    }, limitMs);
     timer.unref();
     // close() stops both listeners before it returns: the line below is then true.
     const closing = emulator.close();

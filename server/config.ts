@@ -48,6 +48,8 @@ export interface EmulatorConfig {
   requestTimeout: number;
   headersTimeout: number;
   keepAliveTimeout: number;
+  /** Seconds a shutdown waits for answers in progress before it cuts the connections still open. */
+  shutdownGrace: number;
   /** Open connections per listener; 0 for no limit. */
   maxConnections: number;
   /** Start even when the database fails its integrity checks (server/store/database.ts). */
@@ -129,6 +131,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'request-timeout', env: 'CPE_REQUEST_TIMEOUT', default: '30', description: 'seconds a client has to send a whole request' },
   { flag: 'headers-timeout', env: 'CPE_HEADERS_TIMEOUT', default: '10', description: "seconds a client has to send a request's headers" },
   { flag: 'keep-alive-timeout', env: 'CPE_KEEP_ALIVE_TIMEOUT', default: '5', description: 'seconds an idle kept-alive connection stays open' },
+  { flag: 'shutdown-grace', env: 'CPE_SHUTDOWN_GRACE', default: '5', description: 'seconds a shutdown waits for answers in progress before it closes the connections still open' },
   { flag: 'max-connections', env: 'CPE_MAX_CONNECTIONS', default: '0', description: 'open connections per listener, beyond which new ones are closed (0: no limit)' },
   {
     flag: 'allow-damaged-database',
@@ -260,6 +263,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
   const headersTimeout = seconds('headers-timeout', 1, 3600);
   if (headersTimeout > requestTimeout) throw new ConfigError(`--headers-timeout (${headersTimeout}) cannot be longer than --request-timeout (${requestTimeout})`);
   const keepAliveTimeout = seconds('keep-alive-timeout', 1, 3600);
+  const shutdownGrace = seconds('shutdown-grace', 0, 600);
   const maxConnectionsText = raw('max-connections');
   if (!/^\d{1,6}$/.test(maxConnectionsText)) throw new ConfigError(`--max-connections: expected a whole number (0 for no limit), got '${maxConnectionsText}'`);
   const auth = raw('auth').toLowerCase();
@@ -311,6 +315,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = proces
     requestTimeout,
     headersTimeout,
     keepAliveTimeout,
+    shutdownGrace,
     maxConnections: Number(maxConnectionsText),
     allowDamagedDatabase: booleanValue('allow-damaged-database', raw('allow-damaged-database')),
     help: booleanValue('help', raw('help')),

@@ -21,13 +21,6 @@ import { checkSeedDocument, checkStateDocument } from './admin/state-validation.
 import type { SeedDocument } from './seed.js';
 import { answerClientError, answerConnect } from './arm/edge.js';
 
-/**
- * Graceful shutdown (docs/reliability.md): requests in flight get this long to finish; then the
- * connections still open are cut, so that a client that never finishes its request cannot hold the
- * shutdown, and the database is closed.
- */
-const SHUTDOWN_GRACE_MS = 5_000;
-
 export interface RunningEmulator {
   app: FastifyInstance;
   services: EmulatorServices;
@@ -202,12 +195,15 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
     httpUrl: `http://${urlHost(config.host)}:${httpPort}`,
     certPath: tls.certPath,
     dataDir,
+    // Graceful shutdown (docs/reliability.md): requests in flight get --shutdown-grace to finish;
+    // then the connections still open are cut, so that a client that never finishes its request
+    // cannot hold the shutdown, and the database is closed.
     close: async () => {
       stopAccepting();
       const cut = setTimeout(() => {
         app.server.closeAllConnections();
         httpServer?.closeAllConnections();
-      }, SHUTDOWN_GRACE_MS);
+      }, config.shutdownGrace * 1000);
       try {
         await app.close();
       } finally {

@@ -23,7 +23,7 @@ import type { OperationIds } from './ids.js';
 import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
 import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { guidFrom } from '../simulator/random.js';
-import { arcAssessResult, arcInstallResult, patchServiceFor, type StartedBy } from '../simulator/arc-results.js';
+import { arcAssessResult, arcInstallResult, patchServiceFor } from '../simulator/arc-results.js';
 import type { VmPatchState } from '../simulator/inventory.js';
 import { vmResourceId } from './virtual-machines.js';
 import { isArcOperationKey } from './hybrid-compute/machines.js';
@@ -89,6 +89,35 @@ export interface PatchTargetStore {
   ruleName(target: TargetKey): string;
 }
 
+/** Who started a patch operation: a client's request, or the platform on its own schedule. */
+export type StartedBy = 'User' | 'Platform';
+
+/**
+ * A run the platform starts by itself (automatic assessment, automatic patching, a maintenance
+ * window): it starts at the simulated time it was due, which may be before now when the clock
+ * was advanced past it, and its plan records who started it.
+ */
+export interface PlatformRun {
+  startMs: number;
+  /** How the run completes; the VM's completion mode when absent. */
+  completion?: CompletionMode;
+}
+
+/** Who started an operation: recorded in its plan (`startedBy`), absent for a client's request. */
+export function startedByOf(operation: { plan?: unknown }): StartedBy {
+  return (operation.plan as { startedBy?: unknown } | undefined)?.startedBy === 'Platform' ? 'Platform' : 'User';
+}
+
+/**
+ * Work the platform does on its own schedule (docs/simulation.md): before a VM's operations are
+ * settled, each source starts the runs that fell due up to now, through startInstall or
+ * startAssess with a PlatformRun. Called on every settle of a VM: a source with nothing due must
+ * cost no more than what the VM record already holds.
+ */
+export interface ScheduledRunSource {
+  catchUp(vm: VirtualMachineRecord, nowMs: number): void;
+}
+
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
 
 /** Bounds the cache of VMs' present patches; past it the cache starts again. */
@@ -97,6 +126,8 @@ const PRESENT_PATCHES_CACHE_LIMIT = 10_000;
 export class PatchOperations {
   /** presentPatches() by catalogue and VM resource id: a pure draw, so kept (bench/, README "Performance"). */
   private readonly presentPatchesCache = new Map<string, CataloguePatch[]>();
+  private readonly scheduledRuns: ScheduledRunSource[] = [];
+  private catchingUp = false;
 
   /** VMs; Arc machines once server/hybrid-compute/ has registered its store. */
   private readonly vmTargets: PatchTargetStore;
@@ -137,12 +168,13 @@ export class PatchOperations {
   }
 
   /** Plans and stores an installation; the row is committed before this returns (so before the 202). */
-  startInstall(vm: PatchTarget, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes): InstallOperation {
+  startInstall(vm: PatchTarget, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes, run?: PlatformRun): InstallOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
-      const current = this.makeRoomFor(vm, 'installPatches');
-      const scenario = this.takeScenario(current, 'installPatches');
-      return this.begin(current, 'installPatches', apiVersion, (id, startMs, drawKey) => {
+      const current = this.makeRoomFor(vm, 'installPatches', run);
+      // A test's scenario is for the request it makes: the platform's own runs leave it for that.
+      const scenario = run ? undefined : this.takeScenario(current, 'installPatches');
+      return this.begin(current, 'installPatches', apiVersion, run, (id, startMs, drawKey) => {
         const available = this.available(current, startMs);
         const scenarioForced = scenario ? forcedOutcomes(scenario.outcome, available) : {};
         const allForced = { ...scenarioForced, ...forced };
@@ -174,12 +206,12 @@ export class PatchOperations {
   }
 
   /** Plans and stores an assessment of what the VM has available now. */
-  startAssess(vm: PatchTarget, apiVersion: string): AssessOperation {
+  startAssess(vm: PatchTarget, apiVersion: string, run?: PlatformRun): AssessOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
-      const current = this.makeRoomFor(vm, 'assessPatches');
-      const scenario = this.takeScenario(current, 'assessPatches');
-      return this.begin(current, 'assessPatches', apiVersion, (id, startMs) => {
+      const current = this.makeRoomFor(vm, 'assessPatches', run);
+      const scenario = run ? undefined : this.takeScenario(current, 'assessPatches');
+      return this.begin(current, 'assessPatches', apiVersion, run, (id, startMs) => {
         const plan = planAssessment({
           operationId: id,
           osFamily: current.osFamily,
@@ -209,7 +241,7 @@ export class PatchOperations {
         this.resources.updatePatchState(current, { ...current.patchState, rebootPending: false });
       }
       this.resources.updatePowerState(current, transition.to);
-      return this.begin(current, action, apiVersion, (_id, startMs) => planPowerAction(action, startMs));
+      return this.begin(current, action, apiVersion, undefined, (_id, startMs) => planPowerAction(action, startMs));
     });
   }
 
@@ -287,13 +319,31 @@ export class PatchOperations {
     return this.control.completionFor({ subscriptionId, resourceGroup, vmName: vmName ?? '' }, this.defaultCompletion());
   }
 
-  /** Settles the VM's operations that are due, so that its state is current; returns those still running. */
-  settleVm(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'timeCreated'>): EmulatorOperation[] {
-    return this.operations.transaction(() =>
-      (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[])
+  /** Adds a source of runs the platform starts by itself (ScheduledRunSource). */
+  addScheduledRuns(source: ScheduledRunSource): void {
+    this.scheduledRuns.push(source);
+  }
+
+  /**
+   * Settles the VM's operations that are due, so that its state is current, after starting the
+   * platform's runs that fell due; returns those still running.
+   */
+  settleVm(vm: PatchTarget): EmulatorOperation[] {
+    return this.operations.transaction(() => {
+      // A platform run settles the VM itself when it starts: the sources are not asked again then.
+      // The sources schedule VMs' runs; an Arc machine has none of them.
+      if (this.scheduledRuns.length > 0 && !this.catchingUp && !isArcOperationKey(vm.name)) {
+        this.catchingUp = true;
+        try {
+          for (const source of this.scheduledRuns) source.catchUp(vm as VirtualMachineRecord, this.clock.now());
+        } finally {
+          this.catchingUp = false;
+        }
+      }
+      return (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[])
         .map((operation) => this.settle(operation))
-        .filter((operation) => operation.status === 'InProgress'),
-    );
+        .filter((operation) => operation.status === 'InProgress');
+    });
   }
 
   /** The VM's most recent installation and assessment (what its instance view reports), settled first. */
@@ -403,7 +453,7 @@ export class PatchOperations {
    * Before a new patch operation: settle what is due, then refuse (switch `reject`) or supersede
    * (default) a patch operation still running. Returns the VM as the new operation finds it.
    */
-  private makeRoomFor(vm: PatchTarget, kind: OperationKind): PatchTarget {
+  private makeRoomFor(vm: PatchTarget, kind: OperationKind, run?: PlatformRun): PatchTarget {
     this.settleVm(vm);
     const running = (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]).filter((op) =>
       isPatchOperation(op.kind),
@@ -411,7 +461,7 @@ export class PatchOperations {
     if (running.length > 0 && this.options.overlappingOperations === 'reject') {
       throw patchOperationInProgress(kind, vm.name, running[0]!.kind);
     }
-    const nowMs = this.clock.now();
+    const nowMs = run?.startMs ?? this.clock.now();
     for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);
     return this.targetsOf(vm).get(vm) ?? vm;
   }
@@ -420,9 +470,10 @@ export class PatchOperations {
     vm: PatchTarget,
     kind: OperationKind,
     apiVersion: string,
+    run: PlatformRun | undefined,
     makePlan: (id: string, startMs: number, drawKey: string) => P,
   ): OperationRecord<P> {
-    const startMs = this.clock.now();
+    const startMs = run?.startMs ?? this.clock.now();
     const { id, sequence } = this.nextOperationId(vm);
     // The run's draws are keyed on the id the operation has without a salt (server/ids.ts), so a
     // salted emulator runs the same patches as one given the same seed explicitly.
@@ -437,10 +488,11 @@ export class PatchOperations {
       vmSequence: sequence,
       apiVersion,
       completion: formatCompletionMode(
-        this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm) }, this.defaultCompletion()),
+        run?.completion ??
+          this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm) }, this.defaultCompletion()),
       ),
       startMs,
-      plan: makePlan(id, startMs, drawKey),
+      plan: run ? { ...makePlan(id, startMs, drawKey), startedBy: 'Platform' as const } : makePlan(id, startMs, drawKey),
     };
     this.operations.insert(record);
     const retention = this.options.operationRetention ?? DEFAULT_OPERATION_RETENTION;
@@ -508,13 +560,12 @@ export class PatchOperations {
   }
 
   /**
-   * What an Arc result says of who started the run and what patched the machine: operations started
-   * through the API are the user's; the package manager is the machine's (its catalogue's).
+   * What an Arc result says of who started the run (startedByOf: a request's are the user's) and
+   * what patched the machine (the package manager of its catalogue).
    */
-  private arcResultContext(plan: { osFamily: VirtualMachineRecord['osFamily']; catalogue?: CatalogueRef }, operation: object) {
+  private arcResultContext(plan: { osFamily: VirtualMachineRecord['osFamily']; catalogue?: CatalogueRef }, operation: { plan?: unknown }) {
     const distro = plan.catalogue ? this.catalogues.get(plan.catalogue.key)?.distro : undefined;
-    const startedBy = (operation as { startedBy?: StartedBy }).startedBy ?? 'User';
-    return { startedBy, patchServiceUsed: patchServiceFor(plan.osFamily, distro) };
+    return { startedBy: startedByOf(operation), patchServiceUsed: patchServiceFor(plan.osFamily, distro) };
   }
 
   /** What an installation leaves on the VM (or Arc machine): installed patches and a reboot still owed. */

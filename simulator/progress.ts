@@ -6,20 +6,25 @@ export type CompletionMode = { kind: 'sync' } | { kind: 'instant' } | { kind: 'p
 export const MAX_COMPLETION_POLLS = 1000;
 
 /**
+ * The one grammar of a completion mode, case-insensitive: `sync`, `instant`, `time`, or `polls:N`
+ * with N from 1 to MAX_COMPLETION_POLLS, no leading zeros. The request schemas use this text as
+ * their `pattern` (JSON Schema patterns have no flags, hence the letter classes), and the parser
+ * below matches the same expression, so that a mode the schemas accept always parses.
+ */
+export const COMPLETION_MODE_PATTERN =
+  '^(?:[Ss][Yy][Nn][Cc]|[Ii][Nn][Ss][Tt][Aa][Nn][Tt]|[Tt][Ii][Mm][Ee]|[Pp][Oo][Ll][Ll][Ss]:([1-9][0-9]{0,2}|1000))$';
+const COMPLETION_MODE = new RegExp(COMPLETION_MODE_PATTERN);
+
+/**
  * `sync` (terminal within the request that starts it, answered 200 with no polling), `instant`
- * (terminal at the first status poll), `polls:N`, or `time` (the plan's durations).
+ * (terminal at the first status poll), `polls:N`, or `time` (the plan's durations). Surrounding
+ * spaces are ignored (a flag's value); anything else outside COMPLETION_MODE_PATTERN is undefined.
  */
 export function parseCompletionMode(text: string): CompletionMode | undefined {
-  const value = text.trim().toLowerCase();
-  if (value === 'sync') return { kind: 'sync' };
-  if (value === 'instant') return { kind: 'instant' };
-  if (value === 'time') return { kind: 'time' };
-  const polls = /^polls:(\d{1,4})$/.exec(value);
-  if (polls) {
-    const n = Number(polls[1]);
-    if (n >= 1 && n <= MAX_COMPLETION_POLLS) return { kind: 'polls', polls: n };
-  }
-  return undefined;
+  const match = COMPLETION_MODE.exec(text.trim());
+  if (!match) return undefined;
+  if (match[1] !== undefined) return { kind: 'polls', polls: Number(match[1]) };
+  return { kind: match[0].toLowerCase() as 'sync' | 'instant' | 'time' };
 }
 
 export function formatCompletionMode(mode: CompletionMode): string {

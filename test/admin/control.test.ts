@@ -3,6 +3,7 @@
 
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
+import { parseCompletionMode } from '../../simulator/progress.js';
 import { AUTH, get, installUrl, LINUX_BODY, LINUX_VM, pathOf, pollToTerminal, post, SPEC_EXAMPLE_BODY, SUBSCRIPTION, testEmulator, vmPath, WINDOWS_VM } from '../helpers.js';
 
 const admin = (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD', url: string, payload?: unknown) =>
@@ -55,6 +56,17 @@ t.test('completion rules: the most specific scope wins', async (t) => {
   const bad = await admin(app, 'PUT', '/_emulator/completion', { default: 'eventually' });
   t.equal(bad.statusCode, 400);
   t.equal(bad.json().error.code, 'InvalidParameter');
+});
+
+t.test('completion: the admin API and the parser accept the same modes (one grammar)', async (t) => {
+  const { app } = testEmulator(t, { completion: 'instant' });
+  const accepted = ['sync', 'INSTANT', 'Time', 'polls:1', 'POLLS:1000'];
+  const refused = ['polls:0', 'polls:1001', 'polls:007', 'polls:', 'polls:-1', 'instantly', 'eventually'];
+  for (const mode of [...accepted, ...refused]) {
+    const ok = accepted.includes(mode);
+    t.equal((await admin(app, 'PUT', '/_emulator/completion', { default: mode })).statusCode, ok ? 200 : 400, `${mode}: the admin API ${ok ? 'accepts' : 'refuses'} it`);
+    t.equal(parseCompletionMode(mode) !== undefined, ok, `${mode}: the parser ${ok ? 'accepts' : 'refuses'} it`);
+  }
 });
 
 t.test('completion of one operation can be changed while it runs', async (t) => {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { API_VERSION, get, installUrl, LINUX_VM, pollToTerminal, post, SPEC_EXAMPLE_BODY, tempDir, testEmulator, vmPath, WINDOWS_VM } from '../helpers.js';
-import { runCli } from '../reliability/spawned.js';
+import { runCli, ON_FREE_PORTS } from '../process-harness.js';
 
 type Doc = Record<string, any>;
 
@@ -68,15 +68,15 @@ t.test('--seed-file: a crafted document stops start-up with exit 2, the file, th
   crafted.virtualMachines[0].catalogueKey = 'nope';
   const stateFile = join(dir, 'state.json');
   writeFileSync(stateFile, JSON.stringify(crafted));
-  const refused = await runCli(['--data-dir', join(dir, 'data'), '--seed-file', stateFile]);
+  const refused = await runCli([...ON_FREE_PORTS, '--data-dir', join(dir, 'data'), '--seed-file', stateFile]);
   t.equal(refused.code, 2);
   t.match(refused.stderr, `--seed-file ${stateFile}: 'virtualMachines[0].catalogueKey' names no catalogue`);
 
   const seedFile = join(dir, 'seed.json');
   writeFileSync(seedFile, JSON.stringify({ subscriptions: [{ subscriptionId: 'not-a-guid', resourceGroups: [] }] }));
-  const badSeed = await runCli(['--data-dir', join(dir, 'data'), '--seed-file', seedFile]);
+  const badSeed = await runCli([...ON_FREE_PORTS, '--data-dir', join(dir, 'data'), '--seed-file', seedFile]);
   t.equal(badSeed.code, 2);
   t.match(badSeed.stderr, `--seed-file ${seedFile}: 'subscriptions[0].subscriptionId' must match pattern`);
   writeFileSync(seedFile, '{"subscriptions": [');
-  t.equal((await runCli(['--data-dir', join(dir, 'data'), '--seed-file', seedFile])).code, 2, 'JSON that does not parse');
+  t.equal((await runCli([...ON_FREE_PORTS, '--data-dir', join(dir, 'data'), '--seed-file', seedFile])).code, 2, 'JSON that does not parse');
 });

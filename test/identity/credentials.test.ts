@@ -4,7 +4,7 @@
 
 import t, { type Test } from 'tap';
 import { listeningEmulator } from '../helpers.js';
-import { cleanEnv, fixturePath, runNode } from '../process-helpers.js';
+import { cleanEnv, fixturePath, runNode } from '../process-harness.js';
 
 const TENANT = '72f988bf-0000-4000-8000-000000000001';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

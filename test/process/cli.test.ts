@@ -1,14 +1,13 @@
 // The command line as a user meets it, in a spawned process: help, version, refusals with exit
 // status 2, one JSON log line per request when stdout is not a terminal, clean shutdown on signals.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { defaultDataDir, OPTIONS, parseConfig } from '../../server/config.js';
 import { tempDir } from '../helpers.js';
-import { CLI_PATH, cleanEnv, runNode } from '../process-helpers.js';
+import { CLI_PATH, cleanEnv, runNode, startCli, stop } from '../process-harness.js';
 
 const packageVersion = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -48,67 +47,31 @@ t.test('an unknown flag or a bad value stops with one clear line and status 2', 
   }
 });
 
-/** Starts the CLI and resolves once it has printed its ready lines (bounded by a deadline). */
-function startCli(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string; httpUrl: string }> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env: cleanEnv({}) });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`not ready in time: ${stdout}`));
-    }, 30_000);
-    const check = () => {
-      const http = /^\s+HTTP\s+(http:\/\/\S+)$/m.exec(stdout);
-      if (!http) return;
-      clearTimeout(deadline);
-      child.stdout.off('data', check);
-      resolve({ child, output: () => stdout, httpUrl: http[1]! });
-    };
-    child.stdout.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${stdout}`)));
-  });
-}
-
-function exitOf(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: string | null }> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve({ code: child.exitCode, signal: null });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
-}
-
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   t.test(`${signal} shuts down cleanly`, async (t) => {
     const dataDir = tempDir(t);
-    const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--silent']);
-    t.equal((await fetch(`${httpUrl}/_emulator/health`)).status, 200, 'serving before the signal');
-    child.kill(signal);
-    const exit = await exitOf(child);
-    t.same(exit, { code: 0, signal: null }, 'exit status 0');
-    t.match(output(), `stopped (${signal})`);
+    const emulator = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--silent']);
+    t.equal((await fetch(`${emulator.httpUrl}/_emulator/health`)).status, 200, 'serving before the signal');
+    t.equal(await stop(emulator, signal), 0, 'exit status 0');
+    t.match(emulator.output(), `stopped (${signal})`);
   });
 }
 
 t.test('logs: one JSON line per request when stdout is not a terminal', async (t) => {
   const dataDir = tempDir(t);
-  const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--completion', 'instant']);
+  const emulator = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--completion', 'instant']);
   const install = await fetch(
-    `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName/installPatches?api-version=2024-07-01`,
+    `${emulator.httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName/installPatches?api-version=2024-07-01`,
     { method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: JSON.stringify({ rebootSetting: 'IfRequired', maximumDuration: 'PT1H' }) },
   );
   t.equal(install.status, 202);
   const poll = await fetch(install.headers.get('azure-asyncoperation')!, { headers: { authorization: 'Bearer x' } });
   t.equal(poll.status, 200);
-  const missing = await fetch(`${httpUrl}/nowhere`);
+  const missing = await fetch(`${emulator.httpUrl}/nowhere`);
   t.equal(missing.status, 404);
-  child.kill('SIGTERM');
-  await exitOf(child);
+  await stop(emulator);
 
-  const lines = output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = emulator.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
   const requests = lines.filter((line) => line.statusCode !== undefined);
   t.equal(requests.length, 3, 'one line per request, not two');
   const [installLine, pollLine, missingLine] = requests as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
@@ -124,8 +87,8 @@ t.test('logs: one JSON line per request when stdout is not a terminal', async (t
 
 t.test('logs: no line is lost on SIGTERM, though lines are written in batches', async (t) => {
   const dataDir = tempDir(t);
-  const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
-  const vmUrl = `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
+  const emulator = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
+  const vmUrl = `${emulator.httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
   const requestIds: string[] = [];
   // 20 clients, 20 requests each; the signal follows the last answer at once, while the last
   // lines are still in the buffer.
@@ -138,20 +101,19 @@ t.test('logs: no line is lost on SIGTERM, though lines are written in batches', 
       }
     }),
   );
-  child.kill('SIGTERM');
-  t.same(await exitOf(child), { code: 0, signal: null });
-  const lines = output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  t.equal(await stop(emulator), 0);
+  const lines = emulator.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
   const logged = lines.filter((line) => line.statusCode === 200 && String(line.url).includes('/virtualMachines/myVMName')).map((line) => line.reqId);
   t.equal(logged.length, 400, 'one line for each of the 400 answers');
   t.same([...logged].sort(), [...requestIds].sort(), 'each answer\'s own line');
-  t.match(output(), /stopped \(SIGTERM\)\n$/, 'the last line is the stop line: the log was written before it');
+  t.match(emulator.output(), /stopped \(SIGTERM\)\n$/, 'the last line is the stop line: the log was written before it');
 });
 
 t.test('logs: a reader that goes away costs the log, not the emulator', async (t) => {
   const dataDir = tempDir(t);
-  const { child, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
-  child.stdout.destroy();
-  const vmUrl = `${httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
+  const emulator = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir]);
+  emulator.child.stdout!.destroy();
+  const vmUrl = `${emulator.httpUrl}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupName/providers/Microsoft.Compute/virtualMachines/myVMName?api-version=2024-07-01`;
   const statuses = new Set<number>();
   for (let i = 0; i < 200; i++) {
     const answer = await fetch(vmUrl, { headers: { authorization: 'Bearer x' } });
@@ -159,18 +121,16 @@ t.test('logs: a reader that goes away costs the log, not the emulator', async (t
     statuses.add(answer.status);
   }
   t.same([...statuses], [200], 'every request answered with stdout closed');
-  child.kill('SIGTERM');
-  t.same(await exitOf(child), { code: 0, signal: null }, 'and the shutdown is clean');
+  t.equal(await stop(emulator), 0, 'and the shutdown is clean');
 });
 
 t.test('--log-level warn leaves request lines out; --silent leaves every log out', async (t) => {
   for (const flags of [['--log-level', 'warn'], ['--silent']]) {
     const dataDir = tempDir(t);
-    const { child, output, httpUrl } = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, ...flags]);
-    t.equal((await fetch(`${httpUrl}/_emulator/health`)).status, 200);
-    child.kill('SIGTERM');
-    await exitOf(child);
-    t.notOk(output().split('\n').some((line) => line.startsWith('{')), `${flags.join(' ')}: no log lines`);
+    const emulator = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, ...flags]);
+    t.equal((await fetch(`${emulator.httpUrl}/_emulator/health`)).status, 200);
+    await stop(emulator);
+    t.notOk(emulator.output().split('\n').some((line) => line.startsWith('{')), `${flags.join(' ')}: no log lines`);
   }
 });
 

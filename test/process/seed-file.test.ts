@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { AUTH, installUrl, pathOf, post, SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir, testEmulator, vmPath, WINDOWS_VM } from '../helpers.js';
-import { request, startCli, stop } from './cli-harness.js';
+import { request, startCli, stop } from '../process-harness.js';
 
 t.test('a state document: the new emulator holds exactly what was exported, running operations included', async (t) => {
   const { app } = testEmulator(t, { completion: 'polls:2' });
@@ -18,7 +18,7 @@ t.test('a state document: the new emulator holds exactly what was exported, runn
   writeFileSync(file, JSON.stringify(exported));
 
   const started = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', join(dir, 'data'), '--completion', 'polls:2', '--silent', '--seed-file', file]);
-  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.teardown(() => stop(started, 'SIGKILL'));
   const ca = readFileSync(started.certPath, 'utf8');
   const base = started.httpsUrl.replace('127.0.0.1', 'localhost');
   const state = JSON.parse((await request(`${base}/_emulator/state`, { ca })).body);
@@ -45,7 +45,7 @@ t.test('a seed document lays its own resources instead of the default seed', asy
     }],
   }));
   const started = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', join(dir, 'data'), '--silent', '--seed-file', file]);
-  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.teardown(() => stop(started, 'SIGKILL'));
   const ca = readFileSync(started.certPath, 'utf8');
   const base = started.httpsUrl.replace('127.0.0.1', 'localhost');
   const vm = JSON.parse((await request(`${base}${vmPath('agent1', 'ci', subscriptionId)}?api-version=2024-07-01`, { ca })).body);

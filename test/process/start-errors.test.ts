@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { generate } from 'selfsigned';
 import { tempDir } from '../helpers.js';
-import { CLI_PATH, cleanEnv, runNode, type ProcessResult } from '../process-helpers.js';
-import { request, startCli, stop } from './cli-harness.js';
+import { CLI_PATH, cleanEnv, request, runNode, startCli, stop, type ProcessResult } from '../process-harness.js';
 
 const PORTS = ['--https-port', '0', '--http-port', '0', '--silent'];
 
@@ -79,12 +78,12 @@ t.test('--cert and --key that cannot be used are named with their path; nothing 
   // And the pair that fits serves HTTPS with it.
   const dataDir = join(dir, 'data');
   const started = await startCli([...PORTS, '--data-dir', dataDir, '--cert', files.cert, '--key', files.key]);
-  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.teardown(() => stop(started, 'SIGKILL'));
   t.equal(started.certPath, files.cert, 'the trust line names the given certificate');
   const health = await request(`${started.httpsUrl.replace('127.0.0.1', 'localhost')}/_emulator/health`, { ca: good.cert });
   t.equal(health.status, 200);
   t.notOk(existsSync(join(dataDir, 'tls')), 'no certificate is generated');
-  t.equal(await stop(started.child), 0);
+  t.equal(await stop(started), 0);
 });
 
 t.test('a data folder that is a file, or under a file, is refused before anything is written', async (t) => {
@@ -180,7 +179,7 @@ t.test('a start that fails after the checks (the port is taken) takes back what 
 
   // A data folder from an earlier run keeps its database and certificate.
   const started = await startCli([...PORTS, '--data-dir', own]);
-  t.equal(await stop(started.child), 0);
+  t.equal(await stop(started), 0);
   const before = readdirSync(own).sort();
   const third = await runNode(CLI_PATH, ['--https-port', port, '--http-port', '0', '--silent', '--data-dir', own], cleanEnv({}));
   t.equal(third.code, 1);

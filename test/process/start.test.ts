@@ -7,12 +7,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir, vmPath, WINDOWS_VM } from '../helpers.js';
-import { CLI, request, startCli, stop } from './cli-harness.js';
+import { CLI_PATH, request, startCli, stop } from '../process-harness.js';
 
 t.test('start-up lines, HTTPS trusted through the printed certificate, the spec example to Succeeded', async (t) => {
   const dataDir = tempDir(t);
   const started = await startCli(['--https-port', '0', '--http-port', '0', '--data-dir', dataDir, '--completion', 'polls:2', '--silent']);
-  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.teardown(() => stop(started, 'SIGKILL'));
   t.match(started.httpsUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
   t.match(started.httpUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
   t.equal(started.certPath, join(dataDir, 'tls', 'cert.pem'));
@@ -36,7 +36,7 @@ t.test('start-up lines, HTTPS trusted through the printed certificate, the spec 
 
   // The same certificate is valid for 127.0.0.1 too.
   t.equal((await request(`${started.httpsUrl}/_emulator/health`, { ca })).status, 200);
-  t.equal(await stop(started.child), 0, 'SIGTERM shuts down cleanly');
+  t.equal(await stop(started), 0, 'SIGTERM shuts down cleanly');
 });
 
 t.test('a restart on the same data folder keeps operations and reuses the certificate', async (t) => {
@@ -46,10 +46,10 @@ t.test('a restart on the same data folder keeps operations and reuses the certif
   const ca = readFileSync(first.certPath, 'utf8');
   const accepted = await request(`${first.httpsUrl.replace('127.0.0.1', 'localhost')}${vmPath(WINDOWS_VM)}/installPatches?api-version=2024-07-01`, { method: 'POST', body: SPEC_EXAMPLE_BODY, ca });
   t.equal(accepted.status, 202);
-  t.equal(await stop(first.child), 0);
+  t.equal(await stop(first), 0);
 
   const second = await startCli(args);
-  t.teardown(() => stop(second.child, 'SIGKILL'));
+  t.teardown(() => stop(second, 'SIGKILL'));
   t.equal(readFileSync(second.certPath, 'utf8'), ca, 'the certificate is kept');
   const port = new URL(second.httpsUrl).port;
   const statusUrl = String(accepted.headers['azure-asyncoperation']).replace(/:\d+\//, `:${port}/`);
@@ -62,7 +62,7 @@ t.test('with no flags at all it serves the defaults: HTTPS 8443 and HTTP 8080 on
   // Not a project folder (no package.json): the data goes where an installed tool keeps it.
   const cwd = tempDir(t);
   const started = await startCli([], { cwd, env: { HOME: cwd, XDG_DATA_HOME: '' } });
-  t.teardown(() => stop(started.child, 'SIGKILL'));
+  t.teardown(() => stop(started, 'SIGKILL'));
   t.equal(started.httpsUrl, 'https://127.0.0.1:8443');
   t.equal(started.httpUrl, 'http://127.0.0.1:8080');
   const dataDir = join(cwd, '.local', 'share', 'compute-patch-emulator');
@@ -70,7 +70,7 @@ t.test('with no flags at all it serves the defaults: HTTPS 8443 and HTTP 8080 on
   t.equal(started.certPath, join(dataDir, 'tls', 'cert.pem'));
   const health = await request('https://localhost:8443/_emulator/health', { ca: readFileSync(started.certPath, 'utf8') });
   t.equal(JSON.parse(health.body).status, 'Healthy');
-  t.equal(await stop(started.child, 'SIGINT'), 0, 'SIGINT shuts down cleanly');
+  t.equal(await stop(started, 'SIGINT'), 0, 'SIGINT shuts down cleanly');
 });
 
 t.test('in a project folder (one with a package.json) the data folder is ./.cpe-data; XDG_DATA_HOME moves the per-user one', async (t) => {
@@ -78,18 +78,18 @@ t.test('in a project folder (one with a package.json) the data folder is ./.cpe-
   writeFileSync(join(project, 'package.json'), '{}');
   const inProject = await startCli(['--https-port', '0', '--http-port', '0', '--silent'], { cwd: project, env: { HOME: project } });
   t.equal(inProject.certPath, join(project, '.cpe-data', 'tls', 'cert.pem'));
-  t.equal(await stop(inProject.child), 0);
+  t.equal(await stop(inProject), 0);
 
   const elsewhere = tempDir(t);
   const xdg = join(elsewhere, 'xdg-data');
   const started = await startCli(['--https-port', '0', '--http-port', '0', '--silent'], { cwd: elsewhere, env: { HOME: elsewhere, XDG_DATA_HOME: xdg } });
   t.equal(started.certPath, join(xdg, 'compute-patch-emulator', 'tls', 'cert.pem'));
   t.ok(existsSync(join(xdg, 'compute-patch-emulator', 'emulator.sqlite')));
-  t.equal(await stop(started.child), 0);
+  t.equal(await stop(started), 0);
 });
 
 t.test('a bad option stops start-up with one line and exit status 2', async (t) => {
-  const child = spawn(process.execPath, [CLI, '--https-port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, '--https-port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (chunk) => (err += chunk));
   const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import t from 'tap';
 import { listeningEmulator, SPEC_EXAMPLE_BODY, SUBSCRIPTION } from '../helpers.js';
-import { request, runCli } from './spawned.js';
+import { request, runCli, ON_FREE_PORTS } from '../process-harness.js';
 
 const SPREAD_VMS = 20;
 const POSTS_PER_SPREAD_VM = 15;
@@ -66,18 +66,19 @@ t.test(`${SPREAD_VMS * POSTS_PER_SPREAD_VM + POSTS_ON_HOT_VM} parallel POSTs: co
   t.equal(stored.length, targets.length, 'as many operations stored as accepted: none lost, none duplicated');
   t.same(new Set(stored.map((op) => op.id)), new Set(ids), 'and they are the accepted ones');
 
+  const problems: string[] = [];
   for (const vm of [...spread, 'hot-vm']) {
     const mine = stored.filter((op) => op.vmName === vm).sort((a, b) => a.vmSequence - b.vmSequence);
     const expected = vm === 'hot-vm' ? POSTS_ON_HOT_VM : POSTS_PER_SPREAD_VM;
     if (JSON.stringify(mine.map((op) => op.vmSequence)) !== JSON.stringify(Array.from({ length: expected }, (_, i) => i + 1))) {
-      t.fail(`${vm}: operation numbers ${mine.map((op) => op.vmSequence).join(',')}`);
+      problems.push(`${vm}: operation numbers ${mine.map((op) => op.vmSequence).join(',')}`);
     }
     const runningOnes = mine.filter((op) => op.status === 'InProgress');
-    if (runningOnes.length !== 1 || runningOnes[0] !== mine.at(-1)) t.fail(`${vm}: ${runningOnes.length} running, expected the newest alone`);
+    if (runningOnes.length !== 1 || runningOnes[0] !== mine.at(-1)) problems.push(`${vm}: ${runningOnes.length} running, expected the newest alone`);
     const superseded = mine.slice(0, -1).filter((op) => op.result?.status === 'Failed' && op.result.error.details.some((d) => d.code === 'NEWER_OPERATION_SUPERSEDED'));
-    if (superseded.length !== expected - 1) t.fail(`${vm}: ${superseded.length} of ${expected - 1} older operations superseded`);
+    if (superseded.length !== expected - 1) problems.push(`${vm}: ${superseded.length} of ${expected - 1} older operations superseded`);
   }
-  t.pass(`${SPREAD_VMS + 1} VMs: numbered 1..n without gaps, the newest running, every older one superseded`);
+  t.same(problems, [], `${SPREAD_VMS + 1} VMs: numbered 1..n without gaps, the newest running, every older one superseded`);
 
   // Out again: every accepted operation answers its status URL, in parallel.
   const polls = await Promise.all(
@@ -110,7 +111,7 @@ t.test(`reject: of ${REJECT_BURST} parallel POSTs on one VM exactly one is accep
 
 t.test('a second emulator on the same data folder is refused at start-up; the first carries on', async (t) => {
   const first = await listeningEmulator(t);
-  const second = await runCli(['--data-dir', first.dataDir]);
+  const second = await runCli([...ON_FREE_PORTS, '--data-dir', first.dataDir]);
   t.equal(second.code, 1);
   t.equal(second.stderr.trim().split('\n').length, 1, 'one line');
   t.match(second.stderr, /is in use by another process \(another emulator on the same data folder\?\)/);

@@ -12,7 +12,7 @@ import { installResult } from '../../simulator/results.js';
 import type { InstallPlan } from '../../simulator/plan.js';
 import { unitDraw } from '../../simulator/random.js';
 import { SPEC_EXAMPLE_BODY, SUBSCRIPTION, tempDir } from '../helpers.js';
-import { request, startCli, stopWith, type SpawnedEmulator } from './spawned.js';
+import { request, startCli, stop, type SpawnedEmulator, ON_FREE_PORTS } from '../process-harness.js';
 import { loadCatalogues } from '../../server/catalogues.js';
 
 const catalogues = loadCatalogues();
@@ -50,8 +50,8 @@ function integrityCheck(file: string): string {
 t.test(`SIGKILL during a stream of installs, up to ${CYCLES} times: nothing accepted is lost`, async (t) => {
   const dataDir = tempDir(t);
   const args = ['--data-dir', dataDir, '--completion', 'polls:2'];
-  let emulator: SpawnedEmulator = await startCli(args);
-  t.teardown(() => stopWith(emulator, 'SIGKILL'));
+  let emulator: SpawnedEmulator = await startCli([...ON_FREE_PORTS, ...args]);
+  t.teardown(() => stop(emulator, 'SIGKILL'));
   const started = Date.now();
 
   t.equal((await request(`${groupUrl(emulator.httpUrl)}?api-version=2021-04-01`, { method: 'PUT', body: { location: 'westus' } })).status, 201);
@@ -111,7 +111,7 @@ t.test(`SIGKILL during a stream of installs, up to ${CYCLES} times: nothing acce
     t.equal(await emulator.exited, null, `cycle ${cycle}: killed after ${killAfter} accepted`);
     t.equal(integrityCheck(join(dataDir, 'emulator.sqlite')), 'ok', `cycle ${cycle}: integrity_check`);
 
-    emulator = await startCli(args);
+    emulator = await startCli([...ON_FREE_PORTS, ...args]);
     for (const op of accepted.values()) {
       if (op.terminal !== undefined) continue;
       for (let i = 0; i < 2 && op.terminal === undefined; i++) {
@@ -143,6 +143,6 @@ t.test(`SIGKILL during a stream of installs, up to ${CYCLES} times: nothing acce
   for (const [name, body] of createdVms) {
     t.equal((await request(`${vmUrl(emulator.httpUrl, name)}?${API}`)).body, body, `VM ${name} is intact`);
   }
-  t.equal(await stopWith(emulator, 'SIGTERM'), 0);
+  t.equal(await stop(emulator, 'SIGTERM'), 0);
   t.equal(integrityCheck(join(dataDir, 'emulator.sqlite')), 'ok', 'integrity_check at the end');
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { AUTH, get, installUrl, pathOf, post, SPEC_EXAMPLE_BODY, tempDir, testEmulator, vmPath, WINDOWS_VM } from '../helpers.js';
-import { request, runCli, startCli, stopWith } from './spawned.js';
+import { request, runCli, startCli, stop, ON_FREE_PORTS } from '../process-harness.js';
 
 const INSTALL_PATH = `${vmPath(WINDOWS_VM)}/installPatches?api-version=2024-07-01`;
 const health = async (base: string) => {
@@ -21,15 +21,15 @@ const health = async (base: string) => {
 /** A data folder whose database holds `installs` accepted operations; the emulator killed (the log not folded in) or stopped. */
 async function folderWithOperations(t: Parameters<typeof tempDir>[0], installs: number, end: 'SIGKILL' | 'SIGTERM') {
   const dir = tempDir(t);
-  const emulator = await startCli(['--data-dir', dir, '--completion', 'polls:1']);
-  t.teardown(() => stopWith(emulator, 'SIGKILL'));
+  const emulator = await startCli([...ON_FREE_PORTS, '--data-dir', dir, '--completion', 'polls:1']);
+  t.teardown(() => stop(emulator, 'SIGKILL'));
   const ids: string[] = [];
   for (let i = 0; i < installs; i++) {
     const answer = await request(`${emulator.httpUrl}${INSTALL_PATH}`, { method: 'POST', body: SPEC_EXAMPLE_BODY });
     if (answer.status !== 202) throw new Error(`install answered ${answer.status}`);
     ids.push(String(answer.headers['x-ms-request-id']));
   }
-  const code = await stopWith(emulator, end);
+  const code = await stop(emulator, end);
   if (code !== (end === 'SIGTERM' ? 0 : null)) throw new Error(`the emulator exited ${code} (${emulator.child.signalCode}) on ${end}: ${emulator.errors()}`);
   return { dir, file: join(dir, 'emulator.sqlite'), ids };
 }
@@ -37,7 +37,7 @@ async function folderWithOperations(t: Parameters<typeof tempDir>[0], installs: 
 t.test('an existing empty database file is refused, not taken for a new database', async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'emulator.sqlite'), '');
-  const run = await runCli(['--data-dir', dir]);
+  const run = await runCli([...ON_FREE_PORTS, '--data-dir', dir]);
   t.equal(run.code, 1);
   t.match(run.stderr, /emulator\.sqlite is empty \(0 bytes\), so it is not taken for a new database; it was left untouched/);
   t.equal(statSync(join(dir, 'emulator.sqlite')).size, 0, 'and it is still empty');
@@ -50,14 +50,14 @@ t.test('a damaged write-ahead log (frames SQLite would silently drop) stops star
   // One byte of the first frame's page: SQLite would stop reading the log there.
   wal[32 + 24 + 200] ^= 0xff;
   writeFileSync(`${file}-wal`, wal);
-  const run = await runCli(['--data-dir', dir]);
+  const run = await runCli([...ON_FREE_PORTS, '--data-dir', dir]);
   t.equal(run.code, 3, 'exit status 3');
   t.match(run.stderr, /is damaged: frame 1 of its write-ahead log is damaged, and SQLite would silently drop it/);
   t.match(run.stderr, /--allow-damaged-database/, 'and names the way to start anyway');
   t.same(readFileSync(`${file}-wal`), wal, 'the log was left untouched');
 
-  const anyway = await startCli(['--data-dir', dir, '--allow-damaged-database']);
-  t.teardown(() => stopWith(anyway, 'SIGKILL'));
+  const anyway = await startCli([...ON_FREE_PORTS, '--data-dir', dir, '--allow-damaged-database']);
+  t.teardown(() => stop(anyway, 'SIGKILL'));
   const said = await health(anyway.httpUrl);
   t.equal(said.status, 503, 'started anyway: health is 503');
   t.same([said.body.status, said.body.store], ['Degraded', 'damaged']);
@@ -74,7 +74,7 @@ t.test('a damaged page behind an intact header stops start-up with exit 3 (quick
   const bytes = readFileSync(file);
   bytes.fill(0xee, (root - 1) * pageSize, (root - 1) * pageSize + 16); // the table's root page header
   writeFileSync(file, bytes);
-  const run = await runCli(['--data-dir', dir]);
+  const run = await runCli([...ON_FREE_PORTS, '--data-dir', dir]);
   t.equal(run.code, 3);
   t.match(run.stderr, /is damaged: SQLite's quick_check says /);
   t.same(readFileSync(file), bytes, 'the file was left untouched');
@@ -127,18 +127,18 @@ t.test('a shutdown whose checkpoint fails (the database file cannot grow) exits 
   const { dir, file } = await folderWithOperations(t, 0, 'SIGTERM');
   // Files may grow three pages past the folded-in database: the log takes a 20 KB write (a
   // scenario), the database cannot take its new pages back (prlimit: a file-size limit, EFBIG).
-  const emulator = await startCli(['--data-dir', dir], {}, ['prlimit', `--fsize=${statSync(file).size + 3 * 4096}`]);
-  t.teardown(() => stopWith(emulator, 'SIGKILL'));
+  const emulator = await startCli([...ON_FREE_PORTS, '--data-dir', dir], { prefix: ['prlimit', `--fsize=${statSync(file).size + 3 * 4096}`] });
+  t.teardown(() => stop(emulator, 'SIGKILL'));
   const scenario = { outcome: { failPatches: Array.from({ length: 80 }, (_, i) => String(i).padEnd(250, 'x')) } };
   const added = await request(`${emulator.httpUrl}/_emulator/scenarios`, { method: 'POST', body: scenario });
   t.equal(added.status, 201, 'the write is acknowledged (it is in the log)');
-  t.equal(await stopWith(emulator, 'SIGTERM'), 1, 'exit status 1');
+  t.equal(await stop(emulator, 'SIGTERM'), 1, 'exit status 1');
   t.match(emulator.errors(), /shutdown failed: the database's write-ahead log could not be folded into it \(disk I\/O error\); it is kept/);
   t.ok(existsSync(`${file}-wal`), 'the log is kept');
 
-  const restarted = await startCli(['--data-dir', dir]);
-  t.teardown(() => stopWith(restarted, 'SIGKILL'));
+  const restarted = await startCli([...ON_FREE_PORTS, '--data-dir', dir]);
+  t.teardown(() => stop(restarted, 'SIGKILL'));
   const scenarios = JSON.parse((await request(`${restarted.httpUrl}/_emulator/scenarios`)).body).value;
   t.equal(scenarios.length, 1, 'and what it held is there at the next start');
-  t.equal(await stopWith(restarted, 'SIGTERM'), 0);
+  t.equal(await stop(restarted, 'SIGTERM'), 0);
 });

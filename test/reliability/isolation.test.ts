@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../../server/admin/guard.js';
 import { parseConfig } from '../../server/config.js';
 import { AUTH, installUrl, pathOf, post, SPEC_EXAMPLE_BODY, SUBSCRIPTION, testEmulator, testServices, WINDOWS_VM } from '../helpers.js';
 import { isCloudError } from './hostile.js';
-import { runCli } from './spawned.js';
+import { runCli, ON_FREE_PORTS } from '../process-harness.js';
 
 const OTHER_SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
 
@@ -79,7 +79,7 @@ t.test('start-up: the default bind is loopback; a non-loopback bind needs a key 
   t.equal(parseConfig([], { CPE_HOST: '0.0.0.0', CPE_ALLOW_UNGUARDED_ADMIN: 'true' }).host, '0.0.0.0');
   t.equal(parseConfig([], {}).adminKey, undefined);
 
-  const refused = await runCli(['--host', '0.0.0.0']);
+  const refused = await runCli([...ON_FREE_PORTS, '--host', '0.0.0.0']);
   t.equal(refused.code, 2, 'the CLI stops with the usage exit status');
   t.equal(refused.stderr.trim().split('\n').length, 1, 'and one line');
   t.match(refused.stderr, /is not a loopback address/);

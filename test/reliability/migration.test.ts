@@ -26,7 +26,7 @@ import {
   vmPath,
   WINDOWS_VM,
 } from '../helpers.js';
-import { runCli } from './spawned.js';
+import { runCli, ON_FREE_PORTS } from '../process-harness.js';
 
 /** Writes a schema-1 database holding what `source` holds, column by column as schema 1 had them. */
 function writeVersion1Database(file: string, source: ReturnType<typeof testEmulator>['services']) {
@@ -132,7 +132,7 @@ t.test('a file that is not an emulator database stops start-up and keeps its byt
     const file = join(dataDir, 'emulator.sqlite');
     write(file);
     const bytes = readFileSync(file);
-    const run = await runCli(['--data-dir', dataDir]);
+    const run = await runCli([...ON_FREE_PORTS, '--data-dir', dataDir]);
     t.equal(run.code, 1, `${name}: the CLI exits 1`);
     t.equal(run.stderr.trim().split('\n').length, 1, `${name}: one line`);
     t.match(run.stderr, message, name);

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { SPEC_EXAMPLE_BODY, tempDir, vmPath, WINDOWS_VM } from '../helpers.js';
-import { request, startCli, stopWith } from './spawned.js';
+import { request, startCli, stop, ON_FREE_PORTS } from '../process-harness.js';
 
 /** A POST whose headers are sent and acknowledged (100 Continue) while its body is held back. */
 async function heldRequest(port: number, path: string, body: string) {
@@ -52,8 +52,8 @@ const installPath = `${vmPath(WINDOWS_VM)}/installPatches?api-version=2024-07-01
 t.test('SIGTERM: no new connections, the request in flight finishes, the database is closed, exit 0', async (t) => {
   const dataDir = tempDir(t);
   const args = ['--data-dir', dataDir, '--completion', 'polls:1'];
-  const emulator = await startCli(args);
-  t.teardown(() => stopWith(emulator, 'SIGKILL'));
+  const emulator = await startCli([...ON_FREE_PORTS, ...args]);
+  t.teardown(() => stop(emulator, 'SIGKILL'));
   const port = Number(new URL(emulator.httpUrl).port);
 
   const held = await heldRequest(port, installPath, JSON.stringify(SPEC_EXAMPLE_BODY));
@@ -72,18 +72,19 @@ t.test('SIGTERM: no new connections, the request in flight finishes, the databas
   t.match(emulator.output(), /stopped \(SIGTERM\)/);
   t.notOk(existsSync(join(dataDir, 'emulator.sqlite-wal')), 'the database was closed (its write-ahead log folded in)');
 
-  const restarted = await startCli(args);
-  t.teardown(() => stopWith(restarted, 'SIGKILL'));
+  const restarted = await startCli([...ON_FREE_PORTS, ...args]);
+  t.teardown(() => stop(restarted, 'SIGKILL'));
   const done = JSON.parse((await request(`${restarted.httpUrl}${statusPath}`)).body);
   t.equal(done.name, operationId, 'the operation accepted during the shutdown is there after a restart');
   t.equal(done.status, 'Succeeded');
-  t.equal(await stopWith(restarted, 'SIGINT'), 0);
+  t.equal(await stop(restarted, 'SIGINT'), 0);
 });
 
 t.test('SIGTERM: a client that never sends its body is cut off after the grace period, and the exit is still clean', async (t) => {
   const dataDir = tempDir(t);
-  const emulator = await startCli(['--data-dir', dataDir]);
-  t.teardown(() => stopWith(emulator, 'SIGKILL'));
+  // A short grace, so the test does not wait the default 5 s for the cut.
+  const emulator = await startCli([...ON_FREE_PORTS, '--data-dir', dataDir, '--shutdown-grace', '1']);
+  t.teardown(() => stop(emulator, 'SIGKILL'));
   const held = await heldRequest(Number(new URL(emulator.httpUrl).port), installPath, JSON.stringify(SPEC_EXAMPLE_BODY));
   emulator.child.kill('SIGTERM');
   t.equal(await emulator.exited, 0, 'exit status 0');

@@ -14,6 +14,15 @@ const lookupOf = (catalogue: Catalogue) => (patchId: string) => catalogue.byId.g
 const BASE = Date.parse('2024-01-01T00:00:00Z');
 const RUNS = { numRuns: 150 };
 
+/**
+ * Fails the property with the names of the invariants that broke, so that fast-check's report
+ * (with the shrunk counterexample) says which one, not just that the property returned false.
+ */
+function holds(invariants: Record<string, boolean>): void {
+  const broken = Object.entries(invariants).filter(([, ok]) => !ok).map(([name]) => name);
+  if (broken.length > 0) throw new Error(`broken: ${broken.join('; ')}`);
+}
+
 const patchArb = (osFamily: OsFamily, index: number) =>
   fc
     .record({
@@ -122,16 +131,16 @@ t.test('counts equal the tallies of the lists', async () => {
       const tally = (state: string) => result.patches.filter((p) => p.installationState === state).length;
       const assess = assessResult(planAssessment({ catalogue: { key: 'arb', version: 1 }, operationId: 'a', osFamily: s.catalogue.osFamily, startMs, available, rebootPending: false }), startMs, lookupOf(s.catalogue));
       const critSec = assess.availablePatches.filter((p) => p.classifications.some((c) => c === 'Critical' || c === 'Security')).length;
-      return (
-        result.installedPatchCount === tally('Installed') &&
-        result.failedPatchCount === tally('Failed') &&
-        result.pendingPatchCount === tally('Pending') &&
-        result.excludedPatchCount === tally('Excluded') &&
-        result.notSelectedPatchCount === tally('NotSelected') &&
-        result.patches.length === available.length &&
-        assess.criticalAndSecurityPatchCount === critSec &&
-        assess.otherPatchCount === assess.availablePatches.length - critSec
-      );
+      holds({
+        'installedPatchCount is the Installed tally': result.installedPatchCount === tally('Installed'),
+        'failedPatchCount is the Failed tally': result.failedPatchCount === tally('Failed'),
+        'pendingPatchCount is the Pending tally': result.pendingPatchCount === tally('Pending'),
+        'excludedPatchCount is the Excluded tally': result.excludedPatchCount === tally('Excluded'),
+        'notSelectedPatchCount is the NotSelected tally': result.notSelectedPatchCount === tally('NotSelected'),
+        'every available patch is listed': result.patches.length === available.length,
+        'criticalAndSecurityPatchCount counts Critical and Security': assess.criticalAndSecurityPatchCount === critSec,
+        'otherPatchCount counts the rest': assess.otherPatchCount === assess.availablePatches.length - critSec,
+      });
     }),
     RUNS,
   );
@@ -141,8 +150,10 @@ t.test('Pending only when the window was exceeded, and an exceeded window fails 
   fc.assert(
     fc.property(scenarioArb, (s) => {
       const result = installResult(planFor(s).plan, lookupOf(s.catalogue));
-      if (result.pendingPatchCount > 0 && !result.maintenanceWindowExceeded) return false;
-      return !result.maintenanceWindowExceeded || result.status === 'Failed';
+      holds({
+        'Pending only with the window exceeded': result.pendingPatchCount === 0 || result.maintenanceWindowExceeded,
+        'an exceeded window fails the run': !result.maintenanceWindowExceeded || result.status === 'Failed',
+      });
     }),
     RUNS,
   );
@@ -150,11 +161,13 @@ t.test('Pending only when the window was exceeded, and an exceeded window fails 
 
 t.test('a NotSelected or Excluded patch is never installed, and only selected patches are attempted', async () => {
   fc.assert(
-    fc.property(scenarioArb, (s) =>
-      planFor(s).plan.patches.every((p) =>
-        selectionOfPlanned(p) === 'Selected' ? ['Installed', 'Failed', 'Pending'].includes(p.state) : p.startOffsetMs === undefined,
-      ),
-    ),
+    fc.property(scenarioArb, (s) => {
+      const patches = planFor(s).plan.patches;
+      holds({
+        'a selected patch ends Installed, Failed or Pending': patches.every((p) => selectionOfPlanned(p) !== 'Selected' || ['Installed', 'Failed', 'Pending'].includes(p.state)),
+        'a NotSelected or Excluded patch is never attempted': patches.every((p) => selectionOfPlanned(p) === 'Selected' || p.startOffsetMs === undefined),
+      });
+    }),
     RUNS,
   );
 });
@@ -163,7 +176,7 @@ t.test('the same seed and inputs give the same plan', async () => {
   fc.assert(
     fc.property(scenarioArb, (s) => {
       const first = planFor(s);
-      return JSON.stringify(planInstallation(structuredClone(first.input))) === JSON.stringify(first.plan);
+      holds({ 'planning again gives the same plan': JSON.stringify(planInstallation(structuredClone(first.input))) === JSON.stringify(first.plan) });
     }),
     RUNS,
   );
@@ -183,7 +196,10 @@ t.test('installing then assessing never lists an installed patch; failed and pen
       });
       const listed = new Set(assessResult(planAssessment({ catalogue: { key: 'arb', version: 1 }, operationId: 'a', osFamily: s.catalogue.osFamily, startMs: endMs, available: after, rebootPending: false }), endMs, lookupOf(s.catalogue)).availablePatches.map((p) => p.patchId));
       const stayed = plan.patches.filter((p) => p.state !== 'Installed').every((p) => listed.has(p.patchId));
-      return installed.every((id) => !listed.has(id)) && stayed;
+      holds({
+        'an installed patch is not listed again': installed.every((id) => !listed.has(id)),
+        'a failed or pending patch is listed again': stayed,
+      });
     }),
     RUNS,
   );
@@ -194,8 +210,11 @@ t.test('a reboot is owed afterwards only when reboots were off or the reboot did
     fc.property(scenarioArb, (s) => {
       const { plan } = planFor(s);
       const result = installResult(plan, lookupOf(s.catalogue));
-      if (!rebootPendingAt(plan, plan.durationMs)) return result.rebootStatus !== 'Required';
-      return result.rebootStatus === 'Required' && (s.parameters.rebootSetting === 'Never' || result.maintenanceWindowExceeded);
+      const owed = rebootPendingAt(plan, plan.durationMs);
+      holds({
+        'rebootStatus Required exactly when a reboot is owed': owed === (result.rebootStatus === 'Required'),
+        'a reboot is owed only with reboots off or the window exceeded': !owed || s.parameters.rebootSetting === 'Never' || result.maintenanceWindowExceeded,
+      });
     }),
     RUNS,
   );
