@@ -323,3 +323,18 @@ t.test('the dashboard overview lists Arc machines beside the VMs: status, OS, pa
   t.equal(disconnected.statusCode, 200, disconnected.body);
   t.equal((await overviewGroup()).arcMachines[0].status, 'Disconnected');
 });
+
+t.test('a reset scoped to an Arc machine restores it and forgets its operations, leaving a VM of the same name alone', async (t) => {
+  const { app } = testEmulator(t);
+  await app.inject({ method: 'PUT', url: `/_emulator/arcMachines/${SUBSCRIPTION}/${RESOURCE_GROUP}/myArcMachine/status`, payload: { status: 'Expired' } });
+  const install = await post(app, actionUrl('myArcMachine', 'installPatches'), ARC_INSTALL);
+  const vmInstall = await post(app, `${vmPath('myVMName')}/installPatches?api-version=2024-07-01`, SPEC_EXAMPLE_BODY);
+  t.equal(install.statusCode, 409, 'an Expired machine is not connected either');
+  await app.inject({ method: 'PUT', url: `/_emulator/arcMachines/${SUBSCRIPTION}/${RESOURCE_GROUP}/myArcMachine/status`, payload: { status: 'Connected' } });
+  const accepted = await post(app, actionUrl('myArcMachine', 'installPatches'), ARC_INSTALL);
+  const reset = await app.inject({ method: 'POST', url: '/_emulator/reset', payload: { subscriptionId: SUBSCRIPTION, resourceGroup: RESOURCE_GROUP, vmName: 'myArcMachine' } });
+  t.equal(reset.statusCode, 200, reset.body);
+  t.equal((await get(app, pathOf(accepted.headers.location as string))).statusCode, 404, "the machine's operation is gone");
+  t.equal((await get(app, pathOf(vmInstall.headers['azure-asyncoperation'] as string))).statusCode, 200, "the VM's is not");
+  t.equal((await get(app, machineUrl('myArcMachine'))).json().properties.status, 'Connected');
+});
