@@ -5,7 +5,6 @@
 
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type OsFamily } from '../../simulator/catalogue.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import type { OperationView } from '../patch-operations.js';
 import type { EmulatorServices } from '../services.js';
 import type { OverviewStore } from '../store/overview-store.js';
 import type { ArcMachineRecord } from './machine-store.js';
@@ -70,11 +69,15 @@ export function arcMachineOverviews(services: EmulatorServices, store: OverviewS
 function machineOverview(services: EmulatorServices, store: OverviewStore, found: ArcMachineRecord, nowMs: number): ArcMachineOverview {
   const key = { subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name: arcOperationKey(found.name) };
   const sinceMs = Date.parse(found.timeCreated);
-  // Reading each operation settles it when it is due; the machine is read again after, for what an installation left.
-  const operations = store
-    .forVm(key, sinceMs, RECENT_OPERATIONS)
-    .map((line) => services.patchOperations.read(line.subscriptionId, line.id))
-    .filter((operation): operation is OperationView => operation !== undefined);
+  // A finished operation's line carries its (small) Arc result; a running one is read, which
+  // settles it when it is due. The machine is read again after, for what an installation left.
+  const operations = store.forVm(key, sinceMs, RECENT_OPERATIONS).map((line): RunFacts => {
+    const read = line.status === 'InProgress' ? services.patchOperations.read(line.subscriptionId, line.id) : undefined;
+    if (!read) return { ...line, durationMs: 0, result: line.result as ArcResult | null };
+    const failure = (read.plan as { operationFailure?: { code: string; message: string } } | undefined)?.operationFailure ?? null;
+    const durationMs = (read as { durationMs?: number | null }).durationMs ?? read.plan?.durationMs ?? 0;
+    return { ...read, durationMs, failure, result: read.resultJson === null ? null : (JSON.parse(read.resultJson) as ArcResult) };
+  });
   const machine = services.arcMachines.get(found.subscriptionId, found.resourceGroup, found.name) ?? found;
   const catalogue = services.catalogues.get(machine.catalogueKey);
   const available = catalogue ? services.patchOperations.available(arcPatchTarget(machine), nowMs) : [];
@@ -108,8 +111,20 @@ function machineOverview(services: EmulatorServices, store: OverviewStore, found
 
 type ArcResult = Record<string, unknown> & { status?: string; availablePatchCountByClassification?: Record<string, number>; errorDetails?: { code: string; message: string } };
 
-function summary(operation: OperationView, nowMs: number): ArcOperationSummary {
-  const durationMs = (operation as { durationMs?: number | null }).durationMs ?? operation.plan?.durationMs ?? 0;
+/** What a summary is made of: a stored line, or a running operation just read. */
+interface RunFacts {
+  id: string;
+  kind: string;
+  status: string;
+  startMs: number;
+  endMs: number | null;
+  durationMs: number;
+  result: ArcResult | null;
+  failure: { code: string; message: string } | null;
+}
+
+function summary(operation: RunFacts, nowMs: number): ArcOperationSummary {
+  const { durationMs } = operation;
   const base: ArcOperationSummary = {
     operationId: operation.id,
     kind: operation.kind,
@@ -119,9 +134,8 @@ function summary(operation: OperationView, nowMs: number): ArcOperationSummary {
     progress: operation.status !== 'InProgress' ? 1 : durationMs <= 0 ? 0 : Math.min(1, Math.max(0, (nowMs - operation.startMs) / durationMs)),
   };
   if (operation.status === 'InProgress') return { ...base, resultStatus: 'InProgress' };
-  const failure = (operation.plan as { operationFailure?: { code: string; message: string } } | undefined)?.operationFailure;
-  if (operation.resultJson === null) return failure ? { ...base, resultStatus: 'Failed', error: failure } : base;
-  const result = JSON.parse(operation.resultJson) as ArcResult;
+  const { result, failure } = operation;
+  if (result === null) return failure ? { ...base, resultStatus: 'Failed', error: failure } : base;
   const counts = result.availablePatchCountByClassification;
   const pick = <K extends keyof ArcOperationSummary>(name: K) => (result[name] !== undefined ? { [name]: result[name] as ArcOperationSummary[K] } : {});
   return {

@@ -338,3 +338,18 @@ t.test('a reset scoped to an Arc machine restores it and forgets its operations,
   t.equal((await get(app, pathOf(vmInstall.headers['azure-asyncoperation'] as string))).statusCode, 200, "the VM's is not");
   t.equal((await get(app, machineUrl('myArcMachine'))).json().properties.status, 'Connected');
 });
+
+t.test("a scenario's operation-level failure: the result URL answers with the failure, the dashboard shows it", async (t) => {
+  const { app } = testEmulator(t);
+  await app.inject({
+    method: 'POST',
+    url: '/_emulator/scenarios',
+    payload: { match: { vmName: 'myLinuxArcMachine', operation: 'assessPatches' }, outcome: { operationFailure: { code: 'ExtensionOperationFailed', message: 'The extension did not answer.' } } },
+  });
+  const accepted = await post(app, actionUrl('myLinuxArcMachine', 'assessPatches'), undefined);
+  const { response } = await pollLocation(app, accepted.headers.location as string);
+  t.equal(response.statusCode, 500);
+  t.match(response.json().error, { code: 'ExtensionOperationFailed', message: 'The extension did not answer.' });
+  const machine = (await app.inject({ method: 'GET', url: '/_emulator/overview' })).json().subscriptions[0].resourceGroups[0].arcMachines[1];
+  t.match(machine.operations[0], { kind: 'assessPatches', status: 'Failed', resultStatus: 'Failed', error: { code: 'ExtensionOperationFailed' } });
+});
