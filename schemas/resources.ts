@@ -23,6 +23,36 @@ export const imageReferenceSchema = {
   },
 } as const;
 
+/**
+ * patchSettings of windowsConfiguration and linuxConfiguration (PatchSettings, LinuxPatchSettings):
+ * only the types here; the values and their combinations are checked as CRP checks them, with its
+ * messages (server/patch-settings/settings.ts).
+ */
+export const patchSettingsSchema = {
+  type: 'object',
+  properties: {
+    patchMode: { type: 'string', maxLength: 64 },
+    assessmentMode: { type: 'string', maxLength: 64 },
+    enableHotpatching: { type: 'boolean' },
+    automaticByPlatformSettings: {
+      type: 'object',
+      properties: {
+        rebootSetting: { type: 'string', maxLength: 64 },
+        bypassPlatformSafetyChecksOnUserSchedule: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+const osConfiguration = {
+  type: 'object',
+  properties: {
+    provisionVMAgent: { type: 'boolean' },
+    enableAutomaticUpdates: { type: 'boolean' },
+    patchSettings: patchSettingsSchema,
+  },
+} as const;
+
 export const virtualMachineBodySchema = {
   $id: 'VirtualMachine',
   type: 'object',
@@ -50,6 +80,8 @@ export const virtualMachineBodySchema = {
             computerName: { type: 'string', maxLength: 64 },
             adminUsername: { type: 'string', maxLength: 64 },
             adminPassword: { type: 'string', maxLength: 256 },
+            windowsConfiguration: osConfiguration,
+            linuxConfiguration: osConfiguration,
           },
         },
       },

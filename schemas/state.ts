@@ -421,7 +421,16 @@ export const stateDocumentSchema = {
           patchState: {
             type: 'object',
             required: ['installedPatchIds', 'rebootPending'],
-            properties: { installedPatchIds: { type: 'array', maxItems: 100_000, items: name }, rebootPending: { type: 'boolean' } },
+            properties: {
+              installedPatchIds: { type: 'array', maxItems: 100_000, items: name },
+              rebootPending: { type: 'boolean' },
+              // Where the platform's own runs stand (simulator/platform-schedule.ts): simulated times.
+              platform: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { assessedMs: instant, installedMs: instant },
+              },
+            },
           },
           operationCount: count,
         },

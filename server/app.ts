@@ -8,6 +8,7 @@ import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchem
 import { imageReferenceSchema } from '../schemas/resources.js';
 import { adminRoutes } from './admin/routes.js';
 import { adminSubscriptionRoutes } from './admin/subscriptions.js';
+import { platformRunRoutes } from './patch-settings/admin-routes.js';
 import { RequestJournal } from './admin/journal.js';
 import { applyFaultRules } from './arm/faults.js';
 import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
@@ -190,6 +191,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   app.register(dashboardRoutes, { services });
   app.register(arcAdminRoutes, { services });
   app.register(adminSubscriptionRoutes, { services });
+  app.register(platformRunRoutes, { services });
   return app;
 }
 

@@ -576,6 +576,7 @@ export class PatchOperations {
     if (!vm || Date.parse(vm.timeCreated) > operation.startMs) return;
     const installed = installedPatchIdsAt(operation.plan, elapsedMs);
     targets.updatePatchState(vm, {
+      ...vm.patchState,
       installedPatchIds: [...new Set([...vm.patchState.installedPatchIds, ...installed])],
       rebootPending: rebootPendingAt(operation.plan, elapsedMs),
     });

@@ -6,6 +6,7 @@ import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
 import { OperationIds } from './ids.js';
 import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
+import { PlatformRuns } from './patch-settings/platform-runs.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
@@ -55,6 +56,8 @@ export interface EmulatorServices {
   control: ControlStore;
   catalogues: Catalogues;
   patchOperations: PatchOperations;
+  /** The platform's own assessments and installations (server/patch-settings/platform-runs.ts). */
+  platformRuns: PlatformRuns;
   ids: OperationIds;
   storeHealth: StoreHealth;
   seed: string;
@@ -80,10 +83,12 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
   patchOperations.registerArcMachines(arcPatchTargets(arcMachines));
+  const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
+  patchOperations.addScheduledRuns(platformRuns);
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

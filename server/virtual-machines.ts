@@ -85,7 +85,8 @@ export function virtualMachineResource(
             provisionVMAgent: true,
             enableAutomaticUpdates: true,
             ...windows,
-            patchSettings: { patchMode: 'AutomaticByOS', assessmentMode: 'ImageDefault', ...(windows.patchSettings as object) },
+            // Without a patchMode, Manual when automatic updates are off (the only mode CRP then accepts).
+            patchSettings: { patchMode: windows.enableAutomaticUpdates === false ? 'Manual' : 'AutomaticByOS', assessmentMode: 'ImageDefault', ...(windows.patchSettings as object) },
           },
         }
       : {

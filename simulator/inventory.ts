@@ -11,6 +11,7 @@
 //   looks the same.
 
 import type { Catalogue, CataloguePatch } from './catalogue.js';
+import type { PlatformMarks } from './platform-schedule.js';
 import { unitDraw } from './random.js';
 
 export interface VmPatchState {
@@ -18,6 +19,8 @@ export interface VmPatchState {
   installedPatchIds: string[];
   /** A reboot-requiring install happened and no reboot has followed. */
   rebootPending: boolean;
+  /** Where the platform's own runs stand (simulator/platform-schedule.ts); absent when it has none. */
+  platform?: PlatformMarks;
 }
 
 export const FRESH_PATCH_STATE: VmPatchState = { installedPatchIds: [], rebootPending: false };

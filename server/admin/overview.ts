@@ -9,7 +9,10 @@ import { countStates, entryOf, patchOperationError, type AssessPatchesResult, ty
 import { installActivityAt, runProgress, type RunActivity } from '../../simulator/run-activity.js';
 import type { Selection } from '../../simulator/selection.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import type { EmulatorOperation } from '../patch-operations.js';
+import { startedByOf, type EmulatorOperation } from '../patch-operations.js';
+import { patchSettingsOf, platformDutiesOf } from '../patch-settings/settings.js';
+import { nextRuns } from '../../simulator/platform-schedule.js';
+import { vmResourceId } from '../virtual-machines.js';
 import type { EmulatorServices } from '../services.js';
 import type { EnvelopeStatus, OperationKind } from '../store/operation-store.js';
 import { OverviewStore, type FleetVm, type OperationLine, type ResultSummary } from '../store/overview-store.js';
@@ -46,6 +49,8 @@ export interface OperationSummary extends Omit<Partial<ResultSummary>, 'status' 
   resultStatus?: string;
   completion: string;
   statusPolls: number;
+  /** `Platform` for a run the platform started by itself (automatic assessment or patching). */
+  startedBy: 'User' | 'Platform';
   startTime: string;
   endTime?: string;
   /** Share of the plan's simulated run behind it, 0 to 1. */
@@ -91,6 +96,16 @@ export interface VmOverview {
   rebootPending: boolean;
   availablePatchCount: number;
   availableByClassification: ClassificationCount[];
+  /** Its patch settings with Azure's defaults, and when the platform next runs by itself. */
+  patchSettings: {
+    patchMode: string;
+    assessmentMode: string;
+    enableHotpatching?: boolean;
+    rebootSetting: string;
+    bypassPlatformSafetyChecksOnUserSchedule: boolean;
+    nextPlatformAssessment?: string;
+    nextPlatformInstallation?: string;
+  };
   latestOperation: OperationSummary | null;
 }
 
@@ -131,6 +146,7 @@ export class DashboardView {
   overview(): Overview {
     const settled = new Map<string, EmulatorOperation>();
     let vms = this.store.vms(OVERVIEW_VM_LIMIT + 1);
+    if (this.catchUp(vms)) vms = this.store.vms(OVERVIEW_VM_LIMIT + 1);
     let vmLines = vms.map((vm) => this.store.forVm(vm, Date.parse(vm.timeCreated), 1));
     // Whatever finished on the clock changed its VM: read the fleet again after settling it.
     if (this.settle(vmLines.flat(), settled)) {
@@ -170,8 +186,9 @@ export class DashboardView {
 
   /** A VM's operations since it was created, newest first; undefined when there is no such VM. */
   operations(subscriptionId: string, resourceGroup: string, vmName: string, limit: number): OperationSummary[] | undefined {
-    const vm = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName);
-    if (!vm) return undefined;
+    const found = this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName);
+    if (!found) return undefined;
+    const vm = this.catchUp([found]) ? (this.services.resources.getVirtualMachine(subscriptionId, resourceGroup, vmName) ?? found) : found;
     const settled = new Map<string, EmulatorOperation>();
     let lines = this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
     if (this.settle(lines, settled)) lines = this.store.forVm(vm, Date.parse(vm.timeCreated), limit);
@@ -242,6 +259,24 @@ export class DashboardView {
     };
   }
 
+  /**
+   * Starts the platform's runs that fell due on VMs with an automatic mode (as any look at a VM
+   * through ARM does), so the dashboard lists them; true when a VM had one.
+   */
+  private catchUp(vms: Array<Pick<FleetVm, 'subscriptionId' | 'resourceGroup' | 'name' | 'osFamily' | 'definition'>>): boolean {
+    let any = false;
+    for (const fleetVm of vms) {
+      const duties = platformDutiesOf(fleetVm);
+      if (!duties.assessment && !duties.installation) continue;
+      const vm = this.services.resources.getVirtualMachine(fleetVm.subscriptionId, fleetVm.resourceGroup, fleetVm.name);
+      if (vm) {
+        this.services.patchOperations.settleVm(vm);
+        any = true;
+      }
+    }
+    return any;
+  }
+
   /** The inventory as installPatches sees it; an image without a catalogue shows none. */
   private available(vm: FleetVm, nowMs: number): CataloguePatch[] {
     return this.services.catalogues.has(vm.catalogueKey) ? this.services.patchOperations.available(vm, nowMs) : [];
@@ -262,6 +297,29 @@ export class DashboardView {
       rebootPending: vm.patchState.rebootPending,
       availablePatchCount: available.length,
       availableByClassification: byClassification(vm.osFamily, available),
+      patchSettings: this.patchSettings(vm, nowMs),
+    };
+  }
+
+  private patchSettings(vm: FleetVm, nowMs: number): VmOverview['patchSettings'] {
+    const settings = patchSettingsOf(vm);
+    const next = nextRuns({
+      seed: this.services.seed,
+      vmKey: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(),
+      location: vm.location,
+      duties: platformDutiesOf(vm),
+      sinceMs: Date.parse(vm.timeCreated),
+      marks: vm.patchState.platform ?? {},
+      nowMs,
+    });
+    return {
+      patchMode: settings.patchMode,
+      assessmentMode: settings.assessmentMode,
+      ...(vm.osFamily === 'Windows' ? { enableHotpatching: settings.enableHotpatching } : {}),
+      rebootSetting: settings.rebootSetting,
+      bypassPlatformSafetyChecksOnUserSchedule: settings.bypassPlatformSafetyChecksOnUserSchedule,
+      ...(next.assessment !== undefined ? { nextPlatformAssessment: armTimestamp(next.assessment) } : {}),
+      ...(next.installation !== undefined ? { nextPlatformInstallation: armTimestamp(next.installation) } : {}),
     };
   }
 
@@ -293,6 +351,7 @@ export class DashboardView {
       status: line.status,
       completion: line.completion,
       statusPolls: line.statusPolls,
+      startedBy: line.startedBy,
       startTime: armTimestamp(line.startMs),
       ...(line.endMs !== null ? { endTime: armTimestamp(line.endMs) } : {}),
       progress: line.status === 'InProgress' ? 0 : 1,
@@ -312,6 +371,7 @@ export class DashboardView {
       status: operation.status,
       completion: operation.completion,
       statusPolls: operation.statusPolls,
+      startedBy: startedByOf(operation),
       startTime: armTimestamp(operation.startMs),
       ...(operation.endMs !== null ? { endTime: armTimestamp(operation.endMs) } : {}),
     };

@@ -38,6 +38,14 @@ export const VIRTUAL_MACHINE_SHAPE: ShapeTable = {
     { path: 'properties.osProfile.linuxConfiguration.patchSettings', since: '2020-12-01' },
     { path: 'properties.osProfile.windowsConfiguration.patchSettings.assessmentMode', since: '2021-03-01' },
     { path: 'properties.osProfile.linuxConfiguration.patchSettings.assessmentMode', since: '2021-03-01' },
+    // enableHotpatching from 2020-12-01, automaticByPlatformSettings (rebootSetting) from 2022-03-01,
+    // its bypassPlatformSafetyChecksOnUserSchedule from 2023-03-01: azure-mgmt-compute's models per
+    // api-version (docs/update-manager-wire-format.md#patch-settings-per-api-version).
+    { path: 'properties.osProfile.windowsConfiguration.patchSettings.enableHotpatching', since: '2020-12-01' },
+    { path: 'properties.osProfile.windowsConfiguration.patchSettings.automaticByPlatformSettings', since: '2022-03-01' },
+    { path: 'properties.osProfile.linuxConfiguration.patchSettings.automaticByPlatformSettings', since: '2022-03-01' },
+    { path: 'properties.osProfile.windowsConfiguration.patchSettings.automaticByPlatformSettings.bypassPlatformSafetyChecksOnUserSchedule', since: '2023-03-01' },
+    { path: 'properties.osProfile.linuxConfiguration.patchSettings.automaticByPlatformSettings.bypassPlatformSafetyChecksOnUserSchedule', since: '2023-03-01' },
     { path: 'properties.storageProfile.osDisk.deleteOption', since: '2021-03-01' },
     { path: 'properties.networkProfile.networkInterfaces[].properties.deleteOption', since: '2021-03-01' },
     // timeCreated from 2021-11-01; etag from 2024-03-01: ComputeRP/stable/2024-03-01/examples/
@@ -45,6 +53,11 @@ export const VIRTUAL_MACHINE_SHAPE: ShapeTable = {
     { path: 'properties.timeCreated', since: '2021-11-01' },
     { path: 'etag', since: '2024-03-01' },
   ],
+};
+
+/** The patch settings' part of the VM table: what a request's body can set at its api-version (the rest is not in its model, so ignored). */
+export const PATCH_SETTINGS_SHAPE: ShapeTable = {
+  properties: VIRTUAL_MACHINE_SHAPE.properties.filter((property) => property.path.includes('.patchSettings')),
 };
 
 /** VirtualMachineInstanceView (GET .../instanceView and $expand=instanceView). */

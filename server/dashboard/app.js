@@ -343,7 +343,24 @@ function renderFleet(overview) {
 
 function operationButton(op, list) {
   return html`<button type="button" class="link" data-action="select-operation" data-focus="${list}:${op.operationId}"
-    data-operation="${op.operationId}" data-subscription="${op.subscriptionId}" data-group="${op.resourceGroup}" data-vm="${op.vmName}">${KIND[op.kind] ?? op.kind}</button>`;
+    data-operation="${op.operationId}" data-subscription="${op.subscriptionId}" data-group="${op.resourceGroup}" data-vm="${op.vmName}">${KIND[op.kind] ?? op.kind}</button>${platformMark(op)}`;
+}
+
+/** A run the platform started by itself (automatic assessment or patching). */
+function platformMark(op) {
+  return op.startedBy === 'Platform' ? html` <span class="badge info" title="Started by the platform, not by a request">platform</span>` : '';
+}
+
+/** A VM's patch settings, and when the platform next runs by itself. */
+function patchSettingsText(vm) {
+  const s = vm.patchSettings;
+  if (!s) return '';
+  const next = [
+    s.nextPlatformAssessment ? html`next automatic assessment ${timeText(s.nextPlatformAssessment)}` : '',
+    s.nextPlatformInstallation ? html`next automatic patching ${timeText(s.nextPlatformInstallation)}` : '',
+  ].filter((part) => part !== '');
+  return html`Patch mode <strong>${s.patchMode}</strong> · assessment mode <strong>${s.assessmentMode}</strong>${s.enableHotpatching ? ' · hotpatching' : ''}
+    · platform reboot ${s.rebootSetting}${s.bypassPlatformSafetyChecksOnUserSchedule ? ' · bypass for a schedule' : ''}${next.map((part) => html` · ${part}`)}`;
 }
 
 function operationRows(operations) {
@@ -382,6 +399,8 @@ function renderVm() {
     $('#vm-facts'),
     html`${vm.osName} · image ${vm.image} · ${vm.location} · resource group ${vm.resourceGroup} · ${badge(vm.powerState)} ${badge(vm.rebootPending ? 'rebootPending' : 'noReboot')}`,
   );
+  const settings = $('#vm-patch-settings');
+  if (settings) patch(settings, patchSettingsText(vm));
   const windows = vm.osFamily === 'Windows';
   for (const [id, shown] of [
     ['#windows-classifications', windows],
@@ -442,7 +461,7 @@ function renderOperation() {
   patch(
     container,
     html`<div class="op-head">
-      <p class="op-title"><strong>${KIND[op.kind] ?? op.kind}</strong> on ${op.vmName}
+      <p class="op-title"><strong>${KIND[op.kind] ?? op.kind}</strong> on ${op.vmName}${platformMark(op)}
         <span class="op-status" data-field="status">${badge(shownStatus(op))}</span>
         ${op.resultStatus && op.resultStatus !== 'InProgress' && op.status !== op.resultStatus ? html`<span class="faint-text">(operation envelope: ${op.status})</span>` : ''}</p>
       <p class="facts">Operation <code>${op.operationId}</code> · finishes ${op.completion === 'time' ? 'on the clock' : `at status polls (${op.completion})`}

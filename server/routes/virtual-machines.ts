@@ -13,6 +13,7 @@ import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from './context.js';
 import { sendAccepted, setAsyncOperation } from './lro.js';
 import { currentGroup, currentVm, existingGroup, findVm, type VmParams } from './lookups.js';
 import { instanceViewOf } from './vm-actions.js';
+import { checkedPatchSettings, marksAfterChange, patchSettingsAtVersion } from '../patch-settings/settings.js';
 
 type VmBody = { location: string; tags?: Record<string, string>; properties?: Record<string, unknown> };
 type VmUpdate = { tags?: Record<string, string>; properties?: Record<string, unknown> };
@@ -50,12 +51,16 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
       if (existing.provisioningState === 'Deleting') throw vmMarkedForDeletion('createOrUpdate', existing.vm.name);
       // An update keeps the VM's identity and OS; tags and the given properties are replaced.
       const vm = existing.vm;
-      const definition = { ...newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.group.name, name: vm.name }, context.seed, 0).definition, revision: (vm.definition.revision ?? 1) + 1 };
-      context.resources.updateVirtualMachineDefinition(vm, definition);
+      const given = newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.group.name, name: vm.name }, context.seed, 0).definition;
+      const properties = checkedPatchSettings(vm.osFamily, patchSettingsAtVersion(given.properties, request.apiVersion), vm.definition.properties);
+      const definition = { ...given, properties, revision: (vm.definition.revision ?? 1) + 1 };
+      updateDefinition(context, vm, definition);
       reply.code(200);
       return virtualMachineResource({ ...vm, definition }, subscriptionId, request.apiVersion, existing.provisioningState);
     }
-    const vm = newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.group.name, name: vmName }, context.seed, context.clock.now());
+    const created = newVirtualMachine({ ...request.body, subscriptionId, resourceGroup: group.group.name, name: vmName }, context.seed, context.clock.now());
+    const properties = checkedPatchSettings(created.osFamily, patchSettingsAtVersion(created.definition.properties, request.apiVersion));
+    const vm = { ...created, definition: { ...created.definition, properties } };
     context.resources.insertVirtualMachine(vm);
     const stored = context.resources.getVirtualMachine(subscriptionId, group.group.name, vmName)!;
     const operation = context.patchOperations.startVmProvisioning(stored, 'createVirtualMachine', request.apiVersion);
@@ -69,16 +74,16 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     const { vm, provisioningState } = findVm(context, request.params);
     if (provisioningState === 'Deleting') throw vmMarkedForDeletion('update', vm.name);
     const update = request.body ?? {};
-    const properties = merged(vm.definition.properties, update.properties ?? {});
+    const properties = merged(vm.definition.properties, patchSettingsAtVersion(update.properties ?? {}, request.apiVersion));
     // Passwords are write-only in ARM: never stored, never returned.
     const { adminPassword: _password, ...osProfile } = (properties.osProfile ?? {}) as Record<string, unknown>;
     const tags = update.tags ?? vm.definition.tags;
     const definition: VirtualMachineRecord['definition'] = {
       ...(tags !== undefined ? { tags } : {}),
-      properties: { ...properties, osProfile },
+      properties: checkedPatchSettings(vm.osFamily, { ...properties, osProfile }, vm.definition.properties),
       revision: (vm.definition.revision ?? 1) + 1,
     };
-    context.resources.updateVirtualMachineDefinition(vm, definition);
+    updateDefinition(context, vm, definition);
     return virtualMachineResource({ ...vm, definition }, request.params.subscriptionId, request.apiVersion, provisioningState);
   });
 
@@ -116,6 +121,18 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     sendAccepted(request, reply, context, operation);
     return reply;
   });
+}
+
+/**
+ * Stores a PUT's or PATCH's definition, and where the platform's own runs stand after it: an
+ * automatic mode switched on is counted from now (docs/simulation.md#what-the-platform-does-by-itself).
+ */
+function updateDefinition(context: RouteContext, vm: VirtualMachineRecord, definition: VirtualMachineRecord['definition']): void {
+  context.resources.updateVirtualMachineDefinition(vm, definition);
+  const marks = marksAfterChange(vm, definition.properties, context.clock.now());
+  if (marks === undefined && vm.patchState.platform === undefined) return;
+  const { platform: _old, ...state } = vm.patchState;
+  context.resources.updatePatchState(vm, marks ? { ...state, platform: marks } : state);
 }
 
 function listed(context: RouteContext, groups: Array<NonNullable<ReturnType<typeof currentGroup>>>, subscriptionId: string, apiVersion: string) {

@@ -20,6 +20,8 @@ export interface FleetVm {
   powerState: PowerState;
   timeCreated: string;
   patchState: VmPatchState;
+  /** As PUT and PATCH gave it: the dashboard shows its patch settings. */
+  definition: { properties: Record<string, unknown> };
 }
 
 export interface FleetGroup {
@@ -61,6 +63,8 @@ export interface OperationLine {
   result: ResultSummary | null;
   /** A scenario's operation-level failure (the envelope says Failed and there is no result). */
   failure: { code: string; message: string } | null;
+  /** The platform started it by itself (its plan says so); a client's request otherwise. */
+  startedBy: 'User' | 'Platform';
 }
 
 interface LineRow {
@@ -77,6 +81,7 @@ interface LineRow {
   status_polls: number;
   summary: string | null;
   failure: string | null;
+  started_by: string | null;
 }
 
 // Names as first created where the VM still exists (operations keep lower-case keys).
@@ -85,7 +90,8 @@ const LINE_COLUMNS = `o.subscription_id, o.id, o.kind, coalesce(rg.name, o.resou
   -- The result without its lists: a few hundred bytes instead of tens of kilobytes.
   CASE WHEN coalesce(o.result, 'null') = 'null' THEN NULL
     ELSE json_remove(o.result, '$.patches', '$.availablePatches', '$.error.details') END AS summary,
-  CASE WHEN o.status = 'Failed' AND coalesce(o.result, 'null') = 'null' THEN json_extract(o.plan, '$.operationFailure') END AS failure`;
+  CASE WHEN o.status = 'Failed' AND coalesce(o.result, 'null') = 'null' THEN json_extract(o.plan, '$.operationFailure') END AS failure,
+  json_extract(o.plan, '$.startedBy') AS started_by`;
 const LINE_JOINS = `LEFT JOIN resource_groups rg ON rg.subscription_id = o.subscription_id AND rg.name_key = o.resource_group_key
   LEFT JOIN virtual_machines vm ON vm.subscription_id = o.subscription_id AND vm.resource_group_key = o.resource_group_key
     AND vm.name_key = o.vm_key`;
@@ -98,7 +104,7 @@ export class OverviewStore {
       groups: db.prepare('SELECT subscription_id, name, location FROM resource_groups ORDER BY subscription_id, name_key LIMIT ?'),
       vms: db.prepare(
         `SELECT vm.subscription_id, rg.name AS resource_group, vm.name, vm.location, vm.os_family, vm.catalogue_key, vm.power_state,
-           vm.time_created, vm.patch_state
+           vm.time_created, vm.patch_state, vm.definition
          FROM virtual_machines vm
          JOIN resource_groups rg ON rg.subscription_id = vm.subscription_id AND rg.name_key = vm.resource_group_key
          ORDER BY vm.subscription_id, vm.resource_group_key, vm.name_key LIMIT ?`,
@@ -133,6 +139,7 @@ export class OverviewStore {
       power_state: PowerState;
       time_created: string;
       patch_state: string;
+      definition: string;
     }>;
     return rows.map((row) => ({
       subscriptionId: row.subscription_id,
@@ -144,6 +151,7 @@ export class OverviewStore {
       powerState: row.power_state,
       timeCreated: row.time_created,
       patchState: readStored(row.patch_state, 'a VM patch state') as VmPatchState,
+      definition: readStored(row.definition, 'a VM definition') as FleetVm['definition'],
     }));
   }
 
@@ -169,5 +177,6 @@ function toLine(row: LineRow): OperationLine {
     statusPolls: row.status_polls,
     result: row.summary === null ? null : (readStored(row.summary, 'an operation result') as ResultSummary),
     failure: row.failure === null ? null : (readStored(row.failure, 'an operation failure') as OperationLine['failure']),
+    startedBy: row.started_by === 'Platform' ? 'Platform' : 'User',
   };
 }

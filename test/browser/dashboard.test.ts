@@ -106,6 +106,7 @@ t.test('the dashboard: an install from the form on the seeded Windows VM, watche
   await page.keyboard.press('Enter');
   await page.locator('#vm').waitFor({ state: 'visible', timeout: PAGE_WAIT_MS });
   t.equal(await page.textContent('#vm-title'), WINDOWS_VM);
+  t.match(await page.textContent('#vm-patch-settings'), /Patch mode AutomaticByOS · assessment mode ImageDefault/, "the VM's patch settings");
   t.equal(await page.getAttribute(`button[data-vm="${WINDOWS_VM}"]`, 'aria-pressed'), 'true');
 
   const unlabelled = await page.evaluate(
