@@ -280,7 +280,7 @@ function availableCell(vm) {
 }
 
 /** An Arc machine's patch settings, as `osProfile.*Configuration.patchSettings` gives them (defaults marked). */
-function patchSettingsText(settings) {
+function arcPatchSettingsText(settings) {
   const parts = [`patch mode ${settings.patchMode}`, `assessment ${settings.assessmentMode}`];
   if (settings.enableHotpatching !== undefined) parts.push(`hotpatching ${settings.enableHotpatching ? 'on' : 'off'}`);
   return `${parts.join(' · ')}${settings.given ? '' : ' (defaults)'}`;
@@ -292,7 +292,7 @@ function arcRows(g) {
   return html`<tr class="subgroup"><th scope="rowgroup" colspan="6">Arc-enabled servers <span class="faint-text">· Microsoft.HybridCompute/machines</span></th></tr>
     ${g.arcMachines.map(
       (m) => html`<tr data-arc-row="${m.name}">
-        <th scope="row">${m.name}<div class="faint-text small" data-field="patch-settings">${patchSettingsText(m.patchSettings)}</div></th>
+        <th scope="row">${m.name}<div class="faint-text small" data-field="patch-settings">${arcPatchSettingsText(m.patchSettings)}</div></th>
         <td>${m.image}</td>
         <td>${badge(m.status)}</td>
         <td>${badge(m.rebootPending ? 'rebootPending' : 'noReboot')}</td>
