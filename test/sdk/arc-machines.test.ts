@@ -9,16 +9,19 @@ import { createRequire } from 'node:module';
 import t from 'tap';
 import type { TokenCredential } from '@azure/core-auth';
 import { HybridComputeManagementClient } from '@azure/arm-hybridcompute';
-import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { RunningEmulator } from '../../server/emulator.js';
 import { listeningEmulator, RESOURCE_GROUP, SUBSCRIPTION } from '../helpers.js';
 
 const credential: TokenCredential = { getToken: async () => ({ token: 'sdk', expiresOnTimestamp: Date.now() + 3600_000 }) };
 
-// The core-lro the SDK itself depends on (its own copy, 2.x), for the engine its pollers are made of.
+// What the SDK itself depends on, resolved from where it is installed: the core-lro its pollers are
+// made of (its own copy, 2.x) and the core-rest-pipeline its client sends with.
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve('@azure/arm-hybridcompute'));
 const { LroEngine } = sdkRequire('@azure/core-lro') as {
   LroEngine: new (lro: unknown, options: { intervalInMs?: number }) => { pollUntilDone(): Promise<unknown> };
+};
+const { createPipelineRequest } = sdkRequire('@azure/core-rest-pipeline') as {
+  createPipelineRequest: (options: { url: string; method: string; body?: string }) => Parameters<HybridComputeManagementClient['sendRequest']>[0];
 };
 
 function endpointOf(emulator: RunningEmulator) {
