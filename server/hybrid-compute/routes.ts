@@ -33,6 +33,13 @@ type ResultParams = { subscriptionId: string; location: string; operationId: str
 export const MACHINE_PATH = `${RG_PATH}/providers/Microsoft.HybridCompute/machines/:machineName`;
 const RESULT_PATH = `${ARM_PREFIX}/providers/Microsoft.HybridCompute/locations/:location/updateCenterOperationResults/:operationId`;
 
+/**
+ * The first api-version whose Machines_Delete is long-running (202/204): the TypeSpec's versions
+ * (hc-typespec `Machine.tsp`; docs/update-manager-wire-format.md#the-machine-resource). Which
+ * earlier preview changed it is not verified.
+ */
+export const DELETE_IS_LONG_RUNNING_SINCE = '2025-09-16';
+
 /** Every answer of the Arc patch endpoints says so, whatever api-version was asked (arc-ps-recordings). */
 const SUPPORTED_VERSIONS_HEADER = { 'api-supported-versions': '2020-08-15-preview' };
 
@@ -144,13 +151,16 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
     };
   });
 
-  // Delete: 200 when the machine was there, 204 when not (Machines_Delete); its operations stay
-  // readable by id, and a machine created again under the name starts a history of its own.
+  // Delete, at once: 200 when the machine was there, 204 when not (Machines_Delete up to 2025); from
+  // DELETE_IS_LONG_RUNNING_SINCE the specification makes it long-running with 202 or 204 only
+  // (azure-mgmt-hybridcompute 10.0.0 refuses a 200), so it answers 204, finished. Its operations
+  // stay readable by id, and a machine created again under the name starts a history of its own.
   app.delete<{ Params: MachineParams }>(MACHINE_PATH, { config }, async (request, reply) => {
     const { subscriptionId, resourceGroupName, machineName } = request.params;
     const group = existingGroup(context, subscriptionId, resourceGroupName);
     const deleted = machines.delete(subscriptionId, group.group.name, machineName);
-    return reply.code(deleted ? 200 : 204).send();
+    const longRunning = request.apiVersion.slice(0, 10) >= DELETE_IS_LONG_RUNNING_SINCE;
+    return reply.code(deleted && !longRunning ? 200 : 204).send();
   });
 
   /** A machine a patch operation can run on: found, and its agent connected. */

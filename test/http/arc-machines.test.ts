@@ -94,6 +94,10 @@ t.test('create or update answers 200, PATCH merges the patch settings, DELETE an
 
   const deleted = await app.inject({ method: 'DELETE', url: machineUrl('rhel-box'), headers: AUTH });
   t.equal(deleted.statusCode, 200);
+  // From 2025-09-16-preview the specification's delete is long-running (202 or 204): done at once, 204.
+  await put(app, machineUrl('newer-box'), { location: 'westus' });
+  t.equal((await app.inject({ method: 'DELETE', url: machineUrl('newer-box', '2026-07-15'), headers: AUTH })).statusCode, 204);
+  t.equal((await get(app, machineUrl('newer-box'))).statusCode, 404);
   t.equal((await app.inject({ method: 'DELETE', url: machineUrl('rhel-box'), headers: AUTH })).statusCode, 204);
   const gone = await get(app, machineUrl('rhel-box'));
   t.equal(gone.statusCode, 404);

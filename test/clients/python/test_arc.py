@@ -133,6 +133,25 @@ def disconnected():
         set_status(WINDOWS_MACHINE, "Connected")
 
 
+def create_update_delete():
+    created = client.machines.create_or_update(
+        GROUP, "python-box", {"location": "westus", "properties": {"osType": "linux", "osSku": "Red Hat Enterprise Linux 9.4"}}
+    )
+    expect(created.properties.os_type == "linux", f"osType {created.properties.os_type}")
+    updated = client.machines.update(
+        GROUP, "python-box",
+        {"properties": {"osProfile": {"linuxConfiguration": {"patchSettings": {"patchMode": "AutomaticByPlatform"}}}}},
+    )
+    mode = updated.properties.os_profile.linux_configuration.patch_settings.patch_mode
+    expect(mode == "AutomaticByPlatform", f"patchMode {mode}")
+    client.machines.begin_delete(GROUP, "python-box", polling_interval=0).result()
+    try:
+        client.machines.get(GROUP, "python-box")
+        raise AssertionError("the machine is still there")
+    except ResourceNotFoundError:
+        pass
+
+
 def missing_machine():
     try:
         client.machines.get(GROUP, "no-such-machine")
@@ -147,5 +166,6 @@ check("begin_install_patches on the Windows machine (MachineInstallPatchesResult
 check("begin_install_patches on the Linux machine", linux_install)
 check("begin_assess_patches (MachineAssessPatchesResult)", assess)
 check("a Disconnected machine: HttpResponseError 409 MachineNotConnected", disconnected)
+check("machines.create_or_update, update (patch settings), begin_delete", create_update_delete)
 check("a machine that does not exist: ResourceNotFoundError", missing_machine)
 sys.exit(1 if failures else 0)
