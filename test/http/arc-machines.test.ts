@@ -223,6 +223,7 @@ t.test('a disconnected machine refuses patch operations with 409 MachineNotConne
     t.equal(refused.statusCode, 409, action);
     t.equal(refused.json().error.code, 'MachineNotConnected');
     t.match(refused.json().error.message, /'Disconnected'/);
+    t.equal(refused.headers['api-supported-versions'], '2020-08-15-preview');
   }
   t.equal((await app.inject({ method: 'PUT', url: statusUrl, payload: { status: 'Sleeping' } })).statusCode, 400);
   await app.inject({ method: 'PUT', url: statusUrl, payload: { status: 'Connected' } });
