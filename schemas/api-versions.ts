@@ -78,7 +78,19 @@ export const HYBRID_COMPUTE_PATCH_API_VERSIONS: readonly string[] = [
   '2026-07-15',
 ];
 
-export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'machines';
+/**
+ * Microsoft.Maintenance (maintenanceConfigurations, configurationAssignments, applyUpdates): the
+ * versions specification/maintenance/resource-manager/Microsoft.Maintenance/readme.md lists
+ * (docs/update-manager-wire-format.md#maintenance-api-versions), oldest first.
+ */
+export const MAINTENANCE_API_VERSIONS: readonly string[] = [
+  '2018-06-01-preview', '2020-04-01', '2020-07-01-preview', '2021-04-01-preview', '2021-05-01', '2021-09-01-preview',
+  '2022-07-01-preview', '2022-11-01-preview', '2023-04-01', '2023-09-01-preview', '2023-10-01-preview',
+];
+/** The first Maintenance api-version that takes `maintenanceScope: InGuestPatch` (2021-05-01 refuses it, terraform-provider-azurerm#19480). */
+export const IN_GUEST_PATCH_SINCE = '2021-09-01-preview';
+
+export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'machines' | 'maintenanceConfigurations' | 'configurationAssignments' | 'applyUpdates';
 
 /** What an api-version looks like: a date, with an optional suffix such as `-preview`. */
 export const WELL_FORMED_API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
@@ -97,6 +109,7 @@ export function matchApiVersion(requested: string, versions: readonly string[], 
 }
 
 export function apiVersionsFor(type: ArmResourceType): readonly string[] {
+  if (type === 'resourceGroups') return RESOURCES_API_VERSIONS;
   if (type === 'machines') return HYBRID_COMPUTE_API_VERSIONS;
-  return type === 'resourceGroups' ? RESOURCES_API_VERSIONS : COMPUTE_API_VERSIONS;
+  return type === 'virtualMachines' ? COMPUTE_API_VERSIONS : MAINTENANCE_API_VERSIONS;
 }

@@ -490,6 +490,53 @@ export const stateDocumentSchema = {
         allOf: resultByKind,
       },
     },
+    /** Scheduled patching (server/maintenance/store.ts); absent in documents from before it. */
+    maintenance: {
+      type: 'object',
+      required: ['configurations', 'assignments', 'runs'],
+      additionalProperties: false,
+      properties: {
+        configurations: {
+          type: 'array',
+          maxItems: 100_000,
+          items: {
+            type: 'object',
+            required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'createdMs', 'properties'],
+            properties: { subscriptionId: guid, resourceGroup: text(90), name: text(128), location: text(64), createdMs: instant, tags, properties: { type: 'object' } },
+          },
+        },
+        assignments: {
+          type: 'array',
+          maxItems: 1_000_000,
+          items: {
+            type: 'object',
+            required: ['subscriptionId', 'scopeId', 'name', 'configurationId', 'createdMs', 'properties'],
+            properties: { subscriptionId: guid, scopeId: text(), name: text(128), configurationId: text(), createdMs: instant, location: text(64), properties: { type: 'object' } },
+          },
+        },
+        runs: {
+          type: 'array',
+          maxItems: 1_000_000,
+          items: {
+            type: 'object',
+            required: ['subscriptionId', 'id', 'resourceId', 'resourceGroup', 'configurationId', 'correlationId', 'trigger', 'windowStartMs', 'startMs', 'operationId', 'skippedReason'],
+            properties: {
+              subscriptionId: guid,
+              id: guid,
+              resourceId: text(),
+              resourceGroup: text(90),
+              configurationId: text(),
+              correlationId: guid,
+              trigger: { type: 'string', enum: ['Schedule', 'ApplyUpdates', 'Emulator'] },
+              windowStartMs: instant,
+              startMs: instant,
+              operationId: { oneOf: [guid, { type: 'null' }] },
+              skippedReason: { type: ['string', 'null'], maxLength: 1024 },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 

@@ -24,6 +24,8 @@ import { arcMachineRoutes } from './hybrid-compute/routes.js';
 import { arcAdminRoutes } from './hybrid-compute/admin.js';
 import { arcInstallPatchesBodySchema } from '../schemas/hybrid-compute.js';
 import { vmActionRoutes } from './routes/vm-actions.js';
+import { maintenanceRoutes } from './maintenance/routes.js';
+import { maintenanceAdminRoutes } from './maintenance/admin-routes.js';
 import type { RouteContext } from './routes/context.js';
 import type { EmulatorServices } from './services.js';
 import { loadDefaultSeed, type SeedDocument } from './seed.js';
@@ -177,6 +179,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
     await arm.register(arcMachineRoutes, { ...context, arcMachines: services.arcMachines });
+    await arm.register(maintenanceRoutes, { context, maintenance: services.maintenance });
     await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
   });
   app.register(identityRoutes, { issuer, seed: services.seed });
@@ -190,6 +193,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   });
   app.register(dashboardRoutes, { services });
   app.register(arcAdminRoutes, { services });
+  app.register(maintenanceAdminRoutes, { services });
   app.register(adminSubscriptionRoutes, { services });
   app.register(platformRunRoutes, { services });
   return app;

@@ -7,6 +7,8 @@ import { EmulatorClock } from './clock.js';
 import { OperationIds } from './ids.js';
 import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
 import { PlatformRuns } from './patch-settings/platform-runs.js';
+import { MaintenanceService } from './maintenance/service.js';
+import { MaintenanceStore } from './maintenance/store.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
 import { importState, isStateDocument, type StateDocument } from './admin/state.js';
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
@@ -58,6 +60,8 @@ export interface EmulatorServices {
   patchOperations: PatchOperations;
   /** The platform's own assessments and installations (server/patch-settings/platform-runs.ts). */
   platformRuns: PlatformRuns;
+  /** Scheduled patching (Microsoft.Maintenance): configurations, assignments, the runs of their windows. */
+  maintenance: MaintenanceService;
   ids: OperationIds;
   storeHealth: StoreHealth;
   seed: string;
@@ -85,10 +89,12 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   patchOperations.registerArcMachines(arcPatchTargets(arcMachines));
   const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
   patchOperations.addScheduledRuns(platformRuns);
+  const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed);
+  patchOperations.addScheduledRuns(maintenance);
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

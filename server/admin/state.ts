@@ -14,6 +14,7 @@ import type { OperationRecord } from '../store/operation-store.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
 import type { ArcMachineRecord } from '../hybrid-compute/machine-store.js';
 import { arcOperationKey } from '../hybrid-compute/machines.js';
+import type { AssignmentRecord, ConfigurationRecord, RunRecord } from '../maintenance/store.js';
 
 export const STATE_FORMAT = 'compute-patch-emulator/state' as const;
 export const STATE_VERSION = 2;
@@ -35,6 +36,8 @@ export interface StateDocument {
   /** Arc-enabled servers; absent in documents from before them. Their operations name them `Microsoft.HybridCompute/machines/{name}`. */
   arcMachines?: ArcMachineRecord[];
   operations: StateOperation[];
+  /** Scheduled patching; absent in documents from before it. */
+  maintenance?: { configurations: ConfigurationRecord[]; assignments: AssignmentRecord[]; runs: RunRecord[] };
 }
 
 export function isStateDocument(document: unknown): document is StateDocument {
@@ -57,6 +60,7 @@ export function exportState(services: EmulatorServices): StateDocument {
       ...operation,
       result: resultJson === null ? null : (JSON.parse(resultJson) as unknown),
     })),
+    maintenance: services.maintenance.store.exportAll(),
   }))();
 }
 
@@ -80,12 +84,14 @@ export function importState(services: EmulatorServices, document: StateDocument)
   services.db.transaction(() => {
     services.operations.deleteScope({});
     services.resources.deleteScope();
+    services.maintenance.store.deleteScope();
     services.resources.importAll({
       resourceGroups: document.resourceGroups,
       virtualMachines: document.virtualMachines.map((vm) => ({ ...vm, patchState: vm.patchState ?? FRESH_PATCH_STATE })),
     });
     services.arcMachines.importAll((document.arcMachines ?? []).map((machine) => ({ ...machine, patchState: machine.patchState ?? FRESH_PATCH_STATE })));
     services.operations.importAll(storedOperations(document));
+    services.maintenance.store.importAll(document.maintenance ?? {});
     services.clock.restore(document.clock);
     services.control.replace(document.control);
     services.ids.restore(document.ids);
@@ -111,6 +117,7 @@ export function resetState(services: EmulatorServices, seedDocument: SeedDocumen
   };
   services.db.transaction(() => {
     services.operations.deleteScope(scope);
+    services.maintenance.store.deleteScope(scope.subscriptionId, scope.resourceGroup, scope.vmName);
     if (scope.vmName !== undefined) {
       // The name may be a VM's or an Arc machine's: both go back to the seed.
       services.resources.deleteVirtualMachine(scope.subscriptionId!, scope.resourceGroup!, scope.vmName);

@@ -14,6 +14,7 @@
 // - a commit is durable against the process being killed (WAL, synchronous NORMAL: the commit is in
 //   the operating system's hands when the call returns; a power cut may lose the last commits).
 
+import { MAINTENANCE_MIGRATION } from '../maintenance/store.js';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isLegacyPlan, upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
@@ -156,7 +157,9 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: Db) => void)> = [
     WHERE status = 'InProgress';
   `,
   compactOperations,
-  // 5: Arc-enabled servers (server/hybrid-compute/machine-store.ts).
+  // Scheduled patching: maintenance configurations, their assignments and runs (server/maintenance/store.ts).
+  MAINTENANCE_MIGRATION,
+  // Arc-enabled servers (server/hybrid-compute/machine-store.ts).
   ARC_MACHINES_MIGRATION,
 ];
 

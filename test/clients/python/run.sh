@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The newest azure-mgmt-compute, azure-mgmt-hybridcompute and azure-identity from PyPI
+# The newest azure-mgmt-compute, azure-mgmt-hybridcompute, azure-mgmt-maintenance and azure-identity from PyPI
 # (requirements.txt), unmodified, over
 # HTTPS against a freshly started emulator (strict tokens, --completion polls:2, --retry-after 0).
 # The virtual environment is made here, in the download cache outside the repository, and
@@ -14,18 +14,22 @@ source "$(dirname "$0")/../lib.sh"
 HERE=$REPO_ROOT/test/clients/python
 
 python_venv python-sdk requirements.txt
-log "$("$VENV/bin/python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0], *(f"{p} {m.version(p)}" for p in ("azure-mgmt-compute", "azure-mgmt-hybridcompute", "azure-identity", "azure-core")))')"
+log "$("$VENV/bin/python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0], *(f"{p} {m.version(p)}" for p in ("azure-mgmt-compute", "azure-mgmt-hybridcompute", "azure-mgmt-maintenance", "azure-identity", "azure-core")))')"
 
 start_emulator --auth strict --completion polls:2 --retry-after 0
 start_outbound_recorder
 
-# test_patches.py (Compute), then test_arc.py (azure-mgmt-hybridcompute, Arc machines), one after the other.
-status=0
-for program in test_patches.py test_arc.py; do
+run_program() { # run_program FILE: one program, its output appended to $WORK/program.out
   env -i PATH="$VENV/bin:/usr/bin:/bin" HOME="$WORK" \
-    CPE_ENDPOINT="$EMULATOR_URL" CPE_ADMIN="$EMULATOR_HTTP" REQUESTS_CA_BUNDLE="$EMULATOR_CERT" \
+    CPE_ENDPOINT="$EMULATOR_URL" REQUESTS_CA_BUNDLE="$EMULATOR_CERT" CPE_ADMIN="$EMULATOR_HTTP" \
     IDENTITY_ENDPOINT="$EMULATOR_HTTP/msi/token" IDENTITY_HEADER=any-header \
     HTTP_PROXY="$OUTBOUND_PROXY" HTTPS_PROXY="$OUTBOUND_PROXY" NO_PROXY=localhost,127.0.0.1 \
-    timeout 300 "$VENV/bin/python" "$HERE/$program" >>"$WORK/program.out" 2>&1 || status=$?
-done
+    timeout 300 "$VENV/bin/python" "$HERE/$1" >>"$WORK/program.out" 2>&1
+}
+: >"$WORK/program.out"
+run_program test_patches.py; status=$?
+# Arc-enabled servers (azure-mgmt-hybridcompute): the seeded Arc machines, polls:2 like the VMs.
+run_program test_arc.py || status=$?
+# Scheduled patching (azure-mgmt-maintenance), after the patch operations: it freezes and advances the clock.
+run_program test_maintenance.py || status=$?
 report_program "$status"
