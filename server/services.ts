@@ -17,6 +17,8 @@ import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { SubscriptionStore } from './store/subscription-store.js';
+import { ArcMachineStore } from './hybrid-compute/machine-store.js';
+import { arcPatchTargets } from './hybrid-compute/patch-targets.js';
 
 export interface ServiceOptions {
   /** A file path, or ':memory:'. */
@@ -47,6 +49,8 @@ export interface ServiceOptions {
 export interface EmulatorServices {
   db: Db;
   resources: ResourceStore;
+  /** Arc-enabled servers (server/hybrid-compute/). */
+  arcMachines: ArcMachineStore;
   operations: OperationStore;
   settings: SettingsStore;
   subscriptions: SubscriptionStore;
@@ -69,6 +73,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const storeHealth = new StoreHealth();
   const db = openDatabase(options.databaseFile, options.allowDamagedDatabase ? { onDamage: (problem) => storeHealth.markDamaged(problem) } : {});
   const resources = new ResourceStore(db);
+  const arcMachines = new ArcMachineStore(db);
   const operations = new OperationStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
@@ -81,6 +86,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     overlappingOperations: options.overlappingOperations ?? 'supersede',
     ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
+  patchOperations.registerArcMachines(arcPatchTargets(arcMachines));
   const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
   patchOperations.addScheduledRuns(platformRuns);
   const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed);
@@ -88,13 +94,13 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();
     db.transaction(() => {
       if (isStateDocument(document)) importState(services, document);
-      else applySeed(resources, document, options.seed, clock.now());
+      else applySeed(resources, document, options.seed, clock.now(), {}, arcMachines);
       settings.put('seeded', true);
     })();
   }
