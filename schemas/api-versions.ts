@@ -49,6 +49,36 @@ export const SUPPORTED_LOCATIONS: readonly string[] = [
 ];
 
 /**
+ * Microsoft.HybridCompute/machines (get, list, create or update, update, delete) and the Arc
+ * operation-result URLs: the version folders of
+ * specification/hybridcompute/resource-manager/Microsoft.HybridCompute/ in
+ * github.com/Azure/azure-rest-api-specs, and the TypeSpec's newer versions
+ * (docs/update-manager-wire-format.md#arc-api-versions).
+ */
+export const HYBRID_COMPUTE_API_VERSIONS: readonly string[] = [
+  '2019-12-12', '2020-07-30-preview', '2020-08-02', '2020-08-15', '2020-08-15-preview', '2021-01-28-preview',
+  '2021-03-25-preview', '2021-04-22-preview', '2021-05-17-preview', '2021-05-18', '2021-05-20', '2021-06-10-preview',
+  '2021-12-10-preview', '2022-03-10', '2022-05-10-preview', '2022-08-11-preview', '2022-11-10', '2022-12-27',
+  '2022-12-27-preview', '2023-03-15-preview', '2023-06-20-preview', '2023-10-03-preview', '2024-03-31-preview',
+  '2024-05-20-preview', '2024-07-10', '2024-07-31-preview', '2024-09-10-preview', '2024-11-10-preview', '2025-01-13',
+  '2025-02-19-preview', '2025-09-16-preview', '2026-02-12-preview', '2026-06-04-preview', '2026-06-16-preview',
+  '2026-07-15',
+];
+
+/**
+ * Machines_InstallPatches and Machines_AssessPatches: 2020-08-15-preview (what Update Manager's
+ * REST page uses and the service answers at), then every version whose specification declares them,
+ * from stable 2022-12-27 on. 2022-12-27-preview and 2023-03-15-preview have none; the 2021-2022
+ * previews are not verified to, so they are refused (docs/update-manager-wire-format.md#arc-api-versions).
+ */
+export const HYBRID_COMPUTE_PATCH_API_VERSIONS: readonly string[] = [
+  '2020-08-15-preview', '2022-12-27', '2023-06-20-preview', '2023-10-03-preview', '2024-03-31-preview',
+  '2024-05-20-preview', '2024-07-10', '2024-07-31-preview', '2024-09-10-preview', '2024-11-10-preview', '2025-01-13',
+  '2025-02-19-preview', '2025-09-16-preview', '2026-02-12-preview', '2026-06-04-preview', '2026-06-16-preview',
+  '2026-07-15',
+];
+
+/**
  * Microsoft.Maintenance (maintenanceConfigurations, configurationAssignments, applyUpdates): the
  * versions specification/maintenance/resource-manager/Microsoft.Maintenance/readme.md lists
  * (docs/update-manager-wire-format.md#maintenance-api-versions), oldest first.
@@ -61,7 +91,7 @@ export const MAINTENANCE_API_VERSIONS: readonly string[] = [
 export const IN_GUEST_PATCH_SINCE = '2021-09-01-preview';
 
 /** `resources`: Microsoft.ResourceGraph's query (its api-versions are in schemas/resource-graph.ts). */
-export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'maintenanceConfigurations' | 'configurationAssignments' | 'applyUpdates' | 'resources';
+export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'machines' | 'maintenanceConfigurations' | 'configurationAssignments' | 'applyUpdates' | 'resources';
 
 /** What an api-version looks like: a date, with an optional suffix such as `-preview`. */
 export const WELL_FORMED_API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
@@ -81,5 +111,6 @@ export function matchApiVersion(requested: string, versions: readonly string[], 
 
 export function apiVersionsFor(type: ArmResourceType): readonly string[] {
   if (type === 'resourceGroups') return RESOURCES_API_VERSIONS;
+  if (type === 'machines') return HYBRID_COMPUTE_API_VERSIONS;
   return type === 'virtualMachines' ? COMPUTE_API_VERSIONS : MAINTENANCE_API_VERSIONS;
 }

@@ -271,10 +271,65 @@ const assessResultSchema = {
   },
 } as const;
 
-/** An operation's result by its kind: a patch operation's once finished (or null), a power action's always null. */
+/** The error details of an Arc result (simulator/arc-results.ts). */
+const arcErrorDetails = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: { code: text(256), message: text(4096), details: patchError.properties.details },
+} as const;
+const arcResultCommon = {
+  startDateTime: dateTime,
+  lastModifiedDateTime: dateTime,
+  startedBy: { type: 'string', enum: ['User', 'Platform'] },
+  patchServiceUsed: { type: 'string', enum: ['Unknown', 'WU', 'WU_WSUS', 'YUM', 'APT', 'Zypper'] },
+  status: patchStatus,
+  osType: { type: 'string', enum: ['Windows', 'Linux'] },
+  errorDetails: arcErrorDetails,
+} as const;
+
+/** MachineInstallPatchesResult, as an Arc machine's installation stores it. */
+const arcInstallResultSchema = {
+  type: 'object',
+  required: ['startDateTime', 'lastModifiedDateTime', 'startedBy', 'patchServiceUsed', 'status', 'maintenanceWindowExceeded', 'rebootStatus', 'notSelectedPatchCount', 'pendingPatchCount', 'failedPatchCount', 'installedPatchCount', 'excludedPatchCount', 'osType', 'installationActivityId'],
+  properties: {
+    ...arcResultCommon,
+    maintenanceWindowExceeded: { type: 'boolean' },
+    rebootStatus: text(64),
+    notSelectedPatchCount: count,
+    pendingPatchCount: count,
+    failedPatchCount: count,
+    installedPatchCount: count,
+    excludedPatchCount: count,
+    installationActivityId: text(64),
+  },
+} as const;
+
+/** MachineAssessPatchesResult, as an Arc machine's assessment stores it. */
+const arcAssessResultSchema = {
+  type: 'object',
+  required: ['startDateTime', 'lastModifiedDateTime', 'startedBy', 'rebootPending', 'patchServiceUsed', 'status', 'availablePatchCountByClassification', 'assessmentActivityId', 'osType'],
+  properties: {
+    ...arcResultCommon,
+    rebootPending: { type: 'boolean' },
+    availablePatchCountByClassification: {
+      type: 'object',
+      required: ['security', 'critical', 'definition', 'updateRollup', 'featurePack', 'servicePack', 'tools', 'updates'],
+      additionalProperties: false,
+      properties: Object.fromEntries(['security', 'critical', 'definition', 'updateRollup', 'featurePack', 'servicePack', 'tools', 'updates', 'other'].map((name) => [name, count])),
+    },
+    assessmentActivityId: text(64),
+  },
+} as const;
+
+/** An Arc machine's operations are stored under `Microsoft.HybridCompute/machines/{name}` (server/hybrid-compute/machines.ts). */
+const ARC_KEY = { type: 'string', pattern: '^[Mm][Ii][Cc][Rr][Oo][Ss][Oo][Ff][Tt]\\.[Hh][Yy][Bb][Rr][Ii][Dd][Cc][Oo][Mm][Pp][Uu][Tt][Ee]/[Mm][Aa][Cc][Hh][Ii][Nn][Ee][Ss]/' } as const;
+
+/** An operation's result by its kind (and, for a patch operation, whether a VM or an Arc machine ran it): a patch operation's once finished (or null), a power action's always null. */
 const resultByKind = [
-  { if: { properties: { kind: { const: 'installPatches' } } }, then: { properties: { result: { if: { type: 'object' }, then: installResultSchema } } } },
-  { if: { properties: { kind: { const: 'assessPatches' } } }, then: { properties: { result: { if: { type: 'object' }, then: assessResultSchema } } } },
+  { if: { properties: { kind: { const: 'installPatches' }, vmName: { not: ARC_KEY } } }, then: { properties: { result: { if: { type: 'object' }, then: installResultSchema } } } },
+  { if: { properties: { kind: { const: 'assessPatches' }, vmName: { not: ARC_KEY } } }, then: { properties: { result: { if: { type: 'object' }, then: assessResultSchema } } } },
+  { if: { properties: { kind: { const: 'installPatches' }, vmName: ARC_KEY } }, then: { properties: { result: { if: { type: 'object' }, then: arcInstallResultSchema } } } },
+  { if: { properties: { kind: { const: 'assessPatches' }, vmName: ARC_KEY } }, then: { properties: { result: { if: { type: 'object' }, then: arcAssessResultSchema } } } },
   { if: { properties: { kind: { enum: ['start', 'powerOff', 'deallocate', 'restart', 'createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] } } }, then: { properties: { result: { type: 'null' } } } },
 ];
 
@@ -381,6 +436,33 @@ export const stateDocumentSchema = {
         },
       },
     },
+    arcMachines: {
+      type: 'array',
+      maxItems: 100_000,
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'resourceGroup', 'name', 'location', 'vmId', 'osFamily', 'catalogueKey', 'status', 'lastStatusChange', 'timeCreated', 'definition', 'patchState', 'operationCount'],
+        properties: {
+          subscriptionId: guid,
+          resourceGroup: text(90),
+          name: { type: 'string', pattern: '^[a-zA-Z0-9-_.]{1,54}$' },
+          location: text(64),
+          vmId: guid,
+          osFamily: { type: 'string', enum: ['Windows', 'Linux'] },
+          catalogueKey: text(128),
+          status: { type: 'string', enum: ['Connected', 'Disconnected', 'Error', 'AwaitingConnection', 'Expired'] },
+          lastStatusChange: dateTime,
+          timeCreated: dateTime,
+          definition: { type: 'object', required: ['properties'], properties: { tags, properties: { type: 'object' } } },
+          patchState: {
+            type: 'object',
+            required: ['installedPatchIds', 'rebootPending'],
+            properties: { installedPatchIds: { type: 'array', maxItems: 100_000, items: name }, rebootPending: { type: 'boolean' } },
+          },
+          operationCount: count,
+        },
+      },
+    },
     operations: {
       type: 'array',
       maxItems: 1_000_000,
@@ -393,8 +475,8 @@ export const stateDocumentSchema = {
           kind: { type: 'string', enum: ['installPatches', 'assessPatches', 'start', 'powerOff', 'deallocate', 'restart', 'createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] },
           location: text(64),
           resourceGroup: text(90),
-          // Empty for a resource group's delete.
-          vmName: { type: 'string', maxLength: 64 },
+          // Empty for a resource group's delete; `Microsoft.HybridCompute/machines/{name}` for an Arc machine's operation.
+          vmName: { type: 'string', maxLength: 96 },
           vmSequence: count,
           apiVersion: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$' },
           completion: completionRuleSchema.properties.mode,
@@ -489,6 +571,15 @@ export const seedDocumentSchema = {
                     type: 'object',
                     required: ['name'],
                     properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, location: text(64), tags, properties: { type: 'object' } },
+                  },
+                },
+                arcMachines: {
+                  type: 'array',
+                  maxItems: 10_000,
+                  items: {
+                    type: 'object',
+                    required: ['name'],
+                    properties: { name: { type: 'string', pattern: '^[a-zA-Z0-9-_.]{1,54}$' }, location: text(64), tags, properties: { type: 'object' } },
                   },
                 },
               },

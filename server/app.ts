@@ -20,6 +20,9 @@ import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
 import { virtualMachineRoutes } from './routes/virtual-machines.js';
+import { arcMachineRoutes } from './hybrid-compute/routes.js';
+import { arcAdminRoutes } from './hybrid-compute/admin.js';
+import { arcInstallPatchesBodySchema } from '../schemas/hybrid-compute.js';
 import { vmActionRoutes } from './routes/vm-actions.js';
 import { maintenanceRoutes } from './maintenance/routes.js';
 import { maintenanceAdminRoutes } from './maintenance/admin-routes.js';
@@ -97,7 +100,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   registerJsonBodyParser(app);
   app.decorateRequest('startedOperationId', '');
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
+  const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema, arcInstallPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
   const rateLimits = options.rateLimits instanceof RateLimits ? options.rateLimits : new RateLimits(options.rateLimits ?? 'report');
   app.decorate('rateLimits', rateLimits);
@@ -177,6 +180,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(virtualMachineRoutes, context);
     await arm.register(patchOperationRoutes, context);
     await arm.register(vmActionRoutes, context);
+    await arm.register(arcMachineRoutes, { ...context, arcMachines: services.arcMachines });
     await arm.register(maintenanceRoutes, { context, maintenance: services.maintenance });
     await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
     await arm.register(resourceGraphRoutes, { resourceGraph: services.resourceGraph });
@@ -191,6 +195,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
   });
   app.register(dashboardRoutes, { services });
+  app.register(arcAdminRoutes, { services });
   app.register(maintenanceAdminRoutes, { services });
   app.register(complianceRoutes, { services });
   app.register(adminSubscriptionRoutes, { services });

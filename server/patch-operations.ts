@@ -23,7 +23,10 @@ import type { OperationIds } from './ids.js';
 import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
 import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
 import { guidFrom } from '../simulator/random.js';
+import { arcAssessResult, arcInstallResult, patchServiceFor } from '../simulator/arc-results.js';
+import type { VmPatchState } from '../simulator/inventory.js';
 import { vmResourceId } from './virtual-machines.js';
+import { isArcOperationKey } from './hybrid-compute/machines.js';
 
 export type InstallOperation = OperationRecord<InstallPlan>;
 export type AssessOperation = OperationRecord<AssessPlan>;
@@ -67,6 +70,25 @@ export interface PatchOperationsOptions {
 
 export const DEFAULT_OPERATION_RETENTION = 1000;
 
+/**
+ * What a patch operation runs on: a VM, or an Arc-enabled machine (server/hybrid-compute/), whose
+ * `name` is then its operation key (`Microsoft.HybridCompute/machines/{name}`), so that the two
+ * never share operations.
+ */
+export type PatchTarget = Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'location' | 'osFamily' | 'catalogueKey' | 'patchState' | 'timeCreated'>;
+type TargetKey = Pick<PatchTarget, 'subscriptionId' | 'resourceGroup' | 'name'>;
+
+/** Where a kind of patch target is kept. */
+export interface PatchTargetStore {
+  get(target: TargetKey): PatchTarget | undefined;
+  nextOperationNumber(target: TargetKey): number;
+  updatePatchState(target: TargetKey, state: VmPatchState): void;
+  /** The resource id operation ids and the simulation's draws are keyed on. */
+  resourceId(target: TargetKey): string;
+  /** The name scenarios and completion rules match. */
+  ruleName(target: TargetKey): string;
+}
+
 /** Who started a patch operation: a client's request, or the platform on its own schedule. */
 export type StartedBy = 'User' | 'Platform';
 
@@ -107,6 +129,10 @@ export class PatchOperations {
   private readonly scheduledRuns: ScheduledRunSource[] = [];
   private catchingUp = false;
 
+  /** VMs; Arc machines once server/hybrid-compute/ has registered its store. */
+  private readonly vmTargets: PatchTargetStore;
+  private arcTargets: PatchTargetStore | undefined;
+
   constructor(
     private readonly resources: ResourceStore,
     private readonly operations: OperationStore,
@@ -115,7 +141,26 @@ export class PatchOperations {
     private readonly control: ControlStore,
     private readonly ids: OperationIds,
     private readonly options: PatchOperationsOptions,
-  ) {}
+  ) {
+    this.vmTargets = {
+      get: (vm) => resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name),
+      nextOperationNumber: (vm) => resources.nextOperationNumber(vm),
+      updatePatchState: (vm, state) => resources.updatePatchState(vm, state),
+      resourceId: (vm) => vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
+      ruleName: (vm) => vm.name,
+    };
+  }
+
+  /** Arc machines' store (server/hybrid-compute/): their operations run through the same service. */
+  registerArcMachines(store: PatchTargetStore): void {
+    this.arcTargets = store;
+  }
+
+  /** The store of the target an operation key names: a string test, no query, on the VM path. */
+  private targetsOf(target: { name: string }): PatchTargetStore {
+    if (this.arcTargets && isArcOperationKey(target.name)) return this.arcTargets;
+    return this.vmTargets;
+  }
 
   /** The completion mode new operations get when no rule covers them. */
   defaultCompletion(): CompletionMode {
@@ -123,7 +168,7 @@ export class PatchOperations {
   }
 
   /** Plans and stores an installation; the row is committed before this returns (so before the 202). */
-  startInstall(vm: VirtualMachineRecord, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes, run?: PlatformRun): InstallOperation {
+  startInstall(vm: PatchTarget, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes, run?: PlatformRun): InstallOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'installPatches', run);
@@ -156,12 +201,12 @@ export class PatchOperations {
     return this.operations.setCompletion(subscriptionId, operationId, formatCompletionMode(mode));
   }
 
-  private takeScenario(vm: VirtualMachineRecord, operation: PatchOperationKind): Scenario | undefined {
-    return this.control.takeScenario({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name, operation });
+  private takeScenario(vm: PatchTarget, operation: PatchOperationKind): Scenario | undefined {
+    return this.control.takeScenario({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm), operation });
   }
 
   /** Plans and stores an assessment of what the VM has available now. */
-  startAssess(vm: VirtualMachineRecord, apiVersion: string, run?: PlatformRun): AssessOperation {
+  startAssess(vm: PatchTarget, apiVersion: string, run?: PlatformRun): AssessOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
       const current = this.makeRoomFor(vm, 'assessPatches', run);
@@ -283,13 +328,14 @@ export class PatchOperations {
    * Settles the VM's operations that are due, so that its state is current, after starting the
    * platform's runs that fell due; returns those still running.
    */
-  settleVm(vm: VirtualMachineRecord): EmulatorOperation[] {
+  settleVm(vm: PatchTarget): EmulatorOperation[] {
     return this.operations.transaction(() => {
       // A platform run settles the VM itself when it starts: the sources are not asked again then.
-      if (this.scheduledRuns.length > 0 && !this.catchingUp) {
+      // The sources schedule VMs' runs; an Arc machine has none of them.
+      if (this.scheduledRuns.length > 0 && !this.catchingUp && !isArcOperationKey(vm.name)) {
         this.catchingUp = true;
         try {
-          for (const source of this.scheduledRuns) source.catchUp(vm, this.clock.now());
+          for (const source of this.scheduledRuns) source.catchUp(vm as VirtualMachineRecord, this.clock.now());
         } finally {
           this.catchingUp = false;
         }
@@ -375,7 +421,7 @@ export class PatchOperations {
     return stateAt({ startMs: operation.startMs, durationMs: operation.durationMs }, mode, this.clock.now(), statusPolls).terminal;
   }
 
-  private catalogueOf(vm: Pick<VirtualMachineRecord, 'catalogueKey' | 'name'>) {
+  private catalogueOf(vm: Pick<PatchTarget, 'catalogueKey' | 'name'>) {
     const catalogue = this.catalogues.get(vm.catalogueKey);
     if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
     return catalogue;
@@ -384,7 +430,7 @@ export class PatchOperations {
   /** What the VM has available at `asOfMs` (its present patches are drawn once and kept). */
   available(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name' | 'catalogueKey' | 'patchState'>, asOfMs: number): CataloguePatch[] {
     const catalogue = this.catalogueOf(vm);
-    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    const resourceId = this.targetsOf(vm).resourceId(vm);
     return availablePatches(
       catalogue,
       { seed: this.options.seed, vmResourceId: resourceId, asOfMs, patchState: vm.patchState },
@@ -407,7 +453,7 @@ export class PatchOperations {
    * Before a new patch operation: settle what is due, then refuse (switch `reject`) or supersede
    * (default) a patch operation still running. Returns the VM as the new operation finds it.
    */
-  private makeRoomFor(vm: VirtualMachineRecord, kind: OperationKind, run?: PlatformRun): VirtualMachineRecord {
+  private makeRoomFor(vm: PatchTarget, kind: OperationKind, run?: PlatformRun): PatchTarget {
     this.settleVm(vm);
     const running = (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]).filter((op) =>
       isPatchOperation(op.kind),
@@ -417,11 +463,11 @@ export class PatchOperations {
     }
     const nowMs = run?.startMs ?? this.clock.now();
     for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);
-    return this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
+    return this.targetsOf(vm).get(vm) ?? vm;
   }
 
   private begin<P extends { startMs: number; durationMs: number }>(
-    vm: VirtualMachineRecord,
+    vm: PatchTarget,
     kind: OperationKind,
     apiVersion: string,
     run: PlatformRun | undefined,
@@ -431,7 +477,7 @@ export class PatchOperations {
     const { id, sequence } = this.nextOperationId(vm);
     // The run's draws are keyed on the id the operation has without a salt (server/ids.ts), so a
     // salted emulator runs the same patches as one given the same seed explicitly.
-    const drawKey = guidFrom(this.options.seed, 'operation', vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(), String(sequence));
+    const drawKey = guidFrom(this.options.seed, 'operation', this.targetsOf(vm).resourceId(vm).toLowerCase(), String(sequence));
     const record = {
       subscriptionId: vm.subscriptionId,
       id,
@@ -443,7 +489,7 @@ export class PatchOperations {
       apiVersion,
       completion: formatCompletionMode(
         run?.completion ??
-          this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: vm.name }, this.defaultCompletion()),
+          this.control.completionFor({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm) }, this.defaultCompletion()),
       ),
       startMs,
       plan: run ? { ...makePlan(id, startMs, drawKey), startedBy: 'Platform' as const } : makePlan(id, startMs, drawKey),
@@ -462,10 +508,11 @@ export class PatchOperations {
    * a secret salt: server/ids.ts). A VM deleted and created again starts numbering anew: skip ids
    * already used.
    */
-  private nextOperationId(vm: VirtualMachineRecord): { id: string; sequence: number } {
-    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
+  private nextOperationId(vm: PatchTarget): { id: string; sequence: number } {
+    const targets = this.targetsOf(vm);
+    const resourceId = targets.resourceId(vm).toLowerCase();
     for (;;) {
-      const sequence = this.resources.nextOperationNumber(vm);
+      const sequence = targets.nextOperationNumber(vm);
       const id = this.ids.operationId(resourceId, sequence);
       if (!this.operations.getStatus(vm.subscriptionId, id)) return { id, sequence };
     }
@@ -491,9 +538,15 @@ export class PatchOperations {
       return { ...operation, status: 'Failed', endMs, resultJson: null };
     }
     let resultJson: string | null = null;
-    if (operation.plan.kind === 'installPatches') {
+    if (operation.plan.kind === 'installPatches' && isArcOperationKey(operation.vmName)) {
+      const result = installResultAt(operation.plan, elapsedMs, this.lookupFor(operation.plan), superseded);
+      resultJson = JSON.stringify(arcInstallResult(result, { ...this.arcResultContext(operation.plan, operation), startMs: operation.plan.startMs, lastModifiedMs: endMs, osFamily: operation.plan.osFamily }));
+      this.applyInstallation(operation as InstallOperation, elapsedMs);
+    } else if (operation.plan.kind === 'installPatches') {
       resultJson = JSON.stringify(installResultAt(operation.plan, elapsedMs, this.lookupFor(operation.plan), superseded));
       this.applyInstallation(operation as InstallOperation, elapsedMs);
+    } else if (operation.plan.kind === 'assessPatches' && isArcOperationKey(operation.vmName)) {
+      resultJson = JSON.stringify(arcAssessResult(operation.plan, endMs, this.lookupFor(operation.plan), superseded, this.arcResultContext(operation.plan, operation)));
     } else if (operation.plan.kind === 'assessPatches') {
       resultJson = JSON.stringify(assessResult(operation.plan, endMs, this.lookupFor(operation.plan), superseded));
     } else if (operation.plan.kind === 'deleteVirtualMachine') {
@@ -506,13 +559,23 @@ export class PatchOperations {
     return { ...operation, status: 'Succeeded', endMs, resultJson };
   }
 
-  /** What an installation leaves on the VM: installed patches and a reboot still owed. */
+  /**
+   * What an Arc result says of who started the run (startedByOf: a request's are the user's) and
+   * what patched the machine (the package manager of its catalogue).
+   */
+  private arcResultContext(plan: { osFamily: VirtualMachineRecord['osFamily']; catalogue?: CatalogueRef }, operation: { plan?: unknown }) {
+    const distro = plan.catalogue ? this.catalogues.get(plan.catalogue.key)?.distro : undefined;
+    return { startedBy: startedByOf(operation), patchServiceUsed: patchServiceFor(plan.osFamily, distro) };
+  }
+
+  /** What an installation leaves on the VM (or Arc machine): installed patches and a reboot still owed. */
   private applyInstallation(operation: InstallOperation, elapsedMs: number): void {
-    const vm = this.resources.getVirtualMachine(operation.subscriptionId, operation.resourceGroup, operation.vmName);
+    const targets = this.targetsOf({ name: operation.vmName });
+    const vm = targets.get({ subscriptionId: operation.subscriptionId, resourceGroup: operation.resourceGroup, name: operation.vmName });
     // A VM deleted and created again under the same name is another machine.
     if (!vm || Date.parse(vm.timeCreated) > operation.startMs) return;
     const installed = installedPatchIdsAt(operation.plan, elapsedMs);
-    this.resources.updatePatchState(vm, {
+    targets.updatePatchState(vm, {
       ...vm.patchState,
       installedPatchIds: [...new Set([...vm.patchState.installedPatchIds, ...installed])],
       rebootPending: rebootPendingAt(operation.plan, elapsedMs),

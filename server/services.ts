@@ -17,9 +17,11 @@ import { OperationStore } from './store/operation-store.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { SubscriptionStore } from './store/subscription-store.js';
+import { ArcMachineStore } from './hybrid-compute/machine-store.js';
+import { arcPatchTargets } from './hybrid-compute/patch-targets.js';
 import { ResourceGraph } from './resource-graph/service.js';
-import { ComputeMachineSource, maintenanceRecordSource } from './resource-graph/sources.js';
-import { COMPUTE_API_VERSIONS } from '../schemas/api-versions.js';
+import { ArcMachineSource, ComputeMachineSource, maintenanceRecordSource } from './resource-graph/sources.js';
+import { COMPUTE_API_VERSIONS, HYBRID_COMPUTE_API_VERSIONS } from '../schemas/api-versions.js';
 import { guidFrom } from '../simulator/random.js';
 
 export interface ServiceOptions {
@@ -51,6 +53,8 @@ export interface ServiceOptions {
 export interface EmulatorServices {
   db: Db;
   resources: ResourceStore;
+  /** Arc-enabled servers (server/hybrid-compute/). */
+  arcMachines: ArcMachineStore;
   operations: OperationStore;
   settings: SettingsStore;
   subscriptions: SubscriptionStore;
@@ -75,6 +79,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const storeHealth = new StoreHealth();
   const db = openDatabase(options.databaseFile, options.allowDamagedDatabase ? { onDamage: (problem) => storeHealth.markDamaged(problem) } : {});
   const resources = new ResourceStore(db);
+  const arcMachines = new ArcMachineStore(db);
   const operations = new OperationStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
@@ -87,6 +92,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     overlappingOperations: options.overlappingOperations ?? 'supersede',
     ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
+  patchOperations.registerArcMachines(arcPatchTargets(arcMachines));
   const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
   patchOperations.addScheduledRuns(platformRuns);
   const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed);
@@ -94,22 +100,25 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  // Resource Graph reads the machines through sources; Arc machines add theirs, maintenance runs come from the maintenance service.
+  // Resource Graph reads the machines through sources (VMs, Arc machines); maintenance runs come from the maintenance service.
   const resourceGraph = new ResourceGraph({
-    machineSources: [new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!, () => clock.now())],
+    machineSources: [
+      new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!, () => clock.now()),
+      new ArcMachineSource(arcMachines, operations, patchOperations, HYBRID_COMPUTE_API_VERSIONS[HYBRID_COMPUTE_API_VERSIONS.length - 1]!, options.seed, () => clock.now()),
+    ],
     maintenanceSources: [maintenanceRecordSource(maintenance)],
     now: () => clock.now(),
     knownSubscriptions: () => subscriptions.list(),
     tenantId: guidFrom(options.seed, 'tenant'),
     seed: options.seed,
   });
-  const services = { db, resources, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();
     db.transaction(() => {
       if (isStateDocument(document)) importState(services, document);
-      else applySeed(resources, document, options.seed, clock.now());
+      else applySeed(resources, document, options.seed, clock.now(), {}, arcMachines);
       settings.put('seeded', true);
     })();
   }

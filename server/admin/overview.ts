@@ -16,6 +16,7 @@ import { vmResourceId } from '../virtual-machines.js';
 import type { EmulatorServices } from '../services.js';
 import type { EnvelopeStatus, OperationKind } from '../store/operation-store.js';
 import { OverviewStore, type FleetVm, type OperationLine, type ResultSummary } from '../store/overview-store.js';
+import { arcMachineOverviews, type ArcMachineOverview } from '../hybrid-compute/overview.js';
 
 /** Bounds of what one overview carries; a dashboard asks for it every second. */
 export const OVERVIEW_VM_LIMIT = 100;
@@ -115,9 +116,9 @@ export interface Overview {
   faults: number;
   subscriptions: Array<{
     subscriptionId: string;
-    resourceGroups: Array<{ name: string; location: string; virtualMachines: VmOverview[] }>;
+    resourceGroups: Array<{ name: string; location: string; virtualMachines: VmOverview[]; arcMachines: ArcMachineOverview[] }>;
   }>;
-  /** More VMs exist than the overview lists. */
+  /** More VMs (or Arc machines) exist than the overview lists. */
   truncated: boolean;
 }
 
@@ -154,12 +155,12 @@ export class DashboardView {
     }
     const nowMs = this.services.clock.now();
     const shown = vms.slice(0, OVERVIEW_VM_LIMIT);
-    const subscriptions = new Map<string, Map<string, { name: string; location: string; virtualMachines: VmOverview[] }>>();
+    const subscriptions = new Map<string, Map<string, { name: string; location: string; virtualMachines: VmOverview[]; arcMachines: ArcMachineOverview[] }>>();
     const groupOf = (subscriptionId: string, name: string, location: string) => {
       const groups = subscriptions.get(subscriptionId) ?? new Map();
       subscriptions.set(subscriptionId, groups);
       const key = name.toLowerCase();
-      if (!groups.has(key)) groups.set(key, { name, location, virtualMachines: [] });
+      if (!groups.has(key)) groups.set(key, { name, location, virtualMachines: [], arcMachines: [] });
       return groups.get(key)!;
     };
     for (const group of this.store.groups(OVERVIEW_GROUP_LIMIT)) groupOf(group.subscriptionId, group.name, group.location);
@@ -168,6 +169,9 @@ export class DashboardView {
       const latest = vmLines[i]![0];
       group.virtualMachines.push({ ...this.vmFacts(vm, nowMs), latestOperation: latest ? this.summary(latest, settled, nowMs) : null });
     });
+    // Arc-enabled servers beside the VMs of their group (server/hybrid-compute/overview.ts).
+    const arc = arcMachineOverviews(this.services, this.store);
+    for (const machine of arc.machines) groupOf(machine.subscriptionId, machine.resourceGroup, machine.location).arcMachines.push(machine);
     const { speed, frozen } = this.services.clock.snapshot();
     const control = this.services.control.snapshot();
     return {
@@ -176,7 +180,7 @@ export class DashboardView {
       scenarios: control.scenarios.length,
       faults: control.faults.length,
       subscriptions: [...subscriptions].map(([subscriptionId, groups]) => ({ subscriptionId, resourceGroups: [...groups.values()] })),
-      truncated: vms.length > OVERVIEW_VM_LIMIT,
+      truncated: vms.length > OVERVIEW_VM_LIMIT || arc.truncated,
     };
   }
 
@@ -206,8 +210,9 @@ export class DashboardView {
       const lookup = this.services.patchOperations.lookupFor(plan);
       const result = parsed<InstallPatchesResult>(operation.resultJson);
       const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
-      const finalStates = new Map(result?.patches.map((p) => [p.patchId, p.installationState]));
-      const liveStates = patchStatesAt(plan, elapsedMs);
+      // An Arc machine's result has no patch list (simulator/arc-results.ts): the plan gives the states.
+      const finalStates = new Map(result?.patches?.map((p) => [p.patchId, p.installationState]));
+      const liveStates = patchStatesAt(plan, result && !result.patches ? plan.durationMs : elapsedMs);
       // An operation-level failure installed nothing and has no result to list.
       const patches =
         operation.status === 'Failed' && result === null
@@ -219,14 +224,14 @@ export class DashboardView {
               }))
               .sort((a, b) => a.rank - b.rank)
               .map(({ line }) => line);
-      const errorDetails = operation.status === 'InProgress' ? errorsAt(plan, elapsedMs).reverse() : (result?.error.details ?? []);
+      const errorDetails = operation.status === 'InProgress' ? errorsAt(plan, elapsedMs).reverse() : (result?.error?.details ?? arcErrorDetails(operation.resultJson));
       return { ...summary, plannedEndTime, patches, errorDetails };
     }
     if (operation.plan.kind === 'assessPatches') {
       const osFamily = operation.plan.osFamily;
       const result = parsed<AssessPatchesResult>(operation.resultJson);
       const patches = (result?.availablePatches ?? []).map((p) => patchLine(p, osFamily, 'Available'));
-      return { ...summary, plannedEndTime, patches, errorDetails: result?.error.details ?? [] };
+      return { ...summary, plannedEndTime, patches, errorDetails: result?.error?.details ?? arcErrorDetails(operation.resultJson) };
     }
     return { ...summary, plannedEndTime, patches: [], errorDetails: [] };
   }
@@ -408,11 +413,17 @@ export class DashboardView {
 
 const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
+/** The run's errors in an Arc result (its `errorDetails.details`), or none. */
+const arcErrorDetails = (json: string | null): Array<{ code: string; message: string }> =>
+  parsed<{ errorDetails?: { details?: Array<{ code: string; message: string }> } }>(json)?.errorDetails?.details ?? [];
+
 const operationKey = (line: { subscriptionId: string; id: string }) => `${line.subscriptionId.toLowerCase()}/${line.id.toLowerCase()}`;
 
 function resultFields(result: ResultSummary | InstallPatchesResult | AssessPatchesResult): Partial<OperationSummary> {
   const r = result as ResultSummary;
-  const fields: Partial<OperationSummary> = { resultStatus: r.status, error: { code: r.error.code, message: r.error.message } };
+  // An Arc machine's result carries `errorDetails`, and only when something went wrong.
+  const error = r.error ?? (r as { errorDetails?: { code: string; message: string } }).errorDetails;
+  const fields: Partial<OperationSummary> = { resultStatus: r.status, ...(error ? { error: { code: error.code, message: error.message } } : {}) };
   for (const key of [
     'rebootStatus',
     'maintenanceWindowExceeded',

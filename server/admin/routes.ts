@@ -203,7 +203,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     },
     async (request) => {
       importState(services, request.body);
-      return { imported: { resourceGroups: request.body.resourceGroups.length, virtualMachines: request.body.virtualMachines.length, operations: request.body.operations.length } };
+      return { imported: { resourceGroups: request.body.resourceGroups.length, virtualMachines: request.body.virtualMachines.length, arcMachines: (request.body.arcMachines ?? []).length, operations: request.body.operations.length } };
     },
   );
 

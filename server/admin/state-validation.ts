@@ -60,6 +60,7 @@ export function checkStateDocument(document: unknown, catalogues: Catalogues): D
     control: { completion: { default: string; rules: Array<{ mode: string }> } };
     resourceGroups: Array<{ subscriptionId: string; name: string }>;
     virtualMachines: Array<{ subscriptionId: string; resourceGroup: string; name: string; catalogueKey: string; osFamily: string; timeCreated: string }>;
+    arcMachines?: Array<{ subscriptionId: string; resourceGroup: string; name: string; catalogueKey: string; osFamily: string; timeCreated: string; lastStatusChange: string }>;
     operations: Array<{ subscriptionId: string; id: string; kind: string; status: string; endMs: number | null; plan: { kind: string; action?: string } }>;
   };
   if (!parseCompletionMode(doc.control.completion.default)) return { path: 'control.completion.default', reason: 'is not instant, polls:N (1-1000) or time' };
@@ -83,6 +84,19 @@ export function checkStateDocument(document: unknown, catalogues: Catalogues): D
     if (!catalogue) return { path: `virtualMachines[${i}].catalogueKey`, reason: `names no catalogue; known: ${[...catalogues.keys()].join(', ')}` };
     if (catalogue.osFamily !== vm.osFamily) return { path: `virtualMachines[${i}].osFamily`, reason: `is not the catalogue's (${catalogue.osFamily})` };
     if (!Number.isFinite(Date.parse(vm.timeCreated))) return { path: `virtualMachines[${i}].timeCreated`, reason: 'is not a time' };
+  }
+  const machines = new Set<string>();
+  for (const [i, machine] of (doc.arcMachines ?? []).entries()) {
+    const group = `${lower(machine.subscriptionId)}/${lower(machine.resourceGroup)}`;
+    if (!groups.has(group)) return { path: `arcMachines[${i}].resourceGroup`, reason: `names a resource group the document does not have ('${machine.resourceGroup}')` };
+    const key = `${group}/${lower(machine.name)}`;
+    if (machines.has(key)) return { path: `arcMachines[${i}].name`, reason: `repeats the Arc machine '${machine.name}'` };
+    machines.add(key);
+    const catalogue = catalogues.get(machine.catalogueKey);
+    if (!catalogue) return { path: `arcMachines[${i}].catalogueKey`, reason: `names no catalogue; known: ${[...catalogues.keys()].join(', ')}` };
+    if (catalogue.osFamily !== machine.osFamily) return { path: `arcMachines[${i}].osFamily`, reason: `is not the catalogue's (${catalogue.osFamily})` };
+    if (!Number.isFinite(Date.parse(machine.timeCreated))) return { path: `arcMachines[${i}].timeCreated`, reason: 'is not a time' };
+    if (!Number.isFinite(Date.parse(machine.lastStatusChange))) return { path: `arcMachines[${i}].lastStatusChange`, reason: 'is not a time' };
   }
   const operations = new Set<string>();
   for (const [i, operation] of doc.operations.entries()) {

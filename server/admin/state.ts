@@ -12,6 +12,8 @@ import type { IdSalts } from '../ids.js';
 import type { EmulatorServices } from '../services.js';
 import type { OperationRecord } from '../store/operation-store.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
+import type { ArcMachineRecord } from '../hybrid-compute/machine-store.js';
+import { arcOperationKey } from '../hybrid-compute/machines.js';
 import type { AssignmentRecord, ConfigurationRecord, RunRecord } from '../maintenance/store.js';
 
 export const STATE_FORMAT = 'compute-patch-emulator/state' as const;
@@ -31,6 +33,8 @@ export interface StateDocument {
   control: ControlState;
   resourceGroups: ResourceGroupRecord[];
   virtualMachines: VirtualMachineRecord[];
+  /** Arc-enabled servers; absent in documents from before them. Their operations name them `Microsoft.HybridCompute/machines/{name}`. */
+  arcMachines?: ArcMachineRecord[];
   operations: StateOperation[];
   /** Scheduled patching; absent in documents from before it. */
   maintenance?: { configurations: ConfigurationRecord[]; assignments: AssignmentRecord[]; runs: RunRecord[] };
@@ -49,6 +53,7 @@ export function exportState(services: EmulatorServices): StateDocument {
     clock: services.clock.exportState(),
     control: services.control.snapshot(),
     ...services.resources.exportAll(),
+    arcMachines: services.arcMachines.exportAll(),
     // The stored result text is JSON.stringify's own output, which parsing and writing again gives
     // back byte for byte: an imported operation serves the bytes it served here.
     operations: services.operations.exportAll().map(({ resultJson, ...operation }) => ({
@@ -84,6 +89,7 @@ export function importState(services: EmulatorServices, document: StateDocument)
       resourceGroups: document.resourceGroups,
       virtualMachines: document.virtualMachines.map((vm) => ({ ...vm, patchState: vm.patchState ?? FRESH_PATCH_STATE })),
     });
+    services.arcMachines.importAll((document.arcMachines ?? []).map((machine) => ({ ...machine, patchState: machine.patchState ?? FRESH_PATCH_STATE })));
     services.operations.importAll(storedOperations(document));
     services.maintenance.store.importAll(document.maintenance ?? {});
     services.clock.restore(document.clock);
@@ -113,7 +119,10 @@ export function resetState(services: EmulatorServices, seedDocument: SeedDocumen
     services.operations.deleteScope(scope);
     services.maintenance.store.deleteScope(scope.subscriptionId, scope.resourceGroup, scope.vmName);
     if (scope.vmName !== undefined) {
+      // The name may be a VM's or an Arc machine's: both go back to the seed.
       services.resources.deleteVirtualMachine(scope.subscriptionId!, scope.resourceGroup!, scope.vmName);
+      services.operations.deleteScope({ ...scope, vmName: arcOperationKey(scope.vmName) });
+      services.arcMachines.delete(scope.subscriptionId!, scope.resourceGroup!, scope.vmName);
     } else {
       services.resources.deleteScope(scope.subscriptionId, scope.resourceGroup);
     }
@@ -127,7 +136,7 @@ export function resetState(services: EmulatorServices, seedDocument: SeedDocumen
         faults: request.keepFaults ? control.faults : [],
       });
     }
-    applySeed(services.resources, seedDocument, services.seed, services.clock.now(), scope);
+    applySeed(services.resources, seedDocument, services.seed, services.clock.now(), scope, services.arcMachines);
     // A VM laid again numbers its operations from 1: a new epoch keeps their ids new.
     services.ids.renew();
   })();

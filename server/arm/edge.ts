@@ -13,7 +13,7 @@ const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 
 
 /** `.../providers/{namespace}/{type}[/{name}[/{childType}...]]`, under a subscription or a group. */
 const PROVIDER_PATH = /^\/subscriptions\/[^/]+(?:\/resourcegroups\/[^/]+)?\/providers\/([^/]+)\/(.+)$/i;
-const SERVED_NAMESPACES = ['Microsoft.Compute', 'Microsoft.Maintenance'];
+const SERVED_NAMESPACES = ['Microsoft.Compute', 'Microsoft.HybridCompute', 'Microsoft.Maintenance'];
 
 /**
  * What ARM answers for a path no route serves: under a namespace the emulator serves, the type is

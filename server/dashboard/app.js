@@ -170,6 +170,11 @@ const LOOK = {
   noReboot: ['faint', '–', 'None owed'],
   windowExceeded: ['bad', '⏱', 'Exceeded'],
   windowKept: ['faint', '–', 'No'],
+  Connected: ['ok', '●', 'Connected'],
+  Disconnected: ['bad', '○', 'Disconnected'],
+  Error: ['bad', '✕', 'Error'],
+  AwaitingConnection: ['warn', '…', 'Awaiting connection'],
+  Expired: ['muted', '○', 'Expired'],
   frozen: ['info', '❚❚', 'Frozen'],
   ticking: ['ok', '▶', 'Running'],
 };
@@ -277,6 +282,35 @@ function availableCell(vm) {
     <span class="breakdown">${present.map((c, i) => html`${i > 0 ? ', ' : ''}<span class="nowrap">${c.classification} ${c.count}</span>`)}</span>`;
 }
 
+/** An Arc machine's patch settings, as `osProfile.*Configuration.patchSettings` gives them (defaults marked). */
+function arcPatchSettingsText(settings) {
+  const parts = [`patch mode ${settings.patchMode}`, `assessment ${settings.assessmentMode}`];
+  if (settings.enableHotpatching !== undefined) parts.push(`hotpatching ${settings.enableHotpatching ? 'on' : 'off'}`);
+  return `${parts.join(' · ')}${settings.given ? '' : ' (defaults)'}`;
+}
+
+/** Arc-enabled servers of a group, after its VMs: agent status, OS, patch settings and recent operations. */
+function arcRows(g) {
+  if (!g.arcMachines || g.arcMachines.length === 0) return '';
+  return html`<tr class="subgroup"><th scope="rowgroup" colspan="6">Arc-enabled servers <span class="faint-text">· Microsoft.HybridCompute/machines</span></th></tr>
+    ${g.arcMachines.map(
+      (m) => html`<tr data-arc-row="${m.name}">
+        <th scope="row">${m.name}<div class="faint-text small" data-field="patch-settings">${arcPatchSettingsText(m.patchSettings)}</div></th>
+        <td>${m.image}</td>
+        <td>${badge(m.status)}</td>
+        <td>${badge(m.rebootPending ? 'rebootPending' : 'noReboot')}</td>
+        <td class="available">${availableCell(m)}</td>
+        <td>${latestCell(m.operations[0] ?? null)}${
+          m.operations.length > 1
+            ? html`<details class="arc-runs"><summary>${m.operations.length} recent runs</summary><ul>${m.operations.map(
+                (op) => html`<li><time datetime="${op.startTime}">${shortTime(op.startTime)}</time> ${KIND[op.kind] ?? op.kind} ${badge(shownStatus(op))}</li>`,
+              )}</ul></details>`
+            : ''
+        }</td>
+      </tr>`,
+    )}`;
+}
+
 function renderFleet(overview) {
   const chosen = state.vm ? vmKey(state.vm) : '';
   const groups = overview.subscriptions.flatMap((s) => s.resourceGroups.map((g) => ({ subscriptionId: s.subscriptionId, ...g })));
@@ -284,7 +318,7 @@ function renderFleet(overview) {
   patch(
     $('#fleet-body'),
     html`<div class="scroll" data-scroll="fleet" data-focus="fleet-table" role="region" aria-label="Fleet table" tabindex="0"><table class="fleet">
-      <caption class="visually-hidden">Virtual machines by subscription and resource group</caption>
+      <caption class="visually-hidden">Virtual machines and Arc-enabled servers by subscription and resource group</caption>
       <thead><tr><th scope="col">VM</th><th scope="col">OS</th><th scope="col">Power</th><th scope="col">Reboot</th><th scope="col">Available patches</th><th scope="col">Latest operation</th></tr></thead>
       ${groups.map(
         (g) => html`<tbody>
@@ -302,6 +336,7 @@ function renderFleet(overview) {
               <td>${latestCell(vm.latestOperation)}</td>
             </tr>`,
           )}
+          ${arcRows(g)}
         </tbody>`,
       )}
     </table></div>

@@ -10,7 +10,7 @@ import type { EmulatorServices } from '../services.js';
 /** Every machine (Compute VMs, and whatever other sources add), joined to its patch records. */
 export const COMPLIANCE_QUERY = `resources
 | where type =~ "microsoft.compute/virtualmachines" or type =~ "microsoft.hybridcompute/machines"
-| project machineId = tolower(id), machine = name, resourceGroup, subscriptionId, osType = tostring(properties.storageProfile.osDisk.osType)
+| project machineId = tolower(id), machine = name, resourceGroup, subscriptionId, osType = tostring(coalesce(properties.storageProfile.osDisk.osType, properties.osType))
 | join kind=leftouter (
     patchassessmentresources
     | where type !has "softwarepatches"

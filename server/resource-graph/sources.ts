@@ -3,9 +3,13 @@
 // maintenance runs plug in as further sources of the same shapes (server/resource-graph/service.ts).
 
 import type { OsFamily } from '../../simulator/catalogue.js';
+import type { AssessPlan } from '../../simulator/assessment.js';
 import type { InstallPlan } from '../../simulator/plan.js';
-import { installResultAt } from '../../simulator/results.js';
-import { startedByOf, type PatchOperations } from '../patch-operations.js';
+import { assessResult, installResultAt, type InstallPatchesResult } from '../../simulator/results.js';
+import type { ArcMachineStore } from '../hybrid-compute/machine-store.js';
+import { arcMachineResource, arcMachineResourceId } from '../hybrid-compute/machines.js';
+import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
+import { startedByOf, type PatchOperations, type PatchTarget } from '../patch-operations.js';
 import type { OperationRecord, OperationStore } from '../store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
 import { vmResourceId, virtualMachineResource } from '../virtual-machines.js';
@@ -117,70 +121,58 @@ interface StoredPatch {
   installationState?: string;
 }
 
-/** The Compute VMs of the emulator's store, with their stored patch operations. */
-export class ComputeMachineSource implements MachineSource {
+/** The machine fields a source knows without reading any operation. */
+type MachineIdentity = Omit<PatchMachine, 'latestAssessment' | 'installations'>;
+
+/**
+ * A machine's patch operations as the operations service stores them (VMs under their name, Arc
+ * machines under their operation key), read into the neutral shapes above. Compute results carry
+ * their patch list; Arc results only counts, so their patches come from the stored plan.
+ */
+class StoredOperations {
   constructor(
-    private readonly resources: ResourceStore,
     private readonly operations: OperationStore,
     private readonly patchOperations: PatchOperations,
-    private readonly newestComputeApiVersion: string,
     /** The simulated clock's now: where a running installation stands. */
     private readonly now: () => number,
   ) {}
 
-  machines(subscriptionIds: ReadonlySet<string>): PatchMachine[] {
-    const machines: PatchMachine[] = [];
-    for (const subscriptionId of subscriptionIds) {
-      for (const group of this.resources.listResourceGroups(subscriptionId)) {
-        for (const vm of this.resources.listVirtualMachines(subscriptionId, group.name)) machines.push(this.machine(vm));
-      }
-    }
-    return machines;
-  }
-
-  private machine(vm: VirtualMachineRecord): PatchMachine {
+  machine(target: PatchTarget, identity: MachineIdentity): PatchMachine {
     // Settled first, so that a run that is due has its result (nothing runs in the background).
-    this.patchOperations.settleVm(vm);
-    const sinceMs = Date.parse(vm.timeCreated);
+    this.patchOperations.settleVm(target);
+    const sinceMs = Date.parse(target.timeCreated);
     const done = (operation: OperationRecord): boolean =>
       operation.startMs >= sinceMs && operation.status !== 'InProgress' && operation.resultJson !== null && operation.endMs !== null;
     const finished = (operation: OperationRecord | undefined): operation is OperationRecord => operation !== undefined && done(operation);
+    const history = () => this.operations.listForVm(target.subscriptionId, target.resourceGroup, target.name);
     let installations: MachineInstallation[] | undefined;
-    const resource = virtualMachineResource(vm, vm.subscriptionId, this.newestComputeApiVersion);
     return {
-      id: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
-      type: 'microsoft.compute/virtualmachines',
-      name: vm.name,
-      subscriptionId: vm.subscriptionId,
-      resourceGroup: vm.resourceGroup,
-      location: vm.location,
-      osType: vm.osFamily,
-      patchServiceUsed: patchServiceFor(vm.osFamily, vm.catalogueKey),
+      ...identity,
       latestAssessment: () => {
         // The newest assessment through the store's index; when it is still running (or failed
-        // without a result), the newest finished one from the VM's history.
-        const latest = this.operations.latestForVm(vm, 'assessPatches', sinceMs);
+        // without a result), the newest finished one from the machine's history.
+        const latest = this.operations.latestForVm(target, 'assessPatches', sinceMs);
         if (finished(latest)) return this.assessment(latest);
         if (latest === undefined) return undefined;
-        const earlier = this.operations.listForVm(vm.subscriptionId, vm.resourceGroup, vm.name).filter((o) => o.kind === 'assessPatches' && finished(o));
-        const last = earlier.at(-1);
+        const last = history().filter((o) => o.kind === 'assessPatches' && finished(o)).at(-1);
         return last ? this.assessment(last) : undefined;
       },
       installations: () =>
-        (installations ??= this.operations
-          .listForVm(vm.subscriptionId, vm.resourceGroup, vm.name)
+        (installations ??= history()
           .filter((operation) => operation.kind === 'installPatches' && operation.startMs >= sinceMs)
           .flatMap((operation) => {
             if (done(operation)) return [this.installation(operation)];
             return operation.status === 'InProgress' ? [this.runningInstallation(operation)] : [];
           })),
-      resourceProperties: (resource.properties as Record<string, unknown>) ?? {},
-      tags: vm.definition.tags ?? {},
     };
   }
 
+  private lookup(operation: OperationRecord) {
+    return this.patchOperations.lookupFor(operation.plan as Parameters<PatchOperations['lookupFor']>[0]);
+  }
+
   private facts(operation: OperationRecord, patch: StoredPatch): PatchFacts {
-    const entry = this.patchOperations.lookupFor(operation.plan as Parameters<PatchOperations['lookupFor']>[0])(patch.patchId);
+    const entry = this.lookup(operation)(patch.patchId);
     const kbId = patch.kbId ?? patch.kbid;
     const published = entry?.publishedDate !== undefined && patch.version === undefined ? Date.parse(entry.publishedDate) : NaN;
     return {
@@ -202,7 +194,13 @@ export class ComputeMachineSource implements MachineSource {
       availablePatches?: StoredPatch[];
       patches?: StoredPatch[];
       error?: ErrorDetails;
+      errorDetails?: ErrorDetails;
     };
+    // The 2020-06-01 shape called the list `patches` and the KB `kbid`; an Arc result has no list.
+    let patches = result.availablePatches ?? result.patches;
+    if (patches === undefined) {
+      patches = result.status === 'Failed' ? [] : assessResult(operation.plan as AssessPlan, operation.endMs!, this.lookup(operation)).availablePatches;
+    }
     return {
       activityId: operation.id,
       status: result.status,
@@ -210,9 +208,8 @@ export class ComputeMachineSource implements MachineSource {
       endMs: operation.endMs!,
       startedBy: startedByOf(operation),
       rebootPending: result.rebootPending ?? false,
-      errorDetails: result.error ?? { code: '', message: '', details: [] },
-      // The 2020-06-01 shape called the list `patches` and the KB `kbid`.
-      patches: (result.availablePatches ?? result.patches ?? []).map((patch) => this.facts(operation, patch)),
+      errorDetails: result.error ?? result.errorDetails ?? NO_ERRORS,
+      patches: patches.map((patch) => this.facts(operation, patch)),
     };
   }
 
@@ -224,7 +221,7 @@ export class ComputeMachineSource implements MachineSource {
     const plan = operation.plan as InstallPlan;
     const nowMs = this.now();
     const elapsedMs = Math.min(Math.max(0, nowMs - plan.startMs), plan.durationMs);
-    const result = installResultAt(plan, elapsedMs, this.patchOperations.lookupFor(plan));
+    const result = installResultAt(plan, elapsedMs, this.lookup(operation));
     return this.installation({ ...operation, endMs: nowMs, resultJson: JSON.stringify({ ...result, status: 'InProgress' }) });
   }
 
@@ -236,7 +233,20 @@ export class ComputeMachineSource implements MachineSource {
       maintenanceRunId?: string;
       patches?: StoredPatch[];
       error?: ErrorDetails;
+      errorDetails?: ErrorDetails;
     };
+    // An Arc result has counts only: the patches as the plan had them when the run ended: at its
+    // end (a run that completed, whatever the completion mode), else where the clock stopped it
+    // (a superseded run), whichever gives the result's own counts.
+    let patches = result.patches;
+    if (patches === undefined) {
+      const plan = operation.plan as InstallPlan;
+      const counts = result as unknown as Record<string, unknown>;
+      const agrees = (candidate: InstallPatchesResult) =>
+        (['installedPatchCount', 'failedPatchCount', 'pendingPatchCount', 'excludedPatchCount', 'notSelectedPatchCount'] as const).every((key) => candidate[key] === counts[key]);
+      const atEnd = installResultAt(plan, plan.durationMs, this.lookup(operation));
+      patches = agrees(atEnd) ? atEnd.patches : installResultAt(plan, Math.min(Math.max(0, operation.endMs! - plan.startMs), plan.durationMs), this.lookup(operation)).patches;
+    }
     return {
       activityId: operation.id,
       status: result.status,
@@ -246,9 +256,89 @@ export class ComputeMachineSource implements MachineSource {
       rebootStatus: result.rebootStatus,
       maintenanceWindowExceeded: result.maintenanceWindowExceeded,
       maintenanceRunId: result.maintenanceRunId ?? null,
-      errorDetails: result.error ?? { code: '', message: '', details: [] },
-      patches: (result.patches ?? []).map((patch) => ({ ...this.facts(operation, patch), installationState: patch.installationState ?? 'NotSelected' })),
+      errorDetails: result.error ?? result.errorDetails ?? NO_ERRORS,
+      patches: patches.map((patch) => ({ ...this.facts(operation, patch), installationState: patch.installationState ?? 'NotSelected' })),
     };
+  }
+}
+
+/** An Arc result leaves `errorDetails` out when there is nothing to report. */
+const NO_ERRORS: ErrorDetails = { code: '', message: '', details: [] };
+
+/** The Compute VMs of the emulator's store, with their stored patch operations. */
+export class ComputeMachineSource implements MachineSource {
+  private readonly stored: StoredOperations;
+
+  constructor(
+    private readonly resources: ResourceStore,
+    operations: OperationStore,
+    patchOperations: PatchOperations,
+    private readonly newestComputeApiVersion: string,
+    now: () => number,
+  ) {
+    this.stored = new StoredOperations(operations, patchOperations, now);
+  }
+
+  machines(subscriptionIds: ReadonlySet<string>): PatchMachine[] {
+    const machines: PatchMachine[] = [];
+    for (const subscriptionId of subscriptionIds) {
+      for (const group of this.resources.listResourceGroups(subscriptionId)) {
+        for (const vm of this.resources.listVirtualMachines(subscriptionId, group.name)) machines.push(this.machine(vm));
+      }
+    }
+    return machines;
+  }
+
+  private machine(vm: VirtualMachineRecord): PatchMachine {
+    const resource = virtualMachineResource(vm, vm.subscriptionId, this.newestComputeApiVersion);
+    return this.stored.machine(vm, {
+      id: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
+      type: 'microsoft.compute/virtualmachines',
+      name: vm.name,
+      subscriptionId: vm.subscriptionId,
+      resourceGroup: vm.resourceGroup,
+      location: vm.location,
+      osType: vm.osFamily,
+      patchServiceUsed: patchServiceFor(vm.osFamily, vm.catalogueKey),
+      resourceProperties: (resource.properties as Record<string, unknown>) ?? {},
+      tags: vm.definition.tags ?? {},
+    });
+  }
+}
+
+/** Arc-enabled servers (server/hybrid-compute/): their patch operations are stored like a VM's, under their operation key. */
+export class ArcMachineSource implements MachineSource {
+  private readonly stored: StoredOperations;
+
+  constructor(
+    private readonly machinesStore: ArcMachineStore,
+    operations: OperationStore,
+    patchOperations: PatchOperations,
+    private readonly newestApiVersion: string,
+    private readonly seed: string,
+    now: () => number,
+  ) {
+    this.stored = new StoredOperations(operations, patchOperations, now);
+  }
+
+  machines(subscriptionIds: ReadonlySet<string>): PatchMachine[] {
+    return [...subscriptionIds].flatMap((subscriptionId) =>
+      this.machinesStore.list(subscriptionId).map((machine) => {
+        const resource = arcMachineResource(machine, this.newestApiVersion, this.seed);
+        return this.stored.machine(arcPatchTarget(machine), {
+          id: arcMachineResourceId(machine.subscriptionId, machine.resourceGroup, machine.name),
+          type: 'microsoft.hybridcompute/machines',
+          name: machine.name,
+          subscriptionId: machine.subscriptionId,
+          resourceGroup: machine.resourceGroup,
+          location: machine.location,
+          osType: machine.osFamily,
+          patchServiceUsed: patchServiceFor(machine.osFamily, machine.catalogueKey),
+          resourceProperties: (resource.properties as Record<string, unknown>) ?? {},
+          tags: machine.definition.tags ?? {},
+        });
+      }),
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
 import { existingVm } from './lookups.js';
+import { isArcOperationKey } from '../hybrid-compute/machines.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
 import { sendFinalResult, sendStarted, setRetryAfter, statusEnvelopeJson } from './lro.js';
@@ -81,7 +82,8 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       if (token !== undefined && String(token) !== context.patchOperations.pollingToken(operationId.toLowerCase())) throw operationNotFound(operationId);
       const monitor = String(request.query.monitor ?? '').toLowerCase() === 'true';
       const read = monitor ? context.patchOperations.read(subscriptionId, operationId) : context.patchOperations.pollStatus(subscriptionId, operationId);
-      if (!read || read.location !== location.toLowerCase()) throw operationNotFound(operationId);
+      // An Arc machine's operation has its own URL (server/hybrid-compute/routes.ts).
+      if (!read || read.location !== location.toLowerCase() || isArcOperationKey(read.vmName)) throw operationNotFound(operationId);
       const { header, refusal } = context.rateLimits.operationPoll(subscriptionId, read.id);
       reply.header('x-ms-ratelimit-remaining-resource', header);
       if (refusal) throw refusal;

@@ -18,6 +18,7 @@ import { MAINTENANCE_MIGRATION } from '../maintenance/store.js';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isLegacyPlan, upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
+import { ARC_MACHINES_MIGRATION } from '../hybrid-compute/machine-store.js';
 
 export type Db = Database.Database;
 
@@ -158,6 +159,8 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: Db) => void)> = [
   compactOperations,
   // Scheduled patching: maintenance configurations, their assignments and runs (server/maintenance/store.ts).
   MAINTENANCE_MIGRATION,
+  // Arc-enabled servers (server/hybrid-compute/machine-store.ts).
+  ARC_MACHINES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,6 +27,8 @@ t.test('per machine: last assessment, pending critical and security patches, las
   const before = await read();
   t.match(before.query, /patchassessmentresources/, 'the Resource Graph query is sent along');
   t.same(before.machines.map((m) => [m.machine, m.osType, m.lastAssessment, m.lastInstall]), [
+    ['myArcMachine', 'windows', null, null],
+    ['myLinuxArcMachine', 'linux', null, null],
     [LINUX_VM, 'Linux', null, null],
     [WINDOWS_VM, 'Windows', null, null],
   ]);

@@ -251,7 +251,7 @@ t.test('scope: the subscriptions asked for, or all of them', async (t) => {
   const tenant = await query(app, { query: 'patchinstallationresources | where type !has "softwarepatches" | count' });
   t.equal(tenant.body.data[0]!.Count, 2, 'no subscriptions: every subscription of the caller');
   const group = await query(app, { managementGroups: ['root'], query: 'resources | project name | order by name asc' });
-  t.same(group.body.data.map((row) => row.name), [LINUX_VM, WINDOWS_VM], 'resources lists the machines');
+  t.same(group.body.data.map((row) => row.name), ['myArcMachine', 'myLinuxArcMachine', LINUX_VM, WINDOWS_VM], 'resources lists the machines, Arc-enabled servers included');
 });
 
 t.test("invalid queries get ARG's 400 BadRequest with its details", async (t) => {
@@ -370,4 +370,31 @@ t.test('scheduled runs through the maintenanceresources samples (5 and 6), place
   // The runs' installations are in patchinstallationresources, started by the platform.
   const installs = await query(app, { query: 'patchinstallationresources | where type !has "softwarepatches" | project startedBy = tostring(properties.startedBy)' });
   t.same(installs.body.data, [{ startedBy: 'Platform' }, { startedBy: 'Platform' }]);
+});
+
+t.test('Arc-enabled servers: their runs are in the same tables, under microsoft.hybridcompute/machines', async (t) => {
+  const { app } = testEmulator(t, { completion: 'sync' });
+  const arc = (name: string, action: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/myResourceGroupName/providers/Microsoft.HybridCompute/machines/${name}/${action}?api-version=2024-07-10`;
+  const post = (url: string, payload?: unknown) => app.inject({ method: 'POST', url, headers: { ...AUTH, 'content-type': 'application/json' }, ...(payload ? { payload: payload as object } : {}) });
+  const assessed = await post(arc('myLinuxArcMachine', 'assessPatches'));
+  t.equal(assessed.statusCode, 200, assessed.body);
+  const installed = await post(arc('myArcMachine', 'installPatches'), { maximumDuration: 'PT4H', rebootSetting: 'IfRequired', windowsParameters: { classificationsToInclude: ['Critical', 'Security'] } });
+  t.equal(installed.statusCode, 200, installed.body);
+  const install = installed.json() as { installationActivityId: string; installedPatchCount: number; notSelectedPatchCount: number };
+
+  // Sample 2 (count of update installations) sees the Arc run, the machine name at split index 8.
+  const samples = sampleQueries();
+  const counts = await query(app, { query: samples[1]! });
+  const row = counts.body.data.find((r) => r.RunID === install.installationActivityId)!;
+  t.match(row, { machineName: '["myArcMachine"]', resourceType: '["microsoft.hybridcompute"]', OS: 'Windows', installedPatchCount: String(install.installedPatchCount), notSelectedPatchCount: String(install.notSelectedPatchCount) });
+  // Its patches come from the run's plan (an Arc result carries counts only), as many as the counts say.
+  const patches = await query(app, { query: `patchinstallationresources | where type == "microsoft.hybridcompute/machines/patchinstallationresults/softwarepatches" | summarize n = count() by state = tostring(properties.installationState)` });
+  const byState = Object.fromEntries(patches.body.data.map((r) => [r.state, r.n]));
+  t.equal(byState.Installed, install.installedPatchCount);
+  t.equal(byState.NotSelected, install.notSelectedPatchCount);
+  // The assessment: a summary under .../machines/myLinuxArcMachine/patchAssessmentResults/latest, and its packages.
+  const assessment = await query(app, { query: 'patchassessmentresources | where id contains "/Microsoft.HybridCompute/machines/myLinuxArcMachine/" | summarize count() by type' });
+  const byType = Object.fromEntries(assessment.body.data.map((r) => [r.type, r.count_]));
+  t.equal(byType['microsoft.hybridcompute/machines/patchassessmentresults'], 1);
+  t.ok((byType['microsoft.hybridcompute/machines/patchassessmentresults/softwarepatches'] as number) > 0);
 });

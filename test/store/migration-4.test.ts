@@ -47,10 +47,10 @@ t.test('a schema-3 database with first-release plans is migrated; results read a
   await first.app.close();
   first.services.close();
 
-  // Back to what schema 3 held: legacy plans, no schema-4 indexes.
+  // Back to what schema 3 held: legacy plans, no schema-4 indexes, nothing of later migrations (Arc machines).
   const db = new Database(file);
   for (const [id, plan] of plans) db.prepare('UPDATE operations SET plan = ? WHERE id = ?').run(plan, id);
-  db.exec('DROP INDEX operations_latest; DROP INDEX operations_by_sequence;');
+  db.exec('DROP INDEX operations_latest; DROP INDEX operations_by_sequence; DROP TABLE arc_machines;');
   db.pragma('user_version = 3');
   db.close();
 
