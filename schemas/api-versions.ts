@@ -90,7 +90,8 @@ export const MAINTENANCE_API_VERSIONS: readonly string[] = [
 /** The first Maintenance api-version that takes `maintenanceScope: InGuestPatch` (2021-05-01 refuses it, terraform-provider-azurerm#19480). */
 export const IN_GUEST_PATCH_SINCE = '2021-09-01-preview';
 
-export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'machines' | 'maintenanceConfigurations' | 'configurationAssignments' | 'applyUpdates';
+/** `resources`: Microsoft.ResourceGraph's query (its api-versions are in schemas/resource-graph.ts). */
+export type ArmResourceType = 'virtualMachines' | 'resourceGroups' | 'machines' | 'maintenanceConfigurations' | 'configurationAssignments' | 'applyUpdates' | 'resources';
 
 /** What an api-version looks like: a date, with an optional suffix such as `-preview`. */
 export const WELL_FORMED_API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;

@@ -38,6 +38,8 @@ import { operationIdOf, RequestLog } from './logging.js';
 import { openApiPlugin } from './openapi.js';
 import { metadataEndpointRoutes } from './routes/metadata-endpoints.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { resourceGraphRoutes } from './resource-graph/routes.js';
+import { complianceRoutes } from './resource-graph/compliance.js';
 // Hostile input, the admin key, graceful shutdown (docs/reliability.md).
 import { registerAdminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
@@ -181,6 +183,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(arcMachineRoutes, { ...context, arcMachines: services.arcMachines });
     await arm.register(maintenanceRoutes, { context, maintenance: services.maintenance });
     await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
+    await arm.register(resourceGraphRoutes, { resourceGraph: services.resourceGraph });
   });
   app.register(identityRoutes, { issuer, seed: services.seed });
   app.register(metadataEndpointRoutes);
@@ -194,6 +197,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   app.register(dashboardRoutes, { services });
   app.register(arcAdminRoutes, { services });
   app.register(maintenanceAdminRoutes, { services });
+  app.register(complianceRoutes, { services });
   app.register(adminSubscriptionRoutes, { services });
   app.register(platformRunRoutes, { services });
   return app;

@@ -19,6 +19,10 @@ import { SettingsStore } from './store/settings-store.js';
 import { SubscriptionStore } from './store/subscription-store.js';
 import { ArcMachineStore } from './hybrid-compute/machine-store.js';
 import { arcPatchTargets } from './hybrid-compute/patch-targets.js';
+import { ResourceGraph } from './resource-graph/service.js';
+import { ArcMachineSource, ComputeMachineSource, maintenanceRecordSource } from './resource-graph/sources.js';
+import { COMPUTE_API_VERSIONS, HYBRID_COMPUTE_API_VERSIONS } from '../schemas/api-versions.js';
+import { guidFrom } from '../simulator/random.js';
 
 export interface ServiceOptions {
   /** A file path, or ':memory:'. */
@@ -64,6 +68,8 @@ export interface EmulatorServices {
   maintenance: MaintenanceService;
   ids: OperationIds;
   storeHealth: StoreHealth;
+  /** Azure Resource Graph over the machines above (server/resource-graph/). */
+  resourceGraph: ResourceGraph;
   seed: string;
   /** Folds the write-ahead log in and closes the database; throws when the log could not be folded in. */
   close(): void;
@@ -94,7 +100,19 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();
   const subscriptions = new SubscriptionStore(db, settings, [...seedDocument.subscriptions.map((s) => s.subscriptionId), ...(options.subscriptions ?? [])]);
-  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, seed: options.seed, close: () => closeDatabase(db) };
+  // Resource Graph reads the machines through sources (VMs, Arc machines); maintenance runs come from the maintenance service.
+  const resourceGraph = new ResourceGraph({
+    machineSources: [
+      new ComputeMachineSource(resources, operations, patchOperations, COMPUTE_API_VERSIONS[COMPUTE_API_VERSIONS.length - 1]!, () => clock.now()),
+      new ArcMachineSource(arcMachines, operations, patchOperations, HYBRID_COMPUTE_API_VERSIONS[HYBRID_COMPUTE_API_VERSIONS.length - 1]!, options.seed, () => clock.now()),
+    ],
+    maintenanceSources: [maintenanceRecordSource(maintenance)],
+    now: () => clock.now(),
+    knownSubscriptions: () => subscriptions.list(),
+    tenantId: guidFrom(options.seed, 'tenant'),
+    seed: options.seed,
+  });
+  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -32,6 +32,9 @@ const state = {
   /** Scenarios or faults changed here: read them again. */
   rulesStale: true,
   inventoryOpen: false,
+  /** GET /_emulator/compliance: { query, machines }; stale after an action. */
+  compliance: null,
+  complianceStale: true,
 };
 
 // ---- Safe HTML: every interpolated value is escaped unless it is itself html`...` -----------------
@@ -573,6 +576,8 @@ function noticeFinished(operations) {
     if (before === 'InProgress' && now !== 'InProgress') {
       const counts = countsText(op);
       announce(`${KIND[op.kind] ?? op.kind} on ${op.vmName}: ${LOOK[now]?.[2] ?? now}${counts ? `, ${counts}` : ''}.`);
+      // A finished run is in Resource Graph now: the compliance view asks again at the next refresh.
+      state.complianceStale = true;
     }
     state.seen.set(op.operationId, now);
   }
@@ -631,6 +636,49 @@ async function refreshRules(overview) {
   state.faults = faults.value;
 }
 
+// ---- Compliance: a Resource Graph query's answer (server/resource-graph/compliance.ts) -----------
+
+/** The compliance query reads every machine's runs: asked at most every few seconds, and after an action. */
+const COMPLIANCE_POLL_MS = 5000;
+let complianceAt = 0;
+
+async function refreshCompliance() {
+  if (state.compliance && !state.complianceStale && Date.now() - complianceAt < COMPLIANCE_POLL_MS) return;
+  state.compliance = await admin('GET', '/_emulator/compliance');
+  state.complianceStale = false;
+  complianceAt = Date.now();
+}
+
+/** A count of pending patches: a warning when there are any, nothing to say when none. */
+function pendingCell(count) {
+  if (count === null || count === undefined) return html`<span class="faint-text">–</span>`;
+  return count > 0 ? html`<strong class="warn-text" data-field="pending">${count}</strong>` : html`<span data-field="pending">0</span>`;
+}
+
+function renderCompliance() {
+  const compliance = state.compliance;
+  if (!compliance) return;
+  patch($('#compliance-query'), compliance.query);
+  if (compliance.machines.length === 0) return patch($('#compliance-body'), html`<p>No machines.</p>`);
+  patch(
+    $('#compliance-body'),
+    html`<div class="scroll" data-scroll="compliance" role="region" aria-label="Compliance table" tabindex="0"><table class="compliance">
+      <caption class="visually-hidden">Each machine's last assessment and installation, from Resource Graph</caption>
+      <thead><tr><th scope="col">Machine</th><th scope="col">Last assessment</th><th scope="col">Pending critical</th><th scope="col">Pending security</th><th scope="col">Reboot</th><th scope="col">Last installation</th></tr></thead>
+      <tbody>${compliance.machines.map(
+        (m) => html`<tr data-compliance-row="${m.machine}">
+          <th scope="row">${m.machine} <span class="faint-text">· ${m.resourceGroup}${m.osType ? ` · ${m.osType}` : ''}</span></th>
+          <td>${m.lastAssessment ? html`${timeText(m.lastAssessment)} ${m.assessmentStatus && m.assessmentStatus !== 'Succeeded' ? badge(m.assessmentStatus) : ''}` : html`<span class="faint-text">None in the last 7 days</span>`}</td>
+          <td>${pendingCell(m.pendingCritical)}</td>
+          <td>${pendingCell(m.pendingSecurity)}</td>
+          <td>${m.rebootPending === null ? html`<span class="faint-text">–</span>` : badge(m.rebootPending ? 'rebootPending' : 'noReboot')}</td>
+          <td>${m.lastInstall ? html`${badge(m.lastInstallStatus)} <span class="nowrap">${timeText(m.lastInstall)}</span> <span class="faint-text">${m.installed} installed, ${m.failed} failed</span>` : html`<span class="faint-text">None in the last 30 days</span>`}</td>
+        </tr>`,
+      )}</tbody>
+    </table></div>`,
+  );
+}
+
 let timer;
 let refreshing = false;
 
@@ -641,10 +689,11 @@ async function refresh() {
   try {
     const overview = await admin('GET', '/_emulator/overview');
     state.overview = overview;
-    await Promise.all([refreshVm(), refreshRules(overview), refreshSchedule()]);
+    await Promise.all([refreshVm(), refreshRules(overview), refreshSchedule(), refreshCompliance()]);
     renderHeader(overview);
     renderSchedule();
     renderFleet(overview);
+    renderCompliance();
     renderVm();
     renderControls();
     noticeFinished(allVms().flatMap((vm) => (vm.latestOperation ? [vm.latestOperation] : [])));
@@ -711,6 +760,7 @@ async function act(work) {
   } catch (error) {
     showAlert(error instanceof RequestError ? `${error.code}: ${error.message}` : error.message);
   }
+  state.complianceStale = true;
   await refresh();
 }
 

@@ -185,6 +185,10 @@ t.test('the dashboard: an install from the form on the seeded Windows VM, watche
   const pastRuns = (await page.locator('#history tbody tr').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
   t.equal(pastRuns.length, 1);
   t.match(pastRuns[0], new RegExp(`Install patches.*Succeeded.*${result.installedPatchCount} ${result.failedPatchCount} ${result.pendingPatchCount}.*${result.rebootStatus}`));
+  // The compliance view, a Resource Graph query's answer, has the run as the VM's last installation.
+  const compliance = page.locator(`tr[data-compliance-row="${WINDOWS_VM}"]`, { hasText: `${result.installedPatchCount} installed, ${result.failedPatchCount} failed` });
+  await compliance.waitFor({ timeout: PAGE_WAIT_MS });
+  t.match(await compliance.textContent(), /Succeeded/);
 
   // Laptop and projector sizes: the page itself never scrolls sideways; "Larger text" scales it.
   const fits = () => page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The newest azure-mgmt-compute, azure-mgmt-hybridcompute, azure-mgmt-maintenance and azure-identity from PyPI
-# (requirements.txt), unmodified, over
+# The newest azure-mgmt-compute, azure-mgmt-hybridcompute, azure-mgmt-maintenance, azure-mgmt-resourcegraph and azure-identity
+# from PyPI (requirements.txt), unmodified, over
 # HTTPS against a freshly started emulator (strict tokens, --completion polls:2, --retry-after 0).
 # The virtual environment is made here, in the download cache outside the repository, and
 # reused while requirements.txt is unchanged. Trust: REQUESTS_CA_BUNDLE names the emulator's
@@ -14,7 +14,7 @@ source "$(dirname "$0")/../lib.sh"
 HERE=$REPO_ROOT/test/clients/python
 
 python_venv python-sdk requirements.txt
-log "$("$VENV/bin/python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0], *(f"{p} {m.version(p)}" for p in ("azure-mgmt-compute", "azure-mgmt-hybridcompute", "azure-mgmt-maintenance", "azure-identity", "azure-core")))')"
+log "$("$VENV/bin/python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0], *(f"{p} {m.version(p)}" for p in ("azure-mgmt-compute", "azure-mgmt-hybridcompute", "azure-mgmt-maintenance", "azure-mgmt-resourcegraph", "azure-identity", "azure-core")))')"
 
 start_emulator --auth strict --completion polls:2 --retry-after 0
 start_outbound_recorder
@@ -30,6 +30,7 @@ run_program() { # run_program FILE: one program, its output appended to $WORK/pr
 run_program test_patches.py; status=$?
 # Arc-enabled servers (azure-mgmt-hybridcompute): the seeded Arc machines, polls:2 like the VMs.
 run_program test_arc.py || status=$?
+run_program test_resource_graph.py || status=$?
 # Scheduled patching (azure-mgmt-maintenance), after the patch operations: it freezes and advances the clock.
 run_program test_maintenance.py || status=$?
 report_program "$status"
