@@ -346,9 +346,8 @@ export class PatchOperations {
     });
   }
 
-  /** The VM's most recent installation and assessment (what its instance view reports), settled first. */
+  /** The VM's most recent installation and assessment (what its instance view reports); the caller has settled the VM. */
   latestPatchOperations(vm: VirtualMachineRecord): { install: InstallOperation | undefined; assess: AssessOperation | undefined } {
-    this.settleVm(vm);
     const sinceMs = Date.parse(vm.timeCreated);
     return {
       install: this.operations.latestForVm(vm, 'installPatches', sinceMs) as InstallOperation | undefined,

@@ -2,6 +2,7 @@
 // first (a delete that has completed has taken the resource away), and a running create or delete
 // gives the provisioning state the resource is in.
 
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { resourceGroupNotFound, resourceNotFound, vmMarkedForDeletion } from '../arm/errors.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
 import type { ProvisioningState } from '../virtual-machines.js';
@@ -52,9 +53,28 @@ export function findVm(context: RouteContext, params: VmParams): CurrentVm {
   return current;
 }
 
-/** A VM an action can run on: one being deleted refuses every operation but the delete. */
-export function existingVm(context: RouteContext, params: VmParams, operation: string): VirtualMachineRecord {
-  const { vm, provisioningState } = findVm(context, params);
-  if (provisioningState === 'Deleting') throw vmMarkedForDeletion(operation, vm.name);
-  return vm;
+/**
+ * The route-level preHandler of a route on one VM: finds it once per request (settling its
+ * operations once) and leaves it on `request.vm`. With `operation`, the VM must be one an action can
+ * run on: one being deleted refuses every operation but the delete.
+ */
+export function loadVm(context: RouteContext, operation?: string): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const current = findVm(context, request.params as VmParams);
+    if (operation !== undefined && current.provisioningState === 'Deleting') throw vmMarkedForDeletion(operation, current.vm.name);
+    request.vm = current;
+  };
+}
+
+/** The VM loadVm found for this request. */
+export function vmOf(request: FastifyRequest): CurrentVm {
+  if (request.vm === null) throw new Error(`no VM loaded for ${request.routeOptions.url}: the route wants loadVm as a preHandler`);
+  return request.vm;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The VM a route on one VM addresses, as loadVm found it; null elsewhere. */
+    vm: CurrentVm | null;
+  }
 }

@@ -1,7 +1,7 @@
 // POST .../virtualMachines/{vm}/installPatches and /assessPatches, and the operation URLs clients
 // poll (docs/api.md).
 
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ASSESS_PATCHES_API_VERSIONS,
   INSTALL_PATCHES_API_VERSIONS,
@@ -11,7 +11,7 @@ import {
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
-import { existingVm } from './lookups.js';
+import { loadVm, vmOf } from './lookups.js';
 import { isArcOperationKey } from '../hybrid-compute/machines.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
@@ -36,9 +36,9 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     if (refusal) throw refusal;
   };
 
-  /** Existence checks in ARM's order (group, then VM), the budgets, then the VM's power state. */
-  const runningVm = (params: VmParams, operation: string, reply: FastifyReply): VirtualMachineRecord => {
-    const vm = existingVm(context, params, operation);
+  /** After loadVm's existence checks (group, then VM): the budgets, then the VM's power state. */
+  const runningVm = (request: FastifyRequest, operation: string, reply: FastifyReply): VirtualMachineRecord => {
+    const { vm } = vmOf(request);
     countGuestPatchBudgets(vm, reply);
     if (vm.powerState === 'deallocated') throw vmDeallocated(operation, vm.name);
     if (vm.powerState === 'stopped') throw vmStopped(operation, vm.name);
@@ -50,12 +50,18 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     {
       config: { arm: { resourceType: 'virtualMachines', apiVersions: INSTALL_PATCHES_API_VERSIONS, bodyName: 'installPatchesInput' } },
       schema: { body: installPatchesBodySchema },
+      // The body's required fields are checked before the VM is looked up, as ARM does.
+      preHandler: [
+        async (request) => {
+          if (MAXIMUM_DURATION_REQUIRED_IN.includes(request.apiVersion) && request.body.maximumDuration === undefined) {
+            throw requiredParameterMissing('maximumDuration');
+          }
+        },
+        loadVm(context, 'installPatches'),
+      ],
     },
     async (request, reply) => {
-      if (MAXIMUM_DURATION_REQUIRED_IN.includes(request.apiVersion) && request.body.maximumDuration === undefined) {
-        throw requiredParameterMissing('maximumDuration');
-      }
-      const vm = runningVm(request.params, 'installPatches', reply);
+      const vm = runningVm(request, 'installPatches', reply);
       const operation = context.patchOperations.startInstall(vm, parametersFor(request.body, request.apiVersion), request.apiVersion);
       return sendStarted(request, reply, context, operation);
     },
@@ -64,9 +70,9 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
   // assessPatches takes no body (VirtualMachines_AssessPatches has no body parameter); one sent anyway is ignored.
   app.post<{ Params: VmParams }>(
     `${VM_PATH}/assessPatches`,
-    { config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } } },
+    { config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } }, preHandler: loadVm(context, 'assessPatches') },
     async (request, reply) => {
-      const vm = runningVm(request.params, 'assessPatches', reply);
+      const vm = runningVm(request, 'assessPatches', reply);
       return sendStarted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
     },
   );

@@ -11,7 +11,7 @@ import { newVirtualMachine, normaliseLocation, virtualMachineResource } from '..
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from './context.js';
 import { sendAccepted, setAsyncOperation } from './lro.js';
-import { currentGroup, currentVm, existingGroup, findVm, type VmParams } from './lookups.js';
+import { currentGroup, currentVm, existingGroup, loadVm, vmOf, type VmParams } from './lookups.js';
 import { instanceViewOf } from './vm-actions.js';
 import { checkedPatchSettings, marksAfterChange, patchSettingsAtVersion } from '../patch-settings/settings.js';
 
@@ -70,8 +70,8 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
   });
 
   // Update: tags and properties merged into the VM's definition (patchSettings, for one).
-  app.patch<{ Params: VmParams; Body: VmUpdate }>(VM_PATH, { config, schema: { body: virtualMachineUpdateSchema } }, async (request) => {
-    const { vm, provisioningState } = findVm(context, request.params);
+  app.patch<{ Params: VmParams; Body: VmUpdate }>(VM_PATH, { config, schema: { body: virtualMachineUpdateSchema }, preHandler: loadVm(context) }, async (request) => {
+    const { vm, provisioningState } = vmOf(request);
     if (provisioningState === 'Deleting') throw vmMarkedForDeletion('update', vm.name);
     const update = request.body ?? {};
     const properties = merged(vm.definition.properties, patchSettingsAtVersion(update.properties ?? {}, request.apiVersion));
@@ -87,8 +87,8 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     return virtualMachineResource({ ...vm, definition }, request.params.subscriptionId, request.apiVersion, provisioningState);
   });
 
-  app.get<{ Params: VmParams; Querystring: { $expand?: string } }>(VM_PATH, { config }, async (request) => {
-    const { vm, provisioningState } = findVm(context, request.params);
+  app.get<{ Params: VmParams; Querystring: { $expand?: string } }>(VM_PATH, { config, preHandler: loadVm(context) }, async (request) => {
+    const { vm, provisioningState } = vmOf(request);
     const resource = virtualMachineResource(vm, request.params.subscriptionId, request.apiVersion, provisioningState);
     if (String(request.query.$expand ?? '').toLowerCase() !== 'instanceview') return resource;
     return { ...resource, properties: { ...(resource.properties as object), instanceView: instanceViewOf(context, vm, request.apiVersion) } };
