@@ -1,6 +1,6 @@
 // The state document of GET/PUT /_emulator/state and --seed-file, whole: every field a running
 // emulator reads back is described here, so that a document that passes can never make an ordinary
-// request fail later (docs/reliability.md). server/admin/state-validation.ts adds what a schema
+// request fail later (docs/reliability.md). server/state/state-validation.ts adds what a schema
 // cannot say (catalogues exist, names unique, a VM's group present).
 
 import { WINDOWS_CLASSIFICATIONS, LINUX_CLASSIFICATIONS } from '../simulator/catalogue.js';
@@ -53,7 +53,7 @@ const reboot = {
   properties: { startOffsetMs: span, endOffsetMs: span, outcome: { type: 'string', enum: ['Completed', 'Failed'] } },
 } as const;
 
-/** A create or delete of a VM or resource group (server/patch-operations.ts ProvisioningPlan). */
+/** A create or delete of a VM or resource group (server/operations/patch-operations.ts ProvisioningPlan). */
 const provisioningPlan = {
   properties: { kind: { enum: ['createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] } },
   required: ['kind', 'startMs', 'durationMs'],
@@ -117,7 +117,7 @@ export const operationPlanSchema = {
     kind: { type: 'string', enum: PLAN_KINDS },
     startMs: instant,
     durationMs: span,
-    // Present on a run the platform started by itself (server/patch-operations.ts, PlatformRun).
+    // Present on a run the platform started by itself (server/operations/patch-operations.ts, PlatformRun).
     startedBy: { type: 'string', enum: ['Platform'] },
   },
   // The kind picks the branch, so that an error names the field at fault, not every branch.

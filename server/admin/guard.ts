@@ -11,7 +11,6 @@
 // The ARM API is not affected: it wants an Authorization header, which no page can send unasked.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { adminKeyInvalid, adminKeyMissing, ArmError } from '../arm/errors.js';
 
@@ -56,13 +55,4 @@ export function adminGuard(adminKey: string | undefined): onRequestAsyncHookHand
     // Digests of equal length, compared in constant time: the key's length and content stay unknown.
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) throw adminKeyInvalid();
   };
-}
-
-/** 127.0.0.0/8, ::1 (and ::ffff:127.x) and the name localhost. */
-export function isLoopbackHost(host: string): boolean {
-  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (name === 'localhost') return true;
-  if (isIP(name) === 4) return name.startsWith('127.');
-  if (isIP(name) === 6) return name === '::1' || /^::ffff:127\./.test(name) || /^(0{1,4}:){7}0{0,3}1$/.test(name);
-  return false;
 }

@@ -13,9 +13,9 @@ import { HYBRID_COMPUTE_PATCH_API_VERSIONS, SUPPORTED_LOCATIONS } from '../../sc
 import { arcInstallPatchesBodySchema, arcMachineBodySchema, arcMachineUpdateSchema } from '../../schemas/hybrid-compute.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { ArmError, groupBeingDeleted, operationNotFound, resourceNotFound } from '../arm/errors.js';
-import type { EmulatorOperation } from '../patch-operations.js';
+import type { EmulatorOperation } from '../operations/patch-operations.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from '../routes/context.js';
-import { sendFinalResult, setRetryAfter } from '../routes/lro.js';
+import { sendFinalResult, setRetryAfter } from '../operations/lro.js';
 import { currentGroup, existingGroup } from '../routes/lookups.js';
 import type { ArcMachineRecord, ArcMachineStore } from './machine-store.js';
 import { ARC_MACHINE_TYPE, arcMachineResource, isArcOperationKey, MACHINE_NAME, newArcMachine } from './machines.js';

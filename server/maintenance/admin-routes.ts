@@ -7,7 +7,7 @@ import type {} from '@fastify/swagger';
 import { ArmError } from '../arm/errors.js';
 import type { EmulatorServices } from '../services.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import { vmResourceId } from '../virtual-machines.js';
+import { vmResourceId } from '../virtual-machines/resource.js';
 import { configurationIdOf } from './service.js';
 import { assignmentResource } from './routes.js';
 import type { RunRecord } from './store.js';

@@ -11,9 +11,9 @@ import type { CompletionMode } from '../../simulator/progress.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { ArmError } from '../arm/errors.js';
 import type { EmulatorClock } from '../clock.js';
-import type { AssessOperation, InstallOperation, PatchOperations, ScheduledRunSource } from '../patch-operations.js';
+import type { AssessOperation, InstallOperation, PatchOperations, ScheduledRunSource } from '../operations/patch-operations.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
-import { vmResourceId } from '../virtual-machines.js';
+import { vmResourceId } from '../virtual-machines/resource.js';
 import { patchSettingsOf, platformDutiesOf } from './settings.js';
 
 /** The api-version the platform's runs are recorded under: the newest the emulator serves. */

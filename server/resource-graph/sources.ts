@@ -9,10 +9,10 @@ import { assessResult, installResultAt, type InstallPatchesResult } from '../../
 import type { ArcMachineStore } from '../hybrid-compute/machine-store.js';
 import { arcMachineResource, arcMachineResourceId } from '../hybrid-compute/machines.js';
 import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
-import { startedByOf, type PatchOperations, type PatchTarget } from '../patch-operations.js';
+import { startedByOf, type PatchOperations, type PatchTarget } from '../operations/patch-operations.js';
 import type { OperationRecord, OperationStore } from '../store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
-import { vmResourceId, virtualMachineResource } from '../virtual-machines.js';
+import { vmResourceId, virtualMachineResource } from '../virtual-machines/resource.js';
 
 /** One patch as a machine's assessment or installation reports it, with its catalogue facts. */
 export interface PatchFacts {

@@ -5,7 +5,7 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { resourceGroupNotFound, resourceNotFound, vmMarkedForDeletion } from '../arm/errors.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
-import type { ProvisioningState } from '../virtual-machines.js';
+import type { ProvisioningState } from '../virtual-machines/resource.js';
 import type { RouteContext } from './context.js';
 
 export type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };

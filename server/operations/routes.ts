@@ -10,11 +10,12 @@ import {
 } from '../../schemas/api-versions.js';
 import { installPatchesBodySchema } from '../../schemas/install-patches.js';
 import type { InstallParameters } from '../../simulator/selection.js';
+import { chargeCrpBudget } from '../arm/rate-limits.js';
 import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
-import { loadVm, vmOf } from './lookups.js';
+import { loadVm, vmOf } from '../routes/lookups.js';
 import { isArcOperationKey } from '../hybrid-compute/machines.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
-import { ARM_PREFIX, VM_PATH, type RouteContext } from './context.js';
+import { ARM_PREFIX, VM_PATH, type RouteContext } from '../routes/context.js';
 import { sendFinalResult, sendStarted, setRetryAfter, statusEnvelopeJson } from './lro.js';
 
 type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
@@ -31,9 +32,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
    * budget), failed operations included (cli-recording shows them counted).
    */
   const countGuestPatchBudgets = (vm: VirtualMachineRecord, reply: FastifyReply) => {
-    const { header, refusal } = context.rateLimits.guestPatch(vm.subscriptionId, `${vm.subscriptionId}/${vm.resourceGroup}/${vm.name}`);
-    reply.header('x-ms-ratelimit-remaining-resource', header);
-    if (refusal) throw refusal;
+    chargeCrpBudget(reply, context.rateLimits.guestPatch(vm.subscriptionId, `${vm.subscriptionId}/${vm.resourceGroup}/${vm.name}`));
   };
 
   /** After loadVm's existence checks (group, then VM): the budgets, then the VM's power state. */
@@ -90,9 +89,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
       const read = monitor ? context.patchOperations.read(subscriptionId, operationId) : context.patchOperations.pollStatus(subscriptionId, operationId);
       // An Arc machine's operation has its own URL (server/hybrid-compute/routes.ts).
       if (!read || read.location !== location.toLowerCase() || isArcOperationKey(read.vmName)) throw operationNotFound(operationId);
-      const { header, refusal } = context.rateLimits.operationPoll(subscriptionId, read.id);
-      reply.header('x-ms-ratelimit-remaining-resource', header);
-      if (refusal) throw refusal;
+      chargeCrpBudget(reply, context.rateLimits.operationPoll(subscriptionId, read.id));
       if (!monitor) {
         if (read.status === 'InProgress') setRetryAfter(reply, context);
         return reply.type(JSON_TYPE).send(statusEnvelopeJson(read));

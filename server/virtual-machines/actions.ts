@@ -5,11 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { POWER_ACTIONS } from '../../simulator/power.js';
 import { INSTANCE_VIEW_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
-import { instanceView } from '../instance-view.js';
+import { instanceView } from './instance-view.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
-import { VM_PATH, type RouteContext } from './context.js';
-import { sendStarted } from './lro.js';
-import { loadVm, vmOf, type VmParams } from './lookups.js';
+import { VM_PATH, type RouteContext } from '../routes/context.js';
+import { startPowerAction } from './power-actions.js';
+import { sendStarted } from '../operations/lro.js';
+import { loadVm, vmOf, type VmParams } from '../routes/lookups.js';
 
 /** The VM's instance view at `apiVersion`; loadVm has settled its operations for this request. */
 export function instanceViewOf(context: RouteContext, vm: VirtualMachineRecord, apiVersion: string) {
@@ -29,7 +30,7 @@ export async function vmActionRoutes(app: FastifyInstance, context: RouteContext
     // powerOff's `skipShutdown` query parameter changes nothing the emulator models.
     app.post<{ Params: VmParams }>(`${VM_PATH}/${action}`, { config, preHandler: loadVm(context, action) }, async (request, reply) => {
       const { vm } = vmOf(request);
-      return sendStarted(request, reply, context, context.patchOperations.startPowerAction(vm, action, request.apiVersion));
+      return sendStarted(request, reply, context, startPowerAction(context, vm, action, request.apiVersion));
     });
   }
 }

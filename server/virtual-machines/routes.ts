@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { virtualMachineBodySchema, virtualMachineUpdateSchema } from '../../schemas/resources.js';
 import { ArmError, groupBeingDeleted, vmMarkedForDeletion } from '../arm/errors.js';
-import { newVirtualMachine, normaliseLocation, virtualMachineResource } from '../virtual-machines.js';
+import { newVirtualMachine, normaliseLocation, virtualMachineResource } from './resource.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
-import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from './context.js';
-import { sendAccepted, setAsyncOperation } from './lro.js';
-import { currentGroup, currentVm, existingGroup, loadVm, vmOf, type VmParams } from './lookups.js';
-import { instanceViewOf } from './vm-actions.js';
+import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from '../routes/context.js';
+import { sendAccepted, setAsyncOperation } from '../operations/lro.js';
+import { currentGroup, currentVm, existingGroup, loadVm, vmOf, type VmParams } from '../routes/lookups.js';
+import { instanceViewOf } from './actions.js';
 import { checkedPatchSettings, marksAfterChange, patchSettingsAtVersion } from '../patch-settings/settings.js';
 
 type VmBody = { location: string; tags?: Record<string, string>; properties?: Record<string, unknown> };
