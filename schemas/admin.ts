@@ -154,5 +154,3 @@ export const journalQuerySchema = {
     limit: { type: 'string', pattern: '^[0-9]{1,6}$' },
   },
 } as const;
-
-export const ADMIN_SCHEMAS = [completionRuleSchema] as const;

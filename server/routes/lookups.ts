@@ -46,7 +46,7 @@ export function currentVm(context: RouteContext, group: CurrentGroup, vmName: st
 }
 
 /** Existence checks in ARM's order: the group, then the VM. */
-export function findVm(context: RouteContext, params: VmParams): CurrentVm {
+function findVm(context: RouteContext, params: VmParams): CurrentVm {
   const group = existingGroup(context, params.subscriptionId, params.resourceGroupName);
   const current = currentVm(context, group, params.vmName);
   if (!current) throw resourceNotFound('Microsoft.Compute/virtualMachines', params.vmName, params.resourceGroupName);
