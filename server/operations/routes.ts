@@ -8,8 +8,7 @@ import {
   MAXIMUM_DURATION_REQUIRED_IN,
   PATCH_NAME_MASKS_SINCE,
 } from '../../schemas/api-versions.js';
-import { installPatchesBodySchema } from '../../schemas/install-patches.js';
-import type { InstallParameters } from '../../simulator/selection.js';
+import { installPatchesBodySchema, type InstallPatchesBody, type SchemaTypes } from '../../schemas/install-patches.js';
 import { chargeCrpBudget } from '../arm/rate-limits.js';
 import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
 import { loadVm, vmOf } from '../routes/lookups.js';
@@ -44,7 +43,9 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     return vm;
   };
 
-  app.post<{ Params: VmParams; Body: InstallParameters }>(
+  // The body's type comes from its schema (the json-schema-to-ts type provider); loadVm reads the params.
+  const fromSchemas = app.withTypeProvider<SchemaTypes>();
+  fromSchemas.post(
     `${VM_PATH}/installPatches`,
     {
       config: { arm: { resourceType: 'virtualMachines', apiVersions: INSTALL_PATCHES_API_VERSIONS, bodyName: 'installPatchesInput' } },
@@ -107,7 +108,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
 }
 
 /** The name masks arrived in 2025-04-01 (docs/api.md): an older api-version's model has no such fields. */
-function parametersFor(body: InstallParameters, apiVersion: string): InstallParameters {
+function parametersFor(body: InstallPatchesBody, apiVersion: string): InstallPatchesBody {
   if (apiVersion >= PATCH_NAME_MASKS_SINCE || !body.windowsParameters) return body;
   const { patchNameMasksToInclude: _include, patchNameMasksToExclude: _exclude, ...windowsParameters } = body.windowsParameters;
   return { ...body, windowsParameters };

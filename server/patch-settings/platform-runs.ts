@@ -25,7 +25,7 @@ const BY_TIME: CompletionMode = { kind: 'time' };
 /** An automatic rollout: Critical and Security updates, the VM's platform reboot setting, three hours. */
 export function platformInstallParameters(vm: Pick<VirtualMachineRecord, 'osFamily' | 'definition'>): InstallParameters {
   const settings = patchSettingsOf(vm);
-  const classificationsToInclude = ['Critical', 'Security'];
+  const classificationsToInclude = ['Critical', 'Security'] as Array<'Critical' | 'Security'>;
   return {
     maximumDuration: 'PT3H',
     rebootSetting: settings.rebootSetting,
