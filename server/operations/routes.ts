@@ -8,6 +8,7 @@ import {
   MAXIMUM_DURATION_REQUIRED_IN,
   PATCH_NAME_MASKS_SINCE,
 } from '../../schemas/api-versions.js';
+import { assessResultSchema, installResultSchema, statusEnvelopeSchema } from '../../schemas/patch-results.js';
 import { installPatchesBodySchema, type InstallPatchesBody, type SchemaTypes } from '../../schemas/install-patches.js';
 import { chargeCrpBudget } from '../arm/rate-limits.js';
 import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
@@ -22,6 +23,13 @@ type OperationParams = { subscriptionId: string; location: string; operationId: 
 
 /** What Fastify sends with a serialised object: stored JSON text goes out under the same type. */
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * What the operation URL answers with 200: the status envelope, or (the Location URL, `monitor=true`)
+ * the result itself. The answers are stored JSON text, sent as those bytes: Fastify serialises
+ * only objects, so these schemas describe the answers (the OpenAPI document) and never rewrite them.
+ */
+const operationAnswerSchema = { anyOf: [statusEnvelopeSchema, installResultSchema, assessResultSchema] } as const;
 
 const OPERATION_PATH = `${ARM_PREFIX}/providers/Microsoft.Compute/locations/:location/operations/:operationId`;
 
@@ -49,7 +57,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     `${VM_PATH}/installPatches`,
     {
       config: { arm: { resourceType: 'virtualMachines', apiVersions: INSTALL_PATCHES_API_VERSIONS, bodyName: 'installPatchesInput' } },
-      schema: { body: installPatchesBodySchema },
+      schema: { body: installPatchesBodySchema, response: { 200: installResultSchema } },
       // The body's required fields are checked before the VM is looked up, as ARM does.
       preHandler: [
         async (request) => {
@@ -70,7 +78,11 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
   // assessPatches takes no body (VirtualMachines_AssessPatches has no body parameter); one sent anyway is ignored.
   app.post<{ Params: VmParams }>(
     `${VM_PATH}/assessPatches`,
-    { config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } }, preHandler: loadVm(context, 'assessPatches') },
+    {
+      config: { arm: { resourceType: 'virtualMachines', apiVersions: ASSESS_PATCHES_API_VERSIONS } },
+      schema: { response: { 200: assessResultSchema } },
+      preHandler: loadVm(context, 'assessPatches'),
+    },
     async (request, reply) => {
       const vm = runningVm(request, 'assessPatches', reply);
       return sendStarted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
@@ -79,7 +91,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
 
   app.get<{ Params: OperationParams; Querystring: { monitor?: string; p?: string | string[] } }>(
     OPERATION_PATH,
-    { config: { arm: { resourceType: 'virtualMachines' } } },
+    { config: { arm: { resourceType: 'virtualMachines' } }, schema: { response: { 200: operationAnswerSchema } } },
     async (request, reply) => {
       const { subscriptionId, location, operationId } = request.params;
       // The URLs the emulator hands out carry the operation's token; one that does not match (an

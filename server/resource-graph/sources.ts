@@ -2,6 +2,7 @@
 // Compute VMs are one source (below); Arc-enabled servers (Microsoft.HybridCompute/machines) and
 // maintenance runs plug in as further sources of the same shapes (server/resource-graph/service.ts).
 
+import { PATCH_COUNT_NAMES } from '../../schemas/patch-results.js';
 import type { OsFamily } from '../../simulator/catalogue.js';
 import type { AssessPlan } from '../../simulator/assessment.js';
 import type { InstallPlan } from '../../simulator/plan.js';
@@ -243,7 +244,7 @@ class StoredOperations {
       const plan = operation.plan as InstallPlan;
       const counts = result as unknown as Record<string, unknown>;
       const agrees = (candidate: InstallPatchesResult) =>
-        (['installedPatchCount', 'failedPatchCount', 'pendingPatchCount', 'excludedPatchCount', 'notSelectedPatchCount'] as const).every((key) => candidate[key] === counts[key]);
+        PATCH_COUNT_NAMES.every((key) => candidate[key] === counts[key]);
       const atEnd = installResultAt(plan, plan.durationMs, this.lookup(operation));
       patches = agrees(atEnd) ? atEnd.patches : installResultAt(plan, Math.min(Math.max(0, operation.endMs! - plan.startMs), plan.durationMs), this.lookup(operation)).patches;
     }
