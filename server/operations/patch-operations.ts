@@ -15,7 +15,7 @@ import { parseDurationMs } from '../../simulator/duration.js';
 import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../../simulator/scenario.js';
 import { assessResult, installResultAt, planLookup } from '../../simulator/results.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { patchOperationInProgress } from '../arm/errors.js';
+import { OperationInProgressError } from './errors.js';
 import type { ControlStore } from '../store/control-store.js';
 import type { Catalogues } from '../catalogues.js';
 import type { EmulatorClock } from '../clock.js';
@@ -438,7 +438,7 @@ export class PatchOperations {
       isPatchOperation(op.kind),
     );
     if (running.length > 0 && this.options.overlappingOperations === 'reject') {
-      throw patchOperationInProgress(kind, vm.name, running[0]!.kind);
+      throw new OperationInProgressError(kind, vm.name, running[0]!.kind);
     }
     const nowMs = run?.startMs ?? this.clock.now();
     for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);

@@ -5,11 +5,11 @@
 // at the simulated time they fell due when the VM is next looked at, and marked `startedBy:
 // Platform`. Nothing runs in the background.
 
+import { OperationInProgressError } from '../operations/errors.js';
 import { INSTALL_PATCHES_API_VERSIONS } from '../../schemas/api-versions.js';
 import { dueRuns, type PlatformMarks, type PlatformRunKind, type ScheduleInput } from '../../simulator/platform-schedule.js';
 import type { CompletionMode } from '../../simulator/progress.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { ArmError } from '../arm/errors.js';
 import type { EmulatorClock } from '../clock.js';
 import type { AssessOperation, InstallOperation, PatchOperations, ScheduledRunSource } from '../operations/patch-operations.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
@@ -77,7 +77,7 @@ export class PlatformRuns implements ScheduledRunSource {
       } catch (error) {
         // Under --overlapping-operations reject a client's run still going refuses the platform's:
         // that run is skipped (the look that found it must not fail), as a busy VM's would be.
-        if (error instanceof ArmError && error.statusCode === 409) continue;
+        if (error instanceof OperationInProgressError) continue;
         throw error;
       }
     }
