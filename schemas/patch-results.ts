@@ -13,6 +13,15 @@ export const name = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 export const count = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
 export const dateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
 
+/** What names a patch in a result, installed or available. */
+const patchIdentity = {
+  patchId: name,
+  name,
+  version: text(256),
+  kbId: text(64),
+  classifications: { type: 'array', maxItems: 16, items: text(64) },
+} as const;
+
 /** An installation's counts by installation state: one shape for a VM's result, an Arc machine's and the instance view's summary. */
 export const patchCountsSchema = {
   type: 'object',
@@ -57,11 +66,7 @@ export const installResultSchema = {
         type: 'object',
         required: ['patchId', 'name', 'classifications', 'installationState'],
         properties: {
-          patchId: name,
-          name,
-          version: text(256),
-          kbId: text(64),
-          classifications: { type: 'array', maxItems: 16, items: text(64) },
+          ...patchIdentity,
           msrcSeverity: text(64),
           installationState: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
         },
@@ -90,11 +95,7 @@ export const assessResultSchema = {
         type: 'object',
         required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'activityId', 'lastModifiedDateTime', 'assessmentState'],
         properties: {
-          patchId: name,
-          name,
-          version: text(256),
-          kbId: text(64),
-          classifications: { type: 'array', maxItems: 16, items: text(64) },
+          ...patchIdentity,
           rebootBehavior: text(64),
           publishedDate: dateTime,
           activityId: text(64),

@@ -8,6 +8,7 @@
 // fresh Location) while the run goes on and then 200 with the result, and HybridCompute's result
 // shapes.
 
+import { mergedUpdate } from '../arm/update.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HYBRID_COMPUTE_PATCH_API_VERSIONS, SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { arcInstallPatchesBodySchema, arcMachineBodySchema, arcMachineUpdateSchema } from '../../schemas/hybrid-compute.js';
@@ -42,19 +43,6 @@ export const DELETE_IS_LONG_RUNNING_SINCE = '2025-09-16';
 
 /** Every answer of the Arc patch endpoints says so, whatever api-version was asked (arc-ps-recordings). */
 const SUPPORTED_VERSIONS_HEADER = { 'api-supported-versions': '2020-08-15-preview' };
-
-/** A PATCH merges objects property by property and replaces anything else, as ARM's Update does. */
-function merged(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
-        ? merged(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
 
 /**
  * A patch operation on a machine whose agent is not connected: refused at once with 409
@@ -118,7 +106,7 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
     const { machine } = findMachine(request.params);
     const update = request.body ?? {};
     const tags = update.tags ?? machine.definition.tags;
-    const definition = { ...(tags !== undefined ? { tags } : {}), properties: merged(machine.definition.properties, update.properties ?? {}) };
+    const definition = { ...(tags !== undefined ? { tags } : {}), properties: mergedUpdate(machine.definition.properties, update.properties ?? {}) };
     machines.updateDefinition(machine, definition);
     return resource({ ...machine, definition }, request.apiVersion, 'Updating');
   });

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { virtualMachineBodySchema, virtualMachineUpdateSchema } from '../../schemas/resources.js';
+import { mergedUpdate } from '../arm/update.js';
 import { ArmError, groupBeingDeleted, vmMarkedForDeletion } from '../arm/errors.js';
 import { newVirtualMachine, normaliseLocation, virtualMachineResource } from './resource.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
@@ -18,19 +19,6 @@ import { checkedPatchSettings, marksAfterChange, patchSettingsAtVersion } from '
 type VmBody = { location: string; tags?: Record<string, string>; properties?: Record<string, unknown> };
 type VmUpdate = { tags?: Record<string, string>; properties?: Record<string, unknown> };
 const VM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** A PATCH merges objects property by property and replaces anything else (arrays included), as ARM's Update does. */
-function merged(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
-        ? merged(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
 
 export async function virtualMachineRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const config = { arm: { resourceType: 'virtualMachines' as const, bodyName: 'parameters' } };
@@ -74,7 +62,7 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     const { vm, provisioningState } = vmOf(request);
     if (provisioningState === 'Deleting') throw vmMarkedForDeletion('update', vm.name);
     const update = request.body ?? {};
-    const properties = merged(vm.definition.properties, patchSettingsAtVersion(update.properties ?? {}, request.apiVersion));
+    const properties = mergedUpdate(vm.definition.properties, patchSettingsAtVersion(update.properties ?? {}, request.apiVersion));
     // Passwords are write-only in ARM: never stored, never returned.
     const { adminPassword: _password, ...osProfile } = (properties.osProfile ?? {}) as Record<string, unknown>;
     const tags = update.tags ?? vm.definition.tags;
