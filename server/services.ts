@@ -87,7 +87,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
   patchOperations.registerArcMachines(arcPatchTargets(arcMachines));
-  const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
+  const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed, arcMachines);
   patchOperations.addScheduledRuns(platformRuns);
   const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed, arcMachines);
   patchOperations.addScheduledRuns(maintenance);

@@ -177,3 +177,42 @@ t.test('state export/import and a scoped reset carry Arc assignments and runs', 
   t.equal((await get(app, assignmentPath(ARC, 'nightly'))).statusCode, 200);
   t.equal((await get(app, applyPath(ARC))).json().properties.resourceId, machinePath(ARC));
 });
+
+t.test("an Arc machine's periodic assessment: every 24 hours once switched on, started by the platform; no automatic installation", async (t) => {
+  const { app, services } = testEmulator(t);
+  await post(app, '/_emulator/clock', { set: '2099-06-01T10:00:00Z', frozen: true });
+  const operationsOf = () => services.operations.listForVm(SUBSCRIPTION, RESOURCE_GROUP, `Microsoft.HybridCompute/machines/${ARC}`);
+  const patchSettings = { assessmentMode: 'AutomaticByPlatform', patchMode: 'AutomaticByPlatform' };
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: `${machinePath(ARC)}?api-version=${HC_VERSION}`,
+    headers: AUTH,
+    payload: { properties: { osProfile: { windowsConfiguration: { patchSettings } } } },
+  });
+  t.equal(patched.statusCode, 200, patched.body);
+  await advance(app, 'PT23H');
+  await get(app, '/_emulator/overview');
+  t.equal(operationsOf().length, 0, 'counted from the change: nothing before a day has passed');
+  await advance(app, 'PT2H');
+  await get(app, '/_emulator/overview');
+  const first = operationsOf();
+  t.same(first.map((operation) => operation.kind), ['assessPatches']);
+  const results = await arcResults(app, services, ARC);
+  t.match(results[0]!.body, { startedBy: 'Platform', status: 'Succeeded', osType: 'Windows', assessmentActivityId: first[0]!.id });
+  // Disconnected: the day's assessment is skipped.
+  await app.inject({ method: 'PUT', url: statusUrl(ARC), payload: { status: 'Disconnected' } });
+  await advance(app, 'P1D');
+  await get(app, '/_emulator/overview');
+  t.equal(operationsOf().length, 1, 'nothing ran on a disconnected machine');
+  await app.inject({ method: 'PUT', url: statusUrl(ARC), payload: { status: 'Connected' } });
+  await advance(app, 'P40D');
+  await get(app, '/_emulator/overview');
+  t.ok(operationsOf().length > 1, 'assessed again once connected');
+  t.notOk(operationsOf().some((operation) => operation.kind === 'installPatches'), 'patchMode AutomaticByPlatform is for schedules: the platform installs nothing');
+  // Switched off: no more runs.
+  const before = operationsOf().length;
+  await app.inject({ method: 'PATCH', url: `${machinePath(ARC)}?api-version=${HC_VERSION}`, headers: AUTH, payload: { properties: { osProfile: { windowsConfiguration: { patchSettings: { assessmentMode: 'ImageDefault' } } } } } });
+  await advance(app, 'P3D');
+  await get(app, '/_emulator/overview');
+  t.equal(operationsOf().length, before);
+});
