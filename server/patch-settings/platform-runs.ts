@@ -14,7 +14,7 @@ import type { InstallParameters } from '../../simulator/selection.js';
 import { ArmError } from '../arm/errors.js';
 import type { EmulatorClock } from '../clock.js';
 import type { AssessOperation, InstallOperation, PatchOperations, PatchTarget, ScheduledRunSource } from '../patch-operations.js';
-import type { ArcMachineStore } from '../hybrid-compute/machine-store.js';
+import type { ArcMachineRecord, ArcMachineStore } from '../hybrid-compute/machine-store.js';
 import { arcMachineResourceId, machineNameOfKey, patchSettingsOf as arcPatchSettingsOf } from '../hybrid-compute/machines.js';
 import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
@@ -37,6 +37,8 @@ export function platformInstallParameters(vm: Pick<VirtualMachineRecord, 'osFami
     ...(vm.osFamily === 'Windows' ? { windowsParameters: { classificationsToInclude } } : { linuxParameters: { classificationsToInclude } }),
   };
 }
+
+const periodicAssessment = (machine: ArcMachineRecord) => String(arcPatchSettingsOf(machine).assessmentMode).toLowerCase() === 'automaticbyplatform';
 
 export class PlatformRuns implements ScheduledRunSource {
   constructor(
@@ -96,8 +98,12 @@ export class PlatformRuns implements ScheduledRunSource {
    */
   catchUpArc(target: PatchTarget, nowMs: number): void {
     if (!this.arcMachines) return;
+    // The target carries the machine's definition (server/hybrid-compute/patch-targets.ts): one
+    // without periodic assessment costs no query.
+    const given = target as Partial<ArcMachineRecord>;
+    if (given.definition && !periodicAssessment(given as ArcMachineRecord)) return;
     const machine = this.arcMachines.get(target.subscriptionId, target.resourceGroup, machineNameOfKey(target.name));
-    if (!machine || String(arcPatchSettingsOf(machine).assessmentMode).toLowerCase() !== 'automaticbyplatform') return;
+    if (!machine || !periodicAssessment(machine)) return;
     const { runs, marks } = dueRuns({
       seed: this.seed,
       vmKey: arcMachineResourceId(machine.subscriptionId, machine.resourceGroup, machine.name).toLowerCase(),
