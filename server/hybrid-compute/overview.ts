@@ -69,6 +69,8 @@ export function arcMachineOverviews(services: EmulatorServices, store: OverviewS
 function machineOverview(services: EmulatorServices, store: OverviewStore, found: ArcMachineRecord, nowMs: number): ArcMachineOverview {
   const key = { subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name: arcOperationKey(found.name) };
   const sinceMs = Date.parse(found.timeCreated);
+  // What the platform started by now (maintenance windows, periodic assessment) is shown too.
+  services.patchOperations.settleVm(arcPatchTarget(found));
   // A finished operation's line carries its (small) Arc result; a running one is read, which
   // settles it when it is due. The machine is read again after, for what an installation left.
   const operations = store.forVm(key, sinceMs, RECENT_OPERATIONS).map((line): RunFacts => {

@@ -7,7 +7,6 @@ import type {} from '@fastify/swagger';
 import { ArmError } from '../arm/errors.js';
 import type { EmulatorServices } from '../services.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import { vmResourceId } from '../virtual-machines.js';
 import { configurationIdOf } from './service.js';
 import { assignmentResource } from './routes.js';
 import type { RunRecord } from './store.js';
@@ -67,7 +66,7 @@ export async function maintenanceAdminRoutes(app: FastifyInstance, options: { se
           installPatches: configuration.properties.installPatches ?? null,
           nextWindow: maintenance.nextWindowOf(configuration) ?? null,
           assignments: assignments.filter((a) => a.configurationId.toLowerCase() === id).map(assignmentResource),
-          machines: maintenance.machinesCoveredBy(configuration).map((vm) => vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name)),
+          machines: maintenance.machinesCoveredBy(configuration).map((machine) => machine.id),
         };
       }),
       runs: subscriptions.flatMap((subscriptionId) => store.runsOfSubscription(subscriptionId, RECENT_RUNS)).sort((a, b) => b.startMs - a.startMs).slice(0, RECENT_RUNS).map(runView),

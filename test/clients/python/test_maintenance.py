@@ -6,7 +6,9 @@ Run by test/clients/python/run.sh after test_patches.py, with the same environme
 Creates an InGuestPatch maintenance configuration and assigns it to the Windows VM (after setting
 the VM's patch settings as schedules need them), advances the simulated clock into the window
 through the admin API, and sees the run through the compute SDK's instance view and the
-maintenance SDK's applyUpdates. Prints "ok: NAME" or "FAILED: NAME" per check.
+maintenance SDK's applyUpdates. The same configuration is assigned to the seeded Windows Arc-enabled
+server (Microsoft.HybridCompute/machines, no patch-mode prerequisite), whose run is read back
+through applyUpdates too. Prints "ok: NAME" or "FAILED: NAME" per check.
 """
 
 import json
@@ -40,6 +42,7 @@ SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 TENANT = "00000000-0000-0000-0000-000000000001"
 GROUP = "myResourceGroupName"
 VM = "myVMName"
+ARC_MACHINE = "myArcMachine"
 CONFIGURATION = "nightly-patching"
 
 failures = 0
@@ -163,6 +166,22 @@ def assign():
     expect(len(listed) == 1, f"listed {len(listed)}")
 
 
+def assign_arc():
+    assignment = maintenance.configuration_assignments.create_or_update(
+        GROUP,
+        "Microsoft.HybridCompute",
+        "machines",
+        ARC_MACHINE,
+        CONFIGURATION,
+        ConfigurationAssignment(location="westus", maintenance_configuration_id=state["configuration_id"]),
+    )
+    expect(assignment.resource_id.lower().endswith(f"/microsoft.hybridcompute/machines/{ARC_MACHINE.lower()}"), f"resource {assignment.resource_id}")
+    fetched = maintenance.configuration_assignments.get(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE, CONFIGURATION)
+    expect(fetched.maintenance_configuration_id.lower() == state["configuration_id"].lower(), f"assigned {fetched.maintenance_configuration_id}")
+    listed = list(maintenance.configuration_assignments.list(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE))
+    expect(len(listed) == 1, f"listed {len(listed)}")
+
+
 def window_runs():
     # One second into the window: its installation has started (and, a run that finds little to
     # install taking a minute or two, not yet ended).
@@ -175,22 +194,29 @@ def window_runs():
     run = maintenance.apply_updates.get(GROUP, "Microsoft.Compute", "virtualMachines", VM, "default")
     expect(run.status == "InProgress", f"applyUpdates status {run.status}")
     state["run"] = run.name
+    arc_run = maintenance.apply_updates.get(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE, "default")
+    expect(arc_run.status == "InProgress", f"Arc applyUpdates status {arc_run.status}")
+    state["arc_run"] = arc_run.name
 
 
 def window_completes():
     admin("/_emulator/clock", {"advance": "PT3H"})
     summary = compute.virtual_machines.instance_view(GROUP, VM).patch_status.last_patch_installation_summary
     expect(summary.status in ("Succeeded", "CompletedWithWarnings"), f"installation {summary.status}")
-    runs = list(maintenance.apply_updates.list())
-    expect([r.name for r in runs] == [state["run"]], f"runs {[r.name for r in runs]}")
-    expect(runs[0].status == "Completed", f"status {runs[0].status}")
-    expect(runs[0].resource_id.lower().endswith(f"/virtualmachines/{VM.lower()}"), f"resource {runs[0].resource_id}")
+    runs = {r.name: r for r in maintenance.apply_updates.list()}
+    expect(sorted(runs) == sorted([state["run"], state["arc_run"]]), f"runs {sorted(runs)}")
+    expect(runs[state["run"]].status == "Completed", f"status {runs[state['run']].status}")
+    expect(runs[state["run"]].resource_id.lower().endswith(f"/virtualmachines/{VM.lower()}"), f"resource {runs[state['run']].resource_id}")
+    arc_run = maintenance.apply_updates.get(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE, state["arc_run"])
+    expect(arc_run.status == "Completed", f"Arc status {arc_run.status}")
+    expect(arc_run.resource_id.lower().endswith(f"/machines/{ARC_MACHINE.lower()}"), f"Arc resource {arc_run.resource_id}")
 
 
 check("admin API: freeze the simulated clock", freeze_clock)
 check("maintenance_configurations.create_or_update / get / list (InGuestPatch)", create_configuration)
 check("a 1-hour InGuestPatch window is HttpResponseError 400 InvalidMaintenanceWindow", invalid_window)
 check("virtual_machines.begin_update (patch settings) + configuration_assignments.create_or_update / list", assign)
+check("configuration_assignments.create_or_update / get / list on an Arc machine (Microsoft.HybridCompute/machines)", assign_arc)
 check("the clock advanced into the window: instance_view and apply_updates.get show the run", window_runs)
-check("after the window: the installation succeeded and apply_updates.list shows it Completed", window_completes)
+check("after the window: the installation succeeded; apply_updates.list and get show the VM's and the Arc machine's runs Completed", window_completes)
 sys.exit(1 if failures else 0)
