@@ -5,8 +5,8 @@ Run by test/clients/python/run.sh after test_patches.py, with the same environme
 
 Creates an InGuestPatch maintenance configuration and assigns it to the Windows VM (after setting
 the VM's patch settings as schedules need them), advances the simulated clock into the window
-through the admin API, and sees the run through the compute SDK's instance view and the
-maintenance SDK's applyUpdates. The same configuration is assigned to the seeded Windows Arc-enabled
+through the admin API, and sees the run through the compute SDK's instance view, the
+maintenance SDK's applyUpdates and Resource Graph (azure-mgmt-resourcegraph). The same configuration is assigned to the seeded Windows Arc-enabled
 server (Microsoft.HybridCompute/machines, no patch-mode prerequisite), whose run is read back
 through applyUpdates too. Prints "ok: NAME" or "FAILED: NAME" per check.
 """
@@ -29,6 +29,8 @@ from azure.mgmt.compute.models import (
     WindowsVMGuestPatchAutomaticByPlatformSettings,
 )
 from azure.mgmt.maintenance import MaintenanceManagementClient
+from azure.mgmt.resourcegraph import ResourceGraphClient
+from azure.mgmt.resourcegraph.models import QueryRequest
 from azure.mgmt.maintenance.models import (
     ConfigurationAssignment,
     InputPatchConfiguration,
@@ -76,6 +78,7 @@ def admin(path, body):
 credential = ClientSecretCredential(TENANT, "python-client", "any-secret", authority=ENDPOINT, disable_instance_discovery=True)
 compute = ComputeManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 maintenance = MaintenanceManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
+graph = ResourceGraphClient(credential, base_url=ENDPOINT)
 state = {}
 
 
@@ -212,6 +215,31 @@ def window_completes():
     expect(arc_run.resource_id.lower().endswith(f"/machines/{ARC_MACHINE.lower()}"), f"Arc resource {arc_run.resource_id}")
 
 
+def resource_graph_sees_runs():
+    # Update Manager's "List of maintenance run records at VM level", with the VM's id filled in
+    # (https://learn.microsoft.com/azure/update-manager/sample-query-logs).
+    vm_id = f"/subscriptions/{SUBSCRIPTION}/resourcegroups/{GROUP}/providers/microsoft.compute/virtualmachines/{VM}".lower()
+    query = (
+        "maintenanceresources \n"
+        f"| where ['id'] contains \"{vm_id}\" //VM Id here\n"
+        "| where ['type'] == \"microsoft.maintenance/applyupdates\" \n"
+        "| where properties.maintenanceScope == \"InGuestPatch\""
+    )
+    records = graph.resources(QueryRequest(subscriptions=[SUBSCRIPTION], query=query)).data
+    expect([r["name"] for r in records] == [state["run"]], f"run records {records}")
+    expect(records[0]["properties"]["maintenanceConfigurationId"].lower() == state["configuration_id"].lower(), f"record {records[0]}")
+    # The run's installation in patchinstallationresources, started by the platform.
+    installations = graph.resources(
+        QueryRequest(
+            subscriptions=[SUBSCRIPTION],
+            query="patchinstallationresources | where type !has 'softwarepatches' and properties.startedBy == 'Platform' | project id, status = tostring(properties.status)",
+        )
+    ).data
+    ids = [row["id"].lower() for row in installations]
+    expect(any(f"/virtualmachines/{VM.lower()}/patchinstallationresults/" in i for i in ids), f"VM installations {ids}")
+    expect(any(f"/machines/{ARC_MACHINE.lower()}/patchinstallationresults/" in i for i in ids), f"Arc installations {ids}")
+
+
 check("admin API: freeze the simulated clock", freeze_clock)
 check("maintenance_configurations.create_or_update / get / list (InGuestPatch)", create_configuration)
 check("a 1-hour InGuestPatch window is HttpResponseError 400 InvalidMaintenanceWindow", invalid_window)
@@ -219,4 +247,5 @@ check("virtual_machines.begin_update (patch settings) + configuration_assignment
 check("configuration_assignments.create_or_update / get / list on an Arc machine (Microsoft.HybridCompute/machines)", assign_arc)
 check("the clock advanced into the window: instance_view and apply_updates.get show the run", window_runs)
 check("after the window: the installation succeeded; apply_updates.list and get show the VM's and the Arc machine's runs Completed", window_completes)
+check("resourcegraph: the runs in maintenanceresources (Update Manager's sample) and patchinstallationresources", resource_graph_sees_runs)
 sys.exit(1 if failures else 0)
