@@ -13,13 +13,10 @@ through applyUpdates too. Prints "ok: NAME" or "FAILED: NAME" per check.
 
 import json
 import os
-import sys
-import traceback
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.compute.models import (
     OSProfile,
@@ -38,32 +35,13 @@ from azure.mgmt.maintenance.models import (
     MaintenanceConfiguration,
 )
 
-ENDPOINT = os.environ["CPE_ENDPOINT"]
+from checks import ENDPOINT, GROUP, SUBSCRIPTION, check, expect, finish, secret_credential
+
 ADMIN = os.environ["CPE_ADMIN"]
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-TENANT = "00000000-0000-0000-0000-000000000001"
-GROUP = "myResourceGroupName"
 VM = "myVMName"
 ARC_MACHINE = "myArcMachine"
 CONFIGURATION = "nightly-patching"
 
-failures = 0
-
-
-def check(name, fn):
-    global failures
-    try:
-        fn()
-        print(f"ok: {name}", flush=True)
-    except Exception:  # noqa: BLE001 - every failure is reported the same way
-        failures += 1
-        print(f"FAILED: {name}", flush=True)
-        traceback.print_exc(limit=4, file=sys.stdout)
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
 
 
 def admin(path, body):
@@ -75,7 +53,7 @@ def admin(path, body):
         return json.loads(response.read())
 
 
-credential = ClientSecretCredential(TENANT, "python-client", "any-secret", authority=ENDPOINT, disable_instance_discovery=True)
+credential = secret_credential()
 compute = ComputeManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 maintenance = MaintenanceManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 graph = ResourceGraphClient(credential, base_url=ENDPOINT)
@@ -248,4 +226,4 @@ check("configuration_assignments.create_or_update / get / list on an Arc machine
 check("the clock advanced into the window: instance_view and apply_updates.get show the run", window_runs)
 check("after the window: the installation succeeded; apply_updates.list and get show the VM's and the Arc machine's runs Completed", window_completes)
 check("resourcegraph: the runs in maintenanceresources (Update Manager's sample) and patchinstallationresources", resource_graph_sees_runs)
-sys.exit(1 if failures else 0)
+finish()
