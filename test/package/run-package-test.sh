@@ -45,7 +45,7 @@ npm pack --pack-destination "$WORK" >"$WORK/pack.log" 2>&1 || { tail -20 "$WORK/
 TARBALL=$(ls "$WORK"/compute-patch-emulator-*.tgz)
 tar -tzf "$TARBALL" | sed 's|^package/||' | sort >"$WORK/contents"
 log "$(basename "$TARBALL"): $(wc -l <"$WORK/contents") files, $(du -k "$TARBALL" | cut -f1) kB"
-for needed in package.json LICENSE README.md dist/server/cli.js dist/server/app.js data/seed.json server/dashboard/index.html; do
+for needed in package.json LICENSE README.md dist/server/cli.js dist/server/app.js data/seed.json server/dashboard/page/index.html server/dashboard/page/app.js; do
   check "the package holds $needed" grep -qx "$needed" "$WORK/contents"
 done
 check "the package holds every data catalogue" test "$(grep -c '^data/catalogues/.*\.json$' "$WORK/contents")" = "$(ls data/catalogues/*.json | wc -l)"
