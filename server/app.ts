@@ -15,7 +15,7 @@ import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
 import { registerArmPipeline, type ApiVersionPolicy } from './arm/pipeline.js';
 import { RateLimits, type RateLimitMode } from './arm/rate-limits.js';
-import { dashboardRoutes } from './routes/dashboard.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './routes/patch-operations.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';

@@ -14,10 +14,11 @@ import type { FastifyInstance } from 'fastify';
 import { adminKeyInvalid, adminKeyMissing, ArmError } from '../arm/errors.js';
 
 const ADMIN_PREFIX = '/_emulator/';
-// The health check, and what a browser loads before it can send a header: the dashboard's files and
-// the API documentation. They are static and hold no state; what they call is guarded.
-const OPEN_ROUTES = new Set(['/_emulator/health', '/_emulator/ui', '/_emulator/ui/app.js', '/_emulator/ui/app.css', '/_emulator/openapi.json']);
-const OPEN_ROUTE_PREFIXES = ['/_emulator/docs'];
+// The health check, and what a browser loads before it can send a header: the dashboard's files
+// (its page, modules, style and vocabulary, all under /_emulator/ui) and the API documentation. They
+// are static and hold no state; what they call is guarded.
+const OPEN_ROUTES = new Set(['/_emulator/health', '/_emulator/ui', '/_emulator/openapi.json']);
+const OPEN_ROUTE_PREFIXES = ['/_emulator/docs', '/_emulator/ui/'];
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
