@@ -58,7 +58,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY data data
-COPY server/dashboard server/dashboard
+COPY server/dashboard/page server/dashboard/page
 COPY LICENSE ./
 RUN mkdir -p /data && chown node:node /data
 USER node

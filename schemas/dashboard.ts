@@ -29,3 +29,38 @@ export const virtualMachineParamsSchema = {
   required: ['subscriptionId', 'resourceGroup', 'vmName'],
   properties: { subscriptionId: name, resourceGroup: name, vmName: name },
 } as const;
+
+const strings = { type: 'array', items: { type: 'string' } } as const;
+
+/** GET /_emulator/ui/vocabulary's answer (server/dashboard/vocabulary.ts): the OpenAPI document describes it, the serializer writes exactly it. */
+export const vocabularySchema = {
+  $id: 'DashboardVocabulary',
+  type: 'object',
+  additionalProperties: false,
+  required: ['computeApiVersion', 'classifications', 'rebootSettings', 'powerActions', 'completion', 'scenario', 'fault'],
+  properties: {
+    computeApiVersion: { type: 'string' },
+    classifications: { type: 'object', additionalProperties: false, required: ['Windows', 'Linux'], properties: { Windows: strings, Linux: strings } },
+    rebootSettings: strings,
+    powerActions: strings,
+    completion: { type: 'object', additionalProperties: false, required: ['modes', 'maxPolls'], properties: { modes: strings, maxPolls: { type: 'integer' } } },
+    scenario: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['operations', 'statuses', 'rebootStatuses'],
+      properties: { operations: strings, statuses: strings, rebootStatuses: strings },
+    },
+    fault: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['operations', 'kinds', 'statusCodes', 'maxRetryAfterSeconds', 'maxDelayMs'],
+      properties: {
+        operations: strings,
+        kinds: strings,
+        statusCodes: { type: 'array', items: { type: 'integer' } },
+        maxRetryAfterSeconds: { type: 'integer' },
+        maxDelayMs: { type: 'integer' },
+      },
+    },
+  },
+} as const;

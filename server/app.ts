@@ -15,7 +15,7 @@ import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
 import { registerArmPipeline, type ApiVersionPolicy } from './arm/pipeline.js';
 import { RateLimits, type RateLimitMode } from './arm/rate-limits.js';
-import { dashboardRoutes } from './routes/dashboard.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './operations/routes.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
@@ -213,7 +213,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   }
 }
 
-/** The dashboard's page and its files (server/routes/dashboard.ts). */
+/** The dashboard's page and its files (server/dashboard/routes.ts). */
 const DASHBOARD_FILES = '/_emulator/ui';
 
 /** Every request of the context it is added to, as answered, for GET /_emulator/requests. */

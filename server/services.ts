@@ -93,9 +93,9 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     ...(options.operationRetention !== undefined ? { operationRetention: options.operationRetention } : {}),
   });
   patchOperations.registerArcMachines(arcPatchTargets(arcMachines));
-  const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed);
+  const platformRuns = new PlatformRuns(resources, patchOperations, clock, options.seed, arcMachines);
   patchOperations.addScheduledRuns(platformRuns);
-  const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed);
+  const maintenance = new MaintenanceService(new MaintenanceStore(db), resources, patchOperations, clock, options.seed, arcMachines);
   patchOperations.addScheduledRuns(maintenance);
   // The seed's subscriptions are known even when a state document laid the database.
   const seedDocument = options.seedDocument && !isStateDocument(options.seedDocument) ? options.seedDocument : loadDefaultSeed();

@@ -6,29 +6,8 @@
 //   can always be serialised again (the journal, a stored VM definition) without a stack overflow.
 
 import type { FastifyInstance } from 'fastify';
+import { jsonDepth } from '../../simulator/json-depth.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './errors.js';
-
-/** The deepest nesting of objects and arrays in a JSON text, read once, strings skipped. */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return deepest;
-}
 
 export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('remove', 'remove');

@@ -6,7 +6,8 @@
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type OsFamily } from '../../simulator/catalogue.js';
 import { armTimestamp } from '../../simulator/time-format.js';
 import type { EmulatorServices } from '../services.js';
-import type { OverviewStore } from '../store/overview-store.js';
+import type { OverviewStore } from '../dashboard/overview-store.js';
+import type { ArcMachineOverview, ArcOperationSummary } from '../dashboard/view-model.js';
 import type { ArcMachineRecord } from './machine-store.js';
 import { AGENT_VERSION, arcOperationKey, patchSettingsOf } from './machines.js';
 import { arcPatchTarget } from './patch-targets.js';
@@ -14,47 +15,6 @@ import { arcPatchTarget } from './patch-targets.js';
 /** Bounds of one overview: it is asked for every second. */
 export const OVERVIEW_ARC_MACHINE_LIMIT = 100;
 const RECENT_OPERATIONS = 5;
-
-export interface ArcOperationSummary {
-  operationId: string;
-  kind: string;
-  /** The envelope's status. */
-  status: string;
-  /** The result's status (the HybridCompute result's `status`); `InProgress` while running. */
-  resultStatus?: string;
-  startTime: string;
-  endTime?: string;
-  /** Share of the planned run behind it, 0 to 1. */
-  progress: number;
-  installedPatchCount?: number;
-  failedPatchCount?: number;
-  pendingPatchCount?: number;
-  rebootStatus?: string;
-  rebootPending?: boolean;
-  availablePatchCount?: number;
-  patchServiceUsed?: string;
-  error?: { code: string; message: string };
-}
-
-export interface ArcMachineOverview {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location: string;
-  osFamily: OsFamily;
-  osName: string;
-  image: string;
-  status: string;
-  lastStatusChange: string;
-  agentVersion: string;
-  /** The machine's patch settings for its OS; `given` false when it has none and these are the defaults. */
-  patchSettings: { assessmentMode: string; patchMode: string; enableHotpatching?: boolean; given: boolean };
-  rebootPending: boolean;
-  availablePatchCount: number;
-  availableByClassification: Array<{ classification: string; count: number }>;
-  /** Newest first. */
-  operations: ArcOperationSummary[];
-}
 
 const CLASSIFICATIONS: Record<OsFamily, readonly string[]> = { Windows: WINDOWS_CLASSIFICATIONS, Linux: LINUX_CLASSIFICATIONS };
 
@@ -69,6 +29,8 @@ export function arcMachineOverviews(services: EmulatorServices, store: OverviewS
 function machineOverview(services: EmulatorServices, store: OverviewStore, found: ArcMachineRecord, nowMs: number): ArcMachineOverview {
   const key = { subscriptionId: found.subscriptionId, resourceGroup: found.resourceGroup, name: arcOperationKey(found.name) };
   const sinceMs = Date.parse(found.timeCreated);
+  // What the platform started by now (maintenance windows, periodic assessment) is shown too.
+  services.patchOperations.settleVm(arcPatchTarget(found));
   // A finished operation's line carries its (small) Arc result; a running one is read, which
   // settles it when it is due. The machine is read again after, for what an installation left.
   const operations = store.forVm(key, sinceMs, RECENT_OPERATIONS).map((line): RunFacts => {

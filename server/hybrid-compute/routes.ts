@@ -19,7 +19,7 @@ import { ARM_PREFIX, RG_PATH, type RouteContext } from '../routes/context.js';
 import { sendFinalResult, setRetryAfter } from '../operations/lro.js';
 import { currentGroup, existingGroup } from '../routes/lookups.js';
 import type { ArcMachineRecord, ArcMachineStore } from './machine-store.js';
-import { ARC_MACHINE_TYPE, arcMachineResource, isArcOperationKey, MACHINE_NAME, newArcMachine } from './machines.js';
+import { ARC_MACHINE_TYPE, arcMachineResource, isArcOperationKey, MACHINE_NAME, newArcMachine, patchSettingsOf } from './machines.js';
 import { arcPatchTarget } from './patch-targets.js';
 
 export interface ArcRouteContext extends RouteContext {
@@ -80,6 +80,23 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
     arcMachineResource(machine, apiVersion, context.seed, provisioningState);
 
   // CreateOrUpdate answers 200 synchronously, for a new machine as for an existing one.
+  /**
+   * A machine's new definition. What the platform started under the old settings happens first;
+   * periodic assessment switched on is counted from now (its first run a day later), switched off
+   * is forgotten.
+   */
+  const redefine = (machine: ArcMachineRecord, definition: ArcMachineRecord['definition']) => {
+    context.patchOperations.settleVm(arcPatchTarget(machine));
+    const current = machines.get(machine.subscriptionId, machine.resourceGroup, machine.name) ?? machine;
+    const periodic = (m: Pick<ArcMachineRecord, 'osFamily' | 'definition'>) => String(patchSettingsOf(m as ArcMachineRecord).assessmentMode).toLowerCase() === 'automaticbyplatform';
+    const before = periodic(current);
+    const after = periodic({ osFamily: current.osFamily, definition });
+    machines.updateDefinition(current, definition);
+    if (before === after) return;
+    const { platform: _dropped, ...patchState } = current.patchState;
+    machines.updatePatchState(current, after ? { ...patchState, platform: { assessedMs: context.clock.now() } } : patchState);
+  };
+
   app.put<{ Params: MachineParams; Body: MachineBody }>(MACHINE_PATH, { config, schema: { body: arcMachineBodySchema } }, async (request) => {
     const { subscriptionId, resourceGroupName, machineName } = request.params;
     const group = existingGroup(context, subscriptionId, resourceGroupName);
@@ -94,7 +111,7 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
     const existing = machines.get(subscriptionId, group.group.name, machineName);
     if (existing) {
       // The agent reports the OS: an update keeps the machine's identity, OS and status; tags and properties are replaced.
-      machines.updateDefinition(existing, given.definition);
+      redefine(existing, given.definition);
       return resource({ ...existing, definition: given.definition }, request.apiVersion);
     }
     machines.insert(given);
@@ -107,7 +124,7 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
     const update = request.body ?? {};
     const tags = update.tags ?? machine.definition.tags;
     const definition = { ...(tags !== undefined ? { tags } : {}), properties: mergedUpdate(machine.definition.properties, update.properties ?? {}) };
-    machines.updateDefinition(machine, definition);
+    redefine(machine, definition);
     return resource({ ...machine, definition }, request.apiVersion, 'Updating');
   });
 

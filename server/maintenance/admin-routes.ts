@@ -7,10 +7,10 @@ import type {} from '@fastify/swagger';
 import { ArmError } from '../arm/errors.js';
 import type { EmulatorServices } from '../services.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import { vmResourceId } from '../virtual-machines/resource.js';
 import { configurationIdOf } from './service.js';
 import { assignmentResource } from './routes.js';
 import type { RunRecord } from './store.js';
+import type { ScheduleRun, ScheduleView } from '../dashboard/view-model.js';
 
 const notFound = (name: string) => new ArmError(404, 'NotFound', `The maintenance configuration '${name}' was not found.`);
 const nameParams = {
@@ -30,7 +30,7 @@ export async function maintenanceAdminRoutes(app: FastifyInstance, options: { se
   const maintenance = options.services.maintenance;
   const tags = ['emulator'];
 
-  const runView = (run: RunRecord) => {
+  const runView = (run: RunRecord): ScheduleRun => {
     const { status, endMs } = maintenance.statusOf(run);
     return {
       id: run.id,
@@ -53,7 +53,8 @@ export async function maintenanceAdminRoutes(app: FastifyInstance, options: { se
     const subscriptions = [...new Set(configurations.map((c) => c.subscriptionId.toLowerCase()))];
     for (const subscriptionId of subscriptions) maintenance.catchUpSubscription(subscriptionId);
     const assignments = store.allAssignments();
-    return {
+    // The dashboard's Schedule panel reads this (server/dashboard/view-model.ts).
+    const view: ScheduleView = {
       configurations: configurations.map((configuration) => {
         const id = configurationIdOf(configuration).toLowerCase();
         return {
@@ -67,11 +68,12 @@ export async function maintenanceAdminRoutes(app: FastifyInstance, options: { se
           installPatches: configuration.properties.installPatches ?? null,
           nextWindow: maintenance.nextWindowOf(configuration) ?? null,
           assignments: assignments.filter((a) => a.configurationId.toLowerCase() === id).map(assignmentResource),
-          machines: maintenance.machinesCoveredBy(configuration).map((vm) => vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name)),
+          machines: maintenance.machinesCoveredBy(configuration).map((machine) => machine.id),
         };
       }),
       runs: subscriptions.flatMap((subscriptionId) => store.runsOfSubscription(subscriptionId, RECENT_RUNS)).sort((a, b) => b.startMs - a.startMs).slice(0, RECENT_RUNS).map(runView),
     };
+    return view;
   });
 
   app.post<{ Params: { subscriptionId: string; resourceGroup: string; configurationName: string } }>(

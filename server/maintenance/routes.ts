@@ -1,6 +1,6 @@
 // Microsoft.Maintenance: maintenanceConfigurations (CRUD, lists), configurationAssignments (on a VM
-// or an Arc machine, and subscription or resource-group dynamic scopes) and applyUpdates (a VM's
-// runs; PUT or POST `default` starts one now). Paths and bodies follow azure-mgmt-maintenance 2.1.0
+// or an Arc machine, and subscription or resource-group dynamic scopes) and applyUpdates (a
+// machine's runs; PUT or POST `default` starts one now). Paths and bodies follow azure-mgmt-maintenance 2.1.0
 // (docs/update-manager-wire-format.md#microsoftmaintenance); the rules are in docs/maintenance.md.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,7 +10,7 @@ import { locationRequired, requestContentInvalid, resourceGroupNotFound, resourc
 import { sendCloudError } from '../arm/error-handler.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from '../routes/context.js';
 import { currentGroup, currentVm } from '../routes/lookups.js';
-import { normaliseLocation, vmResourceId } from '../virtual-machines/resource.js';
+import { normaliseLocation } from '../virtual-machines/resource.js';
 import {
   configurationNotFound,
   invalidMaintenanceWindow,
@@ -22,8 +22,9 @@ import {
   scopeNotSupported,
   tooMany,
 } from './errors.js';
-import { configurationIdOf, parseConfigurationId, scheduledPatchingReady, type AssignedMachine, type MaintenanceService } from './service.js';
+import { configurationIdOf, parseConfigurationId, scheduledPatchingReady, vmMachine, type AssignedMachine, type MaintenanceService } from './service.js';
 import type { AssignmentRecord, ConfigurationRecord } from './store.js';
+import type { VirtualMachineRecord } from '../store/resource-store.js';
 
 const MAINTENANCE = 'providers/Microsoft.Maintenance';
 const CONFIGURATIONS = `${RG_PATH}/${MAINTENANCE}/maintenanceConfigurations`;
@@ -175,17 +176,16 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
     return group;
   };
 
-  /**
-   * The machine a path names. VMs are resolved here; an Arc machine resolves to none until the
-   * emulator serves Microsoft.HybridCompute/machines (plug its lookup in here).
-   */
+  /** The machine a path names: a VM or an Arc-enabled server, which must exist. */
   const resolveMachine = (params: MachineParams, type: string): AssignedMachine => {
     const group = existingGroup(params);
     if (type === 'virtualMachines') {
       const current = currentVm(context, group, params.resourceName);
-      if (current) return { kind: 'virtualMachine', id: vmResourceId(current.vm.subscriptionId, current.vm.resourceGroup, current.vm.name), vm: current.vm };
+      if (current) return vmMachine(current.vm);
       throw resourceNotFound('Microsoft.Compute/virtualMachines', params.resourceName, params.resourceGroupName);
     }
+    const arc = maintenance.findArcMachine(params.subscriptionId, group.group.name, params.resourceName);
+    if (arc) return arc;
     throw resourceNotFound('Microsoft.HybridCompute/machines', params.resourceName, params.resourceGroupName);
   };
 
@@ -312,7 +312,7 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
 
   /** A machine's assignments; one made before the machine was created belonged to an earlier machine of that name. */
   const assignmentsOn = (machine: AssignedMachine) =>
-    store.listAssignmentsAt(machine.vm.subscriptionId, machine.id).filter((assignment) => assignment.createdMs >= Date.parse(machine.vm.timeCreated));
+    store.listAssignmentsAt(machine.subscriptionId, machine.id).filter((assignment) => assignment.createdMs >= Date.parse(machine.timeCreated));
 
   for (const machinePath of MACHINE_PATHS) {
     const path = `${machinePath.path}/${MAINTENANCE}/configurationAssignments`;
@@ -320,8 +320,11 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
       const machine = resolveMachine(request.params, machinePath.type);
       const body = bodyOf(request);
       const configuration = assignedConfiguration(body);
-      // The emulator checks the schedule's prerequisites when the assignment is made (docs/maintenance.md).
-      if (configuration.properties.maintenanceScope === 'InGuestPatch' && !scheduledPatchingReady(machine.vm)) throw prerequisitesNotMet(machine.id);
+      // The emulator checks a VM's schedule prerequisites when the assignment is made; an Arc
+      // machine has none (docs/maintenance.md#arc-enabled-servers).
+      if (configuration.properties.maintenanceScope === 'InGuestPatch' && machine.kind === 'virtualMachine' && !scheduledPatchingReady(machine.target as VirtualMachineRecord)) {
+        throw prerequisitesNotMet(machine.id);
+      }
       return putAssignment(request.params.subscriptionId, machine.id, request.params.assignmentName, body, undefined, reply);
     });
     app.get<{ Params: MachineParams & { assignmentName: string } }>(`${path}/:assignmentName`, { config: assignmentsConfig }, async (request) => {
@@ -343,7 +346,7 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
     const applyNow = async (request: FastifyRequest<{ Params: MachineParams & { applyUpdateName: string } }>, reply: FastifyReply) => {
       if (request.params.applyUpdateName.toLowerCase() !== 'default') throw invalidParameter(`The applyUpdates name must be 'default'.`);
       const machine = resolveMachine(request.params, machinePath.type);
-      const run = maintenance.applyNow(machine.vm);
+      const run = maintenance.applyNow(machine);
       if (!run) throw invalidParameter(`No maintenance configuration with maintenanceScope 'InGuestPatch' is assigned to the resource '${machine.id}'.`);
       reply.code(200);
       return maintenance.applyUpdateResource(run);
@@ -352,8 +355,8 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { context
     app.post<{ Params: MachineParams & { applyUpdateName: string } }>(`${applyPath}/:applyUpdateName`, { config: applyConfig }, applyNow);
     app.get<{ Params: MachineParams & { applyUpdateName: string } }>(`${applyPath}/:applyUpdateName`, { config: applyConfig }, async (request) => {
       const machine = resolveMachine(request.params, machinePath.type);
-      context.patchOperations.settleVm(machine.vm);
-      const runs = store.runsOfResource(machine.vm.subscriptionId, machine.id);
+      maintenance.settle(machine);
+      const runs = store.runsOfResource(machine.subscriptionId, machine.id);
       // `default` reads the newest run (the emulator's choice).
       const run = request.params.applyUpdateName.toLowerCase() === 'default' ? runs[0] : runs.find((r) => r.id === request.params.applyUpdateName.toLowerCase());
       if (!run) throw maintenanceNotFound('apply update', request.params.applyUpdateName);

@@ -1,14 +1,18 @@
 // Scheduled patching (Microsoft.Maintenance): configurations, assignments, and the runs their
 // windows start (docs/maintenance.md). The service is a ScheduledRunSource: before a VM's
 // operations are settled it starts, at their start times and in order, the runs of the windows
-// that opened since it last looked. Nothing runs in the background.
+// that opened since it last looked. Nothing runs in the background. A machine is a VM or an
+// Arc-enabled server (MaintainedMachine): both are covered, run and read back the same way.
 
 import { checkWindow, nextWindow, windowsBetween, type MaintenanceWindow, type WindowOccurrence } from '../../simulator/maintenance-window.js';
 import { guidFrom } from '../../simulator/random.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { armTimestamp } from '../../simulator/time-format.js';
 import type { EmulatorClock } from '../clock.js';
-import type { PatchOperations, ScheduledRunSource } from '../operations/patch-operations.js';
+import type { PatchOperations, PatchTarget, ScheduledRunSource } from '../operations/patch-operations.js';
+import type { ArcMachineRecord, ArcMachineStore } from '../hybrid-compute/machine-store.js';
+import { ARC_MACHINE_TYPE, arcMachineResourceId, machineNameOfKey } from '../hybrid-compute/machines.js';
+import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
 import { PLATFORM_API_VERSION } from '../patch-settings/platform-runs.js';
 import { patchSettingsOf } from '../patch-settings/settings.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
@@ -20,14 +24,75 @@ export const MAX_WINDOWS_PER_CATCH_UP = 24;
 
 export type ApplyUpdateStatus = 'Pending' | 'InProgress' | 'Completed' | 'RetryNow' | 'RetryLater';
 
+const VM_TYPE = 'Microsoft.Compute/virtualMachines';
+
 /**
- * The machine an assignment or an applyUpdates names. Only VMs today; an Arc machine
- * (`Microsoft.HybridCompute/machines`) resolves to undefined until that resource type exists.
+ * A machine scheduled patching covers: a VM or an Arc-enabled server, with what the scope filters
+ * read and the target its installations run on (the Arc machine's under its operation key).
  */
-export interface AssignedMachine {
-  kind: 'virtualMachine';
+export interface MaintainedMachine {
+  kind: 'virtualMachine' | 'arcMachine';
+  /** Its resource id. */
   id: string;
-  vm: VirtualMachineRecord;
+  resourceType: typeof VM_TYPE | typeof ARC_MACHINE_TYPE;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  osFamily: string;
+  timeCreated: string;
+  tags: Record<string, string>;
+  /** Changes whenever what the filters read may have changed. */
+  revision: string;
+  /** Why a window opening now is skipped (a stopped VM, a disconnected Arc machine), or null; computed only for a run. */
+  skippedReason: () => string | null;
+  target: PatchTarget;
+}
+
+/** The machine an assignment or an applyUpdates names. */
+export type AssignedMachine = MaintainedMachine;
+
+export function vmMachine(vm: VirtualMachineRecord): MaintainedMachine {
+  return {
+    kind: 'virtualMachine',
+    id: vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name),
+    resourceType: VM_TYPE,
+    subscriptionId: vm.subscriptionId,
+    resourceGroup: vm.resourceGroup,
+    location: vm.location,
+    osFamily: vm.osFamily,
+    timeCreated: vm.timeCreated,
+    tags: vm.definition.tags ?? {},
+    revision: `${vm.timeCreated}/${vm.definition.revision ?? 1}`,
+    skippedReason: () =>
+      vm.powerState !== 'running'
+        ? `The machine was ${vm.powerState} when the window opened.`
+        : !scheduledPatchingReady(vm)
+          ? "The machine's patch settings do not meet the schedule's prerequisites (patchMode AutomaticByPlatform, bypassPlatformSafetyChecksOnUserSchedule true)."
+          : null,
+    target: vm,
+  };
+}
+
+/**
+ * An Arc machine: no patch-mode prerequisite (docs/maintenance.md#arc-enabled-servers); a machine
+ * whose agent is not connected cannot take a run.
+ */
+export function arcMachine(machine: ArcMachineRecord): MaintainedMachine {
+  const tags = machine.definition.tags ?? {};
+  return {
+    kind: 'arcMachine',
+    id: arcMachineResourceId(machine.subscriptionId, machine.resourceGroup, machine.name),
+    resourceType: ARC_MACHINE_TYPE,
+    subscriptionId: machine.subscriptionId,
+    resourceGroup: machine.resourceGroup,
+    location: machine.location,
+    osFamily: machine.osFamily,
+    timeCreated: machine.timeCreated,
+    tags,
+    revision: `${machine.timeCreated}/${JSON.stringify(tags)}`,
+    skippedReason: () => machine.status !== 'Connected' ? `The machine was ${machine.status} when the window opened: its Connected Machine agent was not connected.` : null,
+    target: arcPatchTarget(machine),
+  };
 }
 
 export const configurationIdOf = (c: Pick<ConfigurationRecord, 'subscriptionId' | 'resourceGroup' | 'name'>) =>
@@ -63,20 +128,20 @@ const normalLocation = (location: string) => location.replace(/\s+/g, '').toLowe
 const listed = (values: string[] | undefined, value: string, normalise = (text: string) => text.toLowerCase()) =>
   values === undefined || values.length === 0 || values.some((item) => normalise(item) === normalise(value));
 
-/** Whether a dynamic scope covers a VM now (filters are read at each run). */
-export function scopeCovers(assignment: AssignmentRecord, vm: VirtualMachineRecord): boolean {
+/** Whether a dynamic scope covers a machine now (filters are read at each run). */
+export function scopeCovers(assignment: AssignmentRecord, vm: MaintainedMachine): boolean {
   if (assignment.subscriptionId.toLowerCase() !== vm.subscriptionId.toLowerCase()) return false;
   const scopeGroup = resourceGroupOf(assignment.scopeId);
   if (scopeGroup && scopeGroup.toLowerCase() !== vm.resourceGroup.toLowerCase()) return false;
   const filter = (assignment.properties.filter ?? {}) as ScopeFilter;
-  if (!listed(filter.resourceTypes, 'Microsoft.Compute/virtualMachines')) return false;
+  if (!listed(filter.resourceTypes, vm.resourceType)) return false;
   if (!listed(filter.resourceGroups, vm.resourceGroup)) return false;
   if (!listed(filter.osTypes, vm.osFamily)) return false;
   if (!listed(filter.locations, vm.location, normalLocation)) return false;
   const tags = filter.tagSettings?.tags ?? {};
   const names = Object.keys(tags);
   if (names.length === 0) return true;
-  const vmTags = Object.fromEntries(Object.entries(vm.definition.tags ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const vmTags = Object.fromEntries(Object.entries(vm.tags).map(([name, value]) => [name.toLowerCase(), value]));
   const matches = (name: string) => {
     const value = vmTags[name.toLowerCase()];
     const values = tags[name] ?? [];
@@ -142,6 +207,7 @@ export class MaintenanceService implements ScheduledRunSource {
     private readonly patchOperations: PatchOperations,
     private readonly clock: EmulatorClock,
     private readonly seed: string,
+    private readonly arcMachines?: ArcMachineStore,
   ) {}
 
   /** What covers what, rebuilt only when a configuration or an assignment was written. */
@@ -165,11 +231,11 @@ export class MaintenanceService implements ScheduledRunSource {
     return this.view;
   }
 
-  /** The InGuestPatch configurations that cover a VM now, with the assignment that brings each. */
-  coverageOf(vm: VirtualMachineRecord): Coverage[] {
+  /** The InGuestPatch configurations that cover a machine now, with the assignment that brings each. */
+  coverageOf(vm: MaintainedMachine): Coverage[] {
     const view = this.current();
     if (view.empty) return [];
-    const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase();
+    const id = vm.id.toLowerCase();
     const createdMs = Date.parse(vm.timeCreated);
     const candidates = [
       // An assignment made before this VM was created belonged to an earlier VM of the same name.
@@ -194,9 +260,20 @@ export class MaintenanceService implements ScheduledRunSource {
   /** ScheduledRunSource: the windows that opened since the VM was last looked at, run in order. */
   catchUp(vm: VirtualMachineRecord, nowMs: number): void {
     if (this.current().empty) return;
-    const id = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    this.catchUpMachine(vmMachine(vm), nowMs);
+  }
+
+  /** ScheduledRunSource, for Arc machines: the same, once the machine is read (its status, its tags). */
+  catchUpArc(target: PatchTarget, nowMs: number): void {
+    if (this.current().empty || !this.arcMachines) return;
+    const machine = this.arcMachines.get(target.subscriptionId, target.resourceGroup, machineNameOfKey(target.name));
+    if (machine) this.catchUpMachine(arcMachine(machine), nowMs);
+  }
+
+  private catchUpMachine(vm: MaintainedMachine, nowMs: number): void {
+    const id = vm.id;
     const key = id.toLowerCase();
-    const revision = `${vm.timeCreated}/${vm.definition.revision ?? 1}`;
+    const revision = vm.revision;
     const remembered = this.nextDue.get(key);
     if (remembered && remembered.generation === this.store.generation && remembered.revision === revision && nowMs < remembered.dueMs) return;
     const coverage = this.coverageOf(vm);
@@ -224,33 +301,49 @@ export class MaintenanceService implements ScheduledRunSource {
     this.nextDue.set(key, { generation, revision, dueMs });
   }
 
+  /** The machine as stored now (a run reads its current state), or as given when it is gone. */
+  private currentOf(machine: MaintainedMachine): MaintainedMachine & { operationCount: number } {
+    if (machine.kind === 'arcMachine') {
+      const found = this.arcMachines?.get(machine.subscriptionId, machine.resourceGroup, machineNameOfKey(machine.target.name));
+      return found ? { ...arcMachine(found), operationCount: found.operationCount } : { ...machine, operationCount: 0 };
+    }
+    const found = this.resources.getVirtualMachine(machine.subscriptionId, machine.resourceGroup, machine.target.name);
+    return found ? { ...vmMachine(found), operationCount: found.operationCount } : { ...machine, operationCount: (machine.target as VirtualMachineRecord).operationCount ?? 0 };
+  }
+
+  /** An Arc machine by name, as a machine schedules cover; undefined when there is none. */
+  findArcMachine(subscriptionId: string, resourceGroup: string, name: string): MaintainedMachine | undefined {
+    const found = this.arcMachines?.get(subscriptionId, resourceGroup, name);
+    return found && arcMachine(found);
+  }
+
+  /** Settles a machine's operations (which first starts the runs that fell due). */
+  settle(machine: MaintainedMachine): void {
+    this.patchOperations.settleVm(machine.target);
+  }
+
   /**
-   * Runs one window on one VM: an installation with the configuration's parameters, started by the
-   * platform at `startMs`, or, when the VM is not running or not set up for schedules, a skipped
-   * run (status RetryLater).
+   * Runs one window on one machine: an installation with the configuration's parameters, started
+   * by the platform at `startMs`, or, when the machine cannot take it (a VM not running or not set
+   * up for schedules, an Arc machine not connected), a skipped run (status RetryLater).
    */
   private runOn(
-    vm: VirtualMachineRecord,
+    vm: MaintainedMachine,
     configuration: ConfigurationRecord,
     window: MaintenanceWindow,
     run: { correlationId: string; trigger: RunTrigger; windowStartMs: number; startMs: number },
   ): { record: RunRecord; endsMs?: number } {
-    const resourceId = vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name);
+    const resourceId = vm.id;
     const configurationId = configurationIdOf(configuration);
-    const current = this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
-    // The VM's operation count tells apart two runs started at one (frozen) instant.
+    const current = this.currentOf(vm);
+    // The machine's operation count tells apart two runs started at one (frozen) instant.
     const id = guidFrom(this.seed, 'maintenance-run', resourceId.toLowerCase(), run.correlationId, String(run.startMs), String(current.operationCount));
-    const skippedReason =
-      current.powerState !== 'running'
-        ? `The machine was ${current.powerState} when the window opened.`
-        : !scheduledPatchingReady(current)
-          ? "The machine's patch settings do not meet the schedule's prerequisites (patchMode AutomaticByPlatform, bypassPlatformSafetyChecksOnUserSchedule true)."
-          : null;
+    const skippedReason = current.skippedReason();
     let operationId: string | null = null;
     let endsMs: number | undefined;
     if (!skippedReason) {
       // Nobody polls a platform run: it completes by the simulated clock.
-      const operation = this.patchOperations.startInstall(current, installParametersOf(configuration, window), PLATFORM_API_VERSION, undefined, {
+      const operation = this.patchOperations.startInstall(current.target, installParametersOf(configuration, window), PLATFORM_API_VERSION, undefined, {
         startMs: run.startMs,
         completion: { kind: 'time' },
       });
@@ -274,13 +367,13 @@ export class MaintenanceService implements ScheduledRunSource {
     return { record, ...(endsMs !== undefined ? { endsMs } : {}) };
   }
 
-  /** `PUT .../applyUpdates/default`: a run now, with the first InGuestPatch configuration assigned to the VM. */
-  applyNow(vm: VirtualMachineRecord): RunRecord | undefined {
-    this.patchOperations.settleVm(vm);
+  /** `PUT .../applyUpdates/default`: a run now, with the first InGuestPatch configuration assigned to the machine. */
+  applyNow(vm: MaintainedMachine): RunRecord | undefined {
+    this.settle(vm);
     const cover = [...this.coverageOf(vm)].sort((a, b) => configurationIdOf(a.configuration).localeCompare(configurationIdOf(b.configuration)))[0];
     if (!cover) return undefined;
     const nowMs = this.clock.now();
-    const correlationId = guidFrom(this.seed, 'maintenance-apply', vmResourceId(vm.subscriptionId, vm.resourceGroup, vm.name).toLowerCase(), String(nowMs), String(this.store.countRuns(vm.subscriptionId)));
+    const correlationId = guidFrom(this.seed, 'maintenance-apply', vm.id.toLowerCase(), String(nowMs), String(this.store.countRuns(vm.subscriptionId)));
     return this.runOn(vm, cover.configuration, cover.window, { correlationId, trigger: 'ApplyUpdates', windowStartMs: nowMs, startMs: nowMs }).record;
   }
 
@@ -293,28 +386,29 @@ export class MaintenanceService implements ScheduledRunSource {
     const correlationId = guidFrom(this.seed, 'maintenance-open', configurationId.toLowerCase(), String(nowMs), String(this.store.countRuns(configuration.subscriptionId)));
     const runs: RunRecord[] = [];
     for (const vm of this.machinesCoveredBy(configuration)) {
-      this.patchOperations.settleVm(vm);
+      this.settle(vm);
       runs.push(this.runOn(vm, configuration, window, { correlationId, trigger: 'Emulator', windowStartMs: nowMs, startMs: nowMs }).record);
     }
     return runs;
   }
 
-  /** The VMs a configuration covers now, through any of its assignments. */
-  machinesCoveredBy(configuration: ConfigurationRecord): VirtualMachineRecord[] {
+  /** The machines (VMs, then Arc machines) a configuration covers now, through any of its assignments. */
+  machinesCoveredBy(configuration: ConfigurationRecord): MaintainedMachine[] {
     const configurationId = configurationIdOf(configuration).toLowerCase();
-    return this.subscriptionVms(configuration.subscriptionId).filter((vm) =>
+    return this.subscriptionMachines(configuration.subscriptionId).filter((vm) =>
       this.coverageOf(vm).some((cover) => configurationIdOf(cover.configuration).toLowerCase() === configurationId),
     );
   }
 
-  private subscriptionVms(subscriptionId: string): VirtualMachineRecord[] {
-    return this.resources.listResourceGroups(subscriptionId).flatMap((group) => this.resources.listVirtualMachines(subscriptionId, group.name));
+  private subscriptionMachines(subscriptionId: string): MaintainedMachine[] {
+    const vms = this.resources.listResourceGroups(subscriptionId).flatMap((group) => this.resources.listVirtualMachines(subscriptionId, group.name).map(vmMachine));
+    return [...vms, ...(this.arcMachines?.list(subscriptionId).map(arcMachine) ?? [])];
   }
 
-  /** Brings every covered VM of a subscription up to date (before a list of runs). */
+  /** Brings every covered machine of a subscription up to date (before a list of runs). */
   catchUpSubscription(subscriptionId: string): void {
     if (this.current().empty) return;
-    for (const vm of this.subscriptionVms(subscriptionId)) if (this.coverageOf(vm).length > 0) this.patchOperations.settleVm(vm);
+    for (const vm of this.subscriptionMachines(subscriptionId)) if (this.coverageOf(vm).length > 0) this.settle(vm);
   }
 
   /** A run's status now, from the installation it started (docs/maintenance.md). */

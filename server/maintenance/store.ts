@@ -325,7 +325,8 @@ export class MaintenanceStore {
 
   /**
    * Deletes what lies in a scope: everything; a subscription's; or a resource group's (its
-   * configurations, the assignments of its machines and their runs). A VM's own assignments and runs go with the VM.
+   * configurations, the assignments of its machines and their runs). A machine's own assignments
+   * and runs go with it: the name may be a VM's or an Arc machine's (a scoped reset names either).
    */
   deleteScope(subscriptionId?: string, resourceGroup?: string, vmName?: string): void {
     this.generation++;
@@ -342,9 +343,11 @@ export class MaintenanceStore {
     }
     const groupId = `/subscriptions/${sub}/resourcegroups/${lower(resourceGroup)}`;
     if (vmName !== undefined) {
-      const vmKey = `${groupId}/providers/microsoft.compute/virtualmachines/${lower(vmName)}`;
-      this.db.prepare('DELETE FROM maintenance_assignments WHERE subscription_id = ? AND scope_key = ?').run(sub, vmKey);
-      this.db.prepare('DELETE FROM maintenance_runs WHERE subscription_id = ? AND resource_key = ?').run(sub, vmKey);
+      for (const type of ['microsoft.compute/virtualmachines', 'microsoft.hybridcompute/machines']) {
+        const machineKey = `${groupId}/providers/${type}/${lower(vmName)}`;
+        this.db.prepare('DELETE FROM maintenance_assignments WHERE subscription_id = ? AND scope_key = ?').run(sub, machineKey);
+        this.db.prepare('DELETE FROM maintenance_runs WHERE subscription_id = ? AND resource_key = ?').run(sub, machineKey);
+      }
       return;
     }
     this.db.prepare('DELETE FROM maintenance_configurations WHERE subscription_id = ? AND resource_group_key = ?').run(sub, lower(resourceGroup));

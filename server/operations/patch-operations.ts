@@ -116,6 +116,11 @@ export function startedByOf(operation: { plan?: unknown }): StartedBy {
  */
 export interface ScheduledRunSource {
   catchUp(vm: VirtualMachineRecord, nowMs: number): void;
+  /**
+   * The same for an Arc machine (the target under its operation key), from the sources whose runs
+   * reach Arc machines (maintenance windows); a source without it schedules VMs only.
+   */
+  catchUpArc?(target: PatchTarget, nowMs: number): void;
 }
 
 const isPatchOperation = (kind: OperationKind) => kind === 'installPatches' || kind === 'assessPatches';
@@ -311,11 +316,15 @@ export class PatchOperations {
   settleVm(vm: PatchTarget): EmulatorOperation[] {
     return this.operations.transaction(() => {
       // A platform run settles the VM itself when it starts: the sources are not asked again then.
-      // The sources schedule VMs' runs; an Arc machine has none of them.
-      if (this.scheduledRuns.length > 0 && !this.catchingUp && !isArcOperationKey(vm.name)) {
+      // An Arc machine is asked of the sources that schedule Arc machines only.
+      if (this.scheduledRuns.length > 0 && !this.catchingUp) {
+        const arc = isArcOperationKey(vm.name);
         this.catchingUp = true;
         try {
-          for (const source of this.scheduledRuns) source.catchUp(vm as VirtualMachineRecord, this.clock.now());
+          for (const source of this.scheduledRuns) {
+            if (!arc) source.catchUp(vm as VirtualMachineRecord, this.clock.now());
+            else source.catchUpArc?.(vm, this.clock.now());
+          }
         } finally {
           this.catchingUp = false;
         }

@@ -3,7 +3,9 @@
 // `patchMode: AutomaticByPlatform` (and no bypass for a maintenance schedule) gets its Critical
 // and Security updates once a month in off-peak hours. The runs are ordinary operations, started
 // at the simulated time they fell due when the VM is next looked at, and marked `startedBy:
-// Platform`. Nothing runs in the background.
+// Platform`. Nothing runs in the background. An Arc-enabled server with `assessmentMode:
+// AutomaticByPlatform` is assessed every 24 hours too; its `patchMode: AutomaticByPlatform` means
+// customer-managed schedules (server/maintenance/), so the platform installs nothing on it.
 
 import { OperationInProgressError } from '../operations/errors.js';
 import { INSTALL_PATCHES_API_VERSIONS } from '../../schemas/api-versions.js';
@@ -11,7 +13,10 @@ import { dueRuns, type PlatformMarks, type PlatformRunKind, type ScheduleInput }
 import type { CompletionMode } from '../../simulator/progress.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import type { EmulatorClock } from '../clock.js';
-import type { AssessOperation, InstallOperation, PatchOperations, ScheduledRunSource } from '../operations/patch-operations.js';
+import type { AssessOperation, InstallOperation, PatchOperations, PatchTarget, ScheduledRunSource } from '../operations/patch-operations.js';
+import type { ArcMachineRecord, ArcMachineStore } from '../hybrid-compute/machine-store.js';
+import { arcMachineResourceId, machineNameOfKey, patchSettingsOf as arcPatchSettingsOf } from '../hybrid-compute/machines.js';
+import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
 import { vmResourceId } from '../virtual-machines/resource.js';
 import { patchSettingsOf, platformDutiesOf } from './settings.js';
@@ -33,12 +38,15 @@ export function platformInstallParameters(vm: Pick<VirtualMachineRecord, 'osFami
   };
 }
 
+const periodicAssessment = (machine: ArcMachineRecord) => String(arcPatchSettingsOf(machine).assessmentMode).toLowerCase() === 'automaticbyplatform';
+
 export class PlatformRuns implements ScheduledRunSource {
   constructor(
     private readonly resources: ResourceStore,
     private readonly operations: PatchOperations,
     private readonly clock: EmulatorClock,
     private readonly seed: string,
+    private readonly arcMachines?: ArcMachineStore,
   ) {}
 
   private scheduleInput(vm: VirtualMachineRecord, nowMs: number): ScheduleInput {
@@ -77,6 +85,42 @@ export class PlatformRuns implements ScheduledRunSource {
       } catch (error) {
         // Under --overlapping-operations reject a client's run still going refuses the platform's:
         // that run is skipped (the look that found it must not fail), as a busy VM's would be.
+        if (error instanceof OperationInProgressError) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * ScheduledRunSource, for Arc machines: periodic assessment only (every 24 hours from the
+   * machine's creation, the emulator's choice), and only while its agent is connected; the
+   * assessments that fell due while it was not are skipped, as a stopped VM's are.
+   */
+  catchUpArc(target: PatchTarget, nowMs: number): void {
+    if (!this.arcMachines) return;
+    // The target carries the machine's definition (server/hybrid-compute/patch-targets.ts): one
+    // without periodic assessment costs no query.
+    const given = target as Partial<ArcMachineRecord>;
+    if (given.definition && !periodicAssessment(given as ArcMachineRecord)) return;
+    const machine = this.arcMachines.get(target.subscriptionId, target.resourceGroup, machineNameOfKey(target.name));
+    if (!machine || !periodicAssessment(machine)) return;
+    const { runs, marks } = dueRuns({
+      seed: this.seed,
+      vmKey: arcMachineResourceId(machine.subscriptionId, machine.resourceGroup, machine.name).toLowerCase(),
+      location: machine.location,
+      duties: { assessment: true, installation: false },
+      sinceMs: Date.parse(machine.timeCreated),
+      marks: machine.patchState.platform ?? {},
+      nowMs,
+    });
+    if (runs.length === 0) return;
+    const patchState = { ...machine.patchState, platform: marks };
+    this.arcMachines.updatePatchState(machine, patchState);
+    if (machine.status !== 'Connected') return;
+    for (const run of runs) {
+      try {
+        this.operations.startAssess(arcPatchTarget({ ...machine, patchState }), PLATFORM_API_VERSION, { startMs: run.dueMs, completion: BY_TIME });
+      } catch (error) {
         if (error instanceof OperationInProgressError) continue;
         throw error;
       }

@@ -22,6 +22,7 @@ import {
   type Value,
 } from './values.js';
 import { parseTimespanText } from './parser.js';
+import { jsonDepth } from '../json-depth.js';
 
 export interface Table {
   columns: string[];
@@ -673,23 +674,6 @@ function call(expr: Extract<Expr, { kind: 'call' }>, scope: Scope, context: Eval
   if (AGGREGATES.has(name)) throw new KqlError('semantic', `The aggregate function '${name}' can only be used in summarize.`, expr.at, name);
   if (KNOWN_UNSUPPORTED.has(name)) throw new KqlError('unsupported', `The function '${name}' is not supported by the emulator.`, expr.at, name);
   throw new KqlError('semantic', `Unknown function: '${name}'.`, expr.at, name);
-}
-
-/** How deep a JSON text nests: one pass, brackets inside strings not counted. */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) deepest = Math.max(deepest, ++depth);
-    else if (c === 93 || c === 125) depth--;
-  }
-  return deepest;
 }
 
 // --- Tabular operators ----------------------------------------------------------------------------

@@ -57,5 +57,7 @@ t.test('the page has the compliance section, filled by its script', async (t) =>
   const page = await app.inject({ method: 'GET', url: '/_emulator/ui' });
   t.match(page.body, /<section id="compliance"[^>]*aria-labelledby="compliance-title"/);
   const script = await app.inject({ method: 'GET', url: '/_emulator/ui/app.js' });
-  t.match(script.body, /\/_emulator\/compliance/);
+  t.match(script.body, /from '\.\/compliance\.js'/, 'the page loads its compliance view');
+  const view = await app.inject({ method: 'GET', url: '/_emulator/ui/compliance.js' });
+  t.match(view.body, /\/_emulator\/compliance/);
 });

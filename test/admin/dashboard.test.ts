@@ -4,7 +4,7 @@
 
 import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Overview, VmOverview } from '../../server/admin/overview.js';
+import type { Overview, VmOverview } from '../../server/dashboard/view-model.js';
 import { get, installUrl, pathOf, post, RESOURCE_GROUP, SPEC_EXAMPLE_BODY, SUBSCRIPTION, testEmulator, vmPath, WINDOWS_VM, LINUX_VM, API_VERSION } from '../helpers.js';
 
 const admin = (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
 import type { JournalEntry } from '../../server/admin/journal.js';
-import type { Inventory } from '../../server/admin/overview.js';
+import type { Inventory } from '../../server/dashboard/view-model.js';
 import type { InstallPatchesResult } from '../../simulator/results.js';
 import { API_VERSION, listeningEmulator, RESOURCE_GROUP, SUBSCRIPTION, tempDir, WINDOWS_VM } from '../helpers.js';
 

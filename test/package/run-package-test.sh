@@ -6,7 +6,8 @@
 #      LICENSE, README) and nothing of the tests, the benchmarks or the TypeScript sources;
 #   2. --version and --help answer;
 #   3. it starts, keeps its data in the per-user folder ($HOME/.local/share/compute-patch-emulator),
-#      answers the health check over HTTPS trusting the certificate it prints, and stops on SIGTERM
+#      answers the health check over HTTPS trusting the certificate it prints, serves the dashboard
+#      (its page, every module of it, its vocabulary), and stops on SIGTERM
 #      with exit status 0.
 # Ends with "package: N passed, N failed" (exit status 1 when any failed).
 # Usage: bash test/package/run-package-test.sh   (from the repository root, after `npm ci`)
@@ -45,7 +46,7 @@ npm pack --pack-destination "$WORK" >"$WORK/pack.log" 2>&1 || { tail -20 "$WORK/
 TARBALL=$(ls "$WORK"/compute-patch-emulator-*.tgz)
 tar -tzf "$TARBALL" | sed 's|^package/||' | sort >"$WORK/contents"
 log "$(basename "$TARBALL"): $(wc -l <"$WORK/contents") files, $(du -k "$TARBALL" | cut -f1) kB"
-for needed in package.json LICENSE README.md dist/server/cli.js dist/server/app.js data/seed.json server/dashboard/index.html; do
+for needed in package.json LICENSE README.md dist/server/cli.js dist/server/app.js data/seed.json server/dashboard/page/index.html server/dashboard/page/app.js; do
   check "the package holds $needed" grep -qx "$needed" "$WORK/contents"
 done
 check "the package holds every data catalogue" test "$(grep -c '^data/catalogues/.*\.json$' "$WORK/contents")" = "$(ls data/catalogues/*.json | wc -l)"
@@ -91,6 +92,21 @@ check "GET /_emulator/health over HTTPS, trusting the printed certificate, is He
       let body = ""; res.on("data", (c) => (body += c));
       res.on("end", () => process.exit(res.statusCode === 200 && JSON.parse(body).status === "Healthy" ? 0 : 1));
     }).on("error", (e) => { console.error(e.message); process.exit(1); });' "$HTTPS_URL" "$CERT"
+# The dashboard from the installed package: the page, each of its modules as JavaScript, its vocabulary.
+check "the installed command serves the dashboard: the page, its $(grep -c '^server/dashboard/page/.*\.js$' "$WORK/contents") modules and its vocabulary" \
+  node -e '
+    const https = require("node:https");
+    const [url, ca, ...modules] = process.argv.slice(1);
+    const get = (path) => new Promise((resolve, reject) => https.get(`${url.replace("127.0.0.1", "localhost")}${path}`, { ca: require("node:fs").readFileSync(ca) }, (res) => {
+      res.resume(); res.on("end", () => resolve([res.statusCode, String(res.headers["content-type"])]));
+    }).on("error", reject));
+    (async () => {
+      const answers = [[await get("/_emulator/ui"), /^text\/html/], [await get("/_emulator/ui/vocabulary"), /^application\/json/]];
+      for (const file of modules) answers.push([await get(`/_emulator/ui/${file.split("/").pop()}`), /^text\/javascript/]);
+      const wrong = answers.filter(([[status, type], wanted]) => status !== 200 || !wanted.test(type));
+      if (wrong.length > 0) console.error(JSON.stringify(wrong.map(([answer]) => answer)));
+      process.exit(modules.length > 0 && wrong.length === 0 ? 0 : 1);
+    })().catch((e) => { console.error(e.message); process.exit(1); });' "$HTTPS_URL" "$CERT" $(grep '^server/dashboard/page/.*\.js$' "$WORK/contents")
 kill -TERM "$pid"
 code=0
 wait "$pid" || code=$?

@@ -7,14 +7,11 @@ azure-core polls through the `Location` the Arc resource provider hands out (no
 Azure-AsyncOperation). Prints "ok: NAME" or "FAILED: NAME" per check.
 """
 
-import os
-import sys
-import traceback
 import json
+import os
 import urllib.request
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
-from azure.identity import ClientSecretCredential
 from azure.mgmt.hybridcompute import HybridComputeManagementClient
 from azure.mgmt.hybridcompute.models import (
     LinuxParameters,
@@ -22,36 +19,15 @@ from azure.mgmt.hybridcompute.models import (
     WindowsParameters,
 )
 
-ENDPOINT = os.environ["CPE_ENDPOINT"]
+from checks import ENDPOINT, GROUP, SUBSCRIPTION, check, expect, finish, secret_credential
+
 ADMIN = os.environ["CPE_ADMIN"]
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-TENANT = "00000000-0000-0000-0000-000000000001"
-GROUP = "myResourceGroupName"
 WINDOWS_MACHINE = "myArcMachine"
 LINUX_MACHINE = "myLinuxArcMachine"
 
-failures = 0
 
 
-def check(name, fn):
-    global failures
-    try:
-        fn()
-        print(f"ok: {name}", flush=True)
-    except Exception:  # noqa: BLE001 - every failure is reported the same way
-        failures += 1
-        print(f"FAILED: {name}", flush=True)
-        traceback.print_exc(limit=4, file=sys.stdout)
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-credential = ClientSecretCredential(
-    TENANT, "python-arc-client", "any-secret", authority=ENDPOINT, disable_instance_discovery=True
-)
+credential = secret_credential("python-arc-client")
 client = HybridComputeManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 
 
@@ -168,4 +144,4 @@ check("begin_assess_patches (MachineAssessPatchesResult)", assess)
 check("a Disconnected machine: HttpResponseError 409 MachineNotConnected", disconnected)
 check("machines.create_or_update, update (patch settings), begin_delete", create_update_delete)
 check("a machine that does not exist: ResourceNotFoundError", missing_machine)
-sys.exit(1 if failures else 0)
+finish()

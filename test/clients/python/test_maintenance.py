@@ -5,19 +5,18 @@ Run by test/clients/python/run.sh after test_patches.py, with the same environme
 
 Creates an InGuestPatch maintenance configuration and assigns it to the Windows VM (after setting
 the VM's patch settings as schedules need them), advances the simulated clock into the window
-through the admin API, and sees the run through the compute SDK's instance view and the
-maintenance SDK's applyUpdates. Prints "ok: NAME" or "FAILED: NAME" per check.
+through the admin API, and sees the run through the compute SDK's instance view, the
+maintenance SDK's applyUpdates and Resource Graph (azure-mgmt-resourcegraph). The same configuration is assigned to the seeded Windows Arc-enabled
+server (Microsoft.HybridCompute/machines, no patch-mode prerequisite), whose run is read back
+through applyUpdates too. Prints "ok: NAME" or "FAILED: NAME" per check.
 """
 
 import json
 import os
-import sys
-import traceback
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.compute.models import (
     OSProfile,
@@ -27,6 +26,8 @@ from azure.mgmt.compute.models import (
     WindowsVMGuestPatchAutomaticByPlatformSettings,
 )
 from azure.mgmt.maintenance import MaintenanceManagementClient
+from azure.mgmt.resourcegraph import ResourceGraphClient
+from azure.mgmt.resourcegraph.models import QueryRequest
 from azure.mgmt.maintenance.models import (
     ConfigurationAssignment,
     InputPatchConfiguration,
@@ -34,31 +35,13 @@ from azure.mgmt.maintenance.models import (
     MaintenanceConfiguration,
 )
 
-ENDPOINT = os.environ["CPE_ENDPOINT"]
+from checks import ENDPOINT, GROUP, SUBSCRIPTION, check, expect, finish, secret_credential
+
 ADMIN = os.environ["CPE_ADMIN"]
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-TENANT = "00000000-0000-0000-0000-000000000001"
-GROUP = "myResourceGroupName"
 VM = "myVMName"
+ARC_MACHINE = "myArcMachine"
 CONFIGURATION = "nightly-patching"
 
-failures = 0
-
-
-def check(name, fn):
-    global failures
-    try:
-        fn()
-        print(f"ok: {name}", flush=True)
-    except Exception:  # noqa: BLE001 - every failure is reported the same way
-        failures += 1
-        print(f"FAILED: {name}", flush=True)
-        traceback.print_exc(limit=4, file=sys.stdout)
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
 
 
 def admin(path, body):
@@ -70,9 +53,10 @@ def admin(path, body):
         return json.loads(response.read())
 
 
-credential = ClientSecretCredential(TENANT, "python-client", "any-secret", authority=ENDPOINT, disable_instance_discovery=True)
+credential = secret_credential()
 compute = ComputeManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 maintenance = MaintenanceManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
+graph = ResourceGraphClient(credential, base_url=ENDPOINT)
 state = {}
 
 
@@ -163,6 +147,22 @@ def assign():
     expect(len(listed) == 1, f"listed {len(listed)}")
 
 
+def assign_arc():
+    assignment = maintenance.configuration_assignments.create_or_update(
+        GROUP,
+        "Microsoft.HybridCompute",
+        "machines",
+        ARC_MACHINE,
+        CONFIGURATION,
+        ConfigurationAssignment(location="westus", maintenance_configuration_id=state["configuration_id"]),
+    )
+    expect(assignment.resource_id.lower().endswith(f"/microsoft.hybridcompute/machines/{ARC_MACHINE.lower()}"), f"resource {assignment.resource_id}")
+    fetched = maintenance.configuration_assignments.get(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE, CONFIGURATION)
+    expect(fetched.maintenance_configuration_id.lower() == state["configuration_id"].lower(), f"assigned {fetched.maintenance_configuration_id}")
+    listed = list(maintenance.configuration_assignments.list(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE))
+    expect(len(listed) == 1, f"listed {len(listed)}")
+
+
 def window_runs():
     # One second into the window: its installation has started (and, a run that finds little to
     # install taking a minute or two, not yet ended).
@@ -175,22 +175,55 @@ def window_runs():
     run = maintenance.apply_updates.get(GROUP, "Microsoft.Compute", "virtualMachines", VM, "default")
     expect(run.status == "InProgress", f"applyUpdates status {run.status}")
     state["run"] = run.name
+    arc_run = maintenance.apply_updates.get(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE, "default")
+    expect(arc_run.status == "InProgress", f"Arc applyUpdates status {arc_run.status}")
+    state["arc_run"] = arc_run.name
 
 
 def window_completes():
     admin("/_emulator/clock", {"advance": "PT3H"})
     summary = compute.virtual_machines.instance_view(GROUP, VM).patch_status.last_patch_installation_summary
     expect(summary.status in ("Succeeded", "CompletedWithWarnings"), f"installation {summary.status}")
-    runs = list(maintenance.apply_updates.list())
-    expect([r.name for r in runs] == [state["run"]], f"runs {[r.name for r in runs]}")
-    expect(runs[0].status == "Completed", f"status {runs[0].status}")
-    expect(runs[0].resource_id.lower().endswith(f"/virtualmachines/{VM.lower()}"), f"resource {runs[0].resource_id}")
+    runs = {r.name: r for r in maintenance.apply_updates.list()}
+    expect(sorted(runs) == sorted([state["run"], state["arc_run"]]), f"runs {sorted(runs)}")
+    expect(runs[state["run"]].status == "Completed", f"status {runs[state['run']].status}")
+    expect(runs[state["run"]].resource_id.lower().endswith(f"/virtualmachines/{VM.lower()}"), f"resource {runs[state['run']].resource_id}")
+    arc_run = maintenance.apply_updates.get(GROUP, "Microsoft.HybridCompute", "machines", ARC_MACHINE, state["arc_run"])
+    expect(arc_run.status == "Completed", f"Arc status {arc_run.status}")
+    expect(arc_run.resource_id.lower().endswith(f"/machines/{ARC_MACHINE.lower()}"), f"Arc resource {arc_run.resource_id}")
+
+
+def resource_graph_sees_runs():
+    # Update Manager's "List of maintenance run records at VM level", with the VM's id filled in
+    # (https://learn.microsoft.com/azure/update-manager/sample-query-logs).
+    vm_id = f"/subscriptions/{SUBSCRIPTION}/resourcegroups/{GROUP}/providers/microsoft.compute/virtualmachines/{VM}".lower()
+    query = (
+        "maintenanceresources \n"
+        f"| where ['id'] contains \"{vm_id}\" //VM Id here\n"
+        "| where ['type'] == \"microsoft.maintenance/applyupdates\" \n"
+        "| where properties.maintenanceScope == \"InGuestPatch\""
+    )
+    records = graph.resources(QueryRequest(subscriptions=[SUBSCRIPTION], query=query)).data
+    expect([r["name"] for r in records] == [state["run"]], f"run records {records}")
+    expect(records[0]["properties"]["maintenanceConfigurationId"].lower() == state["configuration_id"].lower(), f"record {records[0]}")
+    # The run's installation in patchinstallationresources, started by the platform.
+    installations = graph.resources(
+        QueryRequest(
+            subscriptions=[SUBSCRIPTION],
+            query="patchinstallationresources | where type !has 'softwarepatches' and properties.startedBy == 'Platform' | project id, status = tostring(properties.status)",
+        )
+    ).data
+    ids = [row["id"].lower() for row in installations]
+    expect(any(f"/virtualmachines/{VM.lower()}/patchinstallationresults/" in i for i in ids), f"VM installations {ids}")
+    expect(any(f"/machines/{ARC_MACHINE.lower()}/patchinstallationresults/" in i for i in ids), f"Arc installations {ids}")
 
 
 check("admin API: freeze the simulated clock", freeze_clock)
 check("maintenance_configurations.create_or_update / get / list (InGuestPatch)", create_configuration)
 check("a 1-hour InGuestPatch window is HttpResponseError 400 InvalidMaintenanceWindow", invalid_window)
 check("virtual_machines.begin_update (patch settings) + configuration_assignments.create_or_update / list", assign)
+check("configuration_assignments.create_or_update / get / list on an Arc machine (Microsoft.HybridCompute/machines)", assign_arc)
 check("the clock advanced into the window: instance_view and apply_updates.get show the run", window_runs)
-check("after the window: the installation succeeded and apply_updates.list shows it Completed", window_completes)
-sys.exit(1 if failures else 0)
+check("after the window: the installation succeeded; apply_updates.list and get show the VM's and the Arc machine's runs Completed", window_completes)
+check("resourcegraph: the runs in maintenanceresources (Update Manager's sample) and patchinstallationresources", resource_graph_sees_runs)
+finish()

@@ -11,13 +11,10 @@ between polls; the emulator sends Retry-After: 0 and the operations pass `pollin
 no poll waits on a timer. Prints "ok: NAME" or "FAILED: NAME" per check.
 """
 
-import os
-import sys
-import traceback
 from datetime import datetime, timezone
 
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential, ManagedIdentityCredential
+from azure.identity import ManagedIdentityCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.compute.models import (
     LinuxParameters,
@@ -25,39 +22,13 @@ from azure.mgmt.compute.models import (
     WindowsParameters,
 )
 
-ENDPOINT = os.environ["CPE_ENDPOINT"]
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-TENANT = "00000000-0000-0000-0000-000000000001"
-GROUP = "myResourceGroupName"
+from checks import ENDPOINT, GROUP, SUBSCRIPTION, check, expect, finish, secret_credential
+
 WINDOWS_VM = "myVMName"
 LINUX_VM = "myLinuxVMName"
 
-failures = 0
-
-
-def check(name, fn):
-    global failures
-    try:
-        fn()
-        print(f"ok: {name}", flush=True)
-    except Exception:  # noqa: BLE001 - every failure is reported the same way
-        failures += 1
-        print(f"FAILED: {name}", flush=True)
-        traceback.print_exc(limit=4, file=sys.stdout)
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-# The emulator is the authority: MSAL reads <endpoint>/<tenant>/v2.0/.well-known/openid-configuration
-# there and posts the client credentials to its token endpoint. Instance discovery would ask
-# login.microsoftonline.com about the authority first; it is turned off, as for Azure Stack or ADFS.
-secret_credential = ClientSecretCredential(
-    TENANT, "python-client", "any-secret", authority=ENDPOINT, disable_instance_discovery=True
-)
-compute = ComputeManagementClient(secret_credential, SUBSCRIPTION, base_url=ENDPOINT)
+credential = secret_credential()
+compute = ComputeManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 state = {}
 
 
@@ -162,4 +133,4 @@ check("instance_view shows the install and the assessment just run", instance_vi
 check("an invalid KB number is HttpResponseError 400 InvalidParameter with its target", validation_error)
 check("virtual_machines.list(resource group)", list_in_group)
 check("ManagedIdentityCredential (IDENTITY_ENDPOINT) + begin_assess_patches", managed_identity)
-sys.exit(1 if failures else 0)
+finish()

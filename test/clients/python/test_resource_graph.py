@@ -8,20 +8,14 @@ top / skip_token, and an invalid query comes back as ARG's BadRequest. Prints "o
 "FAILED: NAME" per check.
 """
 
-import os
-import sys
-import traceback
 
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
-ENDPOINT = os.environ["CPE_ENDPOINT"]
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-TENANT = "00000000-0000-0000-0000-000000000001"
-GROUP = "myResourceGroupName"
+from checks import ENDPOINT, GROUP, SUBSCRIPTION, check, expect, finish, secret_credential
+
 WINDOWS_VM = "myVMName"
 
 # Copied exactly from the Learn page (docs/update-manager-wire-format.md, sample 1).
@@ -32,26 +26,9 @@ AVAILABLE_UPDATES_BY_CATEGORY = """patchassessmentresources
 | extend updateRollupCount = prop.availablePatchCountByClassification.updateRollup, featurePackCount = prop.availablePatchCountByClassification.featurePack, servicePackCount = prop.availablePatchCountByClassification.servicePack, definitionCount = prop.availablePatchCountByClassification.definition, securityCount = prop.availablePatchCountByClassification.security, criticalCount = prop.availablePatchCountByClassification.critical, updatesCount = prop.availablePatchCountByClassification.updates, toolsCount = prop.availablePatchCountByClassification.tools, otherCount = prop.availablePatchCountByClassification.other, OS = prop.osType
 | project lastTime, id, OS, updateRollupCount, featurePackCount, servicePackCount, definitionCount, securityCount, criticalCount, updatesCount, toolsCount, otherCount"""
 
-failures = 0
 
 
-def check(name, fn):
-    global failures
-    try:
-        fn()
-        print(f"ok: {name}", flush=True)
-    except Exception:  # noqa: BLE001 - every failure is reported the same way
-        failures += 1
-        print(f"FAILED: {name}", flush=True)
-        traceback.print_exc(limit=4, file=sys.stdout)
-
-
-def expect(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-credential = ClientSecretCredential(TENANT, "python-client", "any-secret", authority=ENDPOINT, disable_instance_discovery=True)
+credential = secret_credential()
 compute = ComputeManagementClient(credential, SUBSCRIPTION, base_url=ENDPOINT)
 graph = ResourceGraphClient(credential, base_url=ENDPOINT)
 state = {}
@@ -107,4 +84,4 @@ check("resourcegraph: an assessment through azure-mgmt-compute", assess)
 check("resourcegraph: Update Manager's 'available updates by category' sample sees it", sample_query)
 check("resourcegraph: paging with top and skip_token", paging)
 check("resourcegraph: an invalid query is ARG's 400 BadRequest", invalid_query)
-sys.exit(1 if failures else 0)
+finish()

@@ -6,9 +6,10 @@
 
 import type { OsFamily } from '../../simulator/catalogue.js';
 import type { VmPatchState } from '../../simulator/inventory.js';
-import { readStored, type Db } from './database.js';
-import type { EnvelopeStatus, OperationKind } from './operation-store.js';
-import type { PowerState } from './resource-store.js';
+import { readStored, type Db } from '../store/database.js';
+import type { EnvelopeStatus, OperationKind } from '../store/operation-store.js';
+import type { ResultSummary } from './view-model.js';
+import type { PowerState } from '../store/resource-store.js';
 
 export interface FleetVm {
   subscriptionId: string;
@@ -28,22 +29,6 @@ export interface FleetGroup {
   subscriptionId: string;
   name: string;
   location: string;
-}
-
-/** The fields of an installPatches or assessPatches result that a one-line summary shows. */
-export interface ResultSummary {
-  status: string;
-  error: { code: string; message: string };
-  rebootStatus?: string;
-  maintenanceWindowExceeded?: boolean;
-  installedPatchCount?: number;
-  failedPatchCount?: number;
-  pendingPatchCount?: number;
-  excludedPatchCount?: number;
-  notSelectedPatchCount?: number;
-  criticalAndSecurityPatchCount?: number;
-  otherPatchCount?: number;
-  rebootPending?: boolean;
 }
 
 /** An operation as one line: what the envelope and the stored result say, without the patch lists. */

@@ -1,30 +1,48 @@
-// The dashboard: a page under /_emulator/ui for demos (server/dashboard/, plain HTML, CSS and
-// JavaScript, read once at start-up, nothing fetched from elsewhere), and the read-only admin
-// endpoints it polls. The page drives the emulator only through the ARM API and the admin API.
+// The dashboard: a page under /_emulator/ui for demos (page/: plain HTML, CSS and JavaScript
+// modules, read once at start-up, nothing fetched from elsewhere), the vocabulary its forms are
+// built from, and the read-only admin endpoints it polls. The page drives the emulator only through
+// the ARM API and the admin API.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/swagger';
-import { operationListQuerySchema, operationParamsSchema, virtualMachineParamsSchema } from '../../schemas/dashboard.js';
+import { operationListQuerySchema, operationParamsSchema, virtualMachineParamsSchema, vocabularySchema } from '../../schemas/dashboard.js';
 import { ArmError, operationNotFound } from '../arm/errors.js';
-import { DashboardView, OPERATION_LIST_DEFAULT, OPERATION_LIST_MAX } from '../admin/overview.js';
+import { DashboardView, OPERATION_LIST_DEFAULT, OPERATION_LIST_MAX } from './view.js';
+import { vocabulary } from './vocabulary.js';
 import type { EmulatorServices } from '../services.js';
 
-/** server/dashboard/, from the sources and from dist/ (tsc copies no assets: dist reads the source folder). */
+/** server/dashboard/page/, from the sources and from dist/ (tsc copies no assets: dist reads the source folder). */
 export function dashboardDirectory(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const fromDist = /[\\/]dist[\\/]server[\\/]routes[\\/]?$/.test(here);
-  return fileURLToPath(new URL(fromDist ? '../../../server/dashboard/' : '../dashboard/', import.meta.url));
+  const fromDist = /[\\/]dist[\\/]server[\\/]dashboard[\\/]?$/.test(here);
+  return fileURLToPath(new URL(fromDist ? '../../../server/dashboard/page/' : './page/', import.meta.url));
 }
 
-const ASSETS = [
-  { path: '/_emulator/ui', file: 'index.html', type: 'text/html; charset=utf-8' },
-  { path: '/_emulator/ui/app.js', file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  { path: '/_emulator/ui/app.css', file: 'app.css', type: 'text/css; charset=utf-8' },
-] as const;
+/** What the page is made of, by extension; any other file in page/ is not served. */
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
-/** The page loads its own script and style only, and talks to this emulator only. */
+/** The page's files: index.html at /_emulator/ui, its modules and style beside it, at /_emulator/ui/<file>. */
+function pageAssets(directory: string): Array<{ path: string; file: string; type: string }> {
+  let files: string[];
+  try {
+    files = readdirSync(directory);
+  } catch (error) {
+    throw new Error(`the dashboard's folder ${directory} is missing: ${(error as Error).message}`);
+  }
+  const assets = files
+    .filter((file) => CONTENT_TYPES[extname(file)] !== undefined)
+    .sort()
+    .map((file) => ({ path: `/_emulator/ui/${file}`, file, type: CONTENT_TYPES[extname(file)]! }));
+  return [{ path: '/_emulator/ui', file: 'index.html', type: 'text/html; charset=utf-8' }, ...assets];
+}
+
+/** The page loads its own scripts and style only, and talks to this emulator only. */
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -37,7 +55,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: { services:
   const quiet = { logLevel: 'warn' as const };
 
   const directory = dashboardDirectory();
-  for (const asset of ASSETS) {
+  for (const asset of pageAssets(directory)) {
     let body: string;
     try {
       body = readFileSync(`${directory}${asset.file}`, 'utf8');
@@ -51,6 +69,17 @@ export async function dashboardRoutes(app: FastifyInstance, options: { services:
         .send(body),
     );
   }
+
+  // Static like the page's files (it replaces values the page would otherwise copy), so as open as they are.
+  const words = vocabulary();
+  app.get(
+    '/_emulator/ui/vocabulary',
+    { ...quiet, schema: { tags, summary: "The dashboard's vocabulary: the api-version it sends and the values its forms offer", response: { 200: vocabularySchema } } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-cache');
+      return words;
+    },
+  );
 
   app.get('/_emulator/overview', { ...quiet, schema: { tags, summary: 'The fleet, its available patches and the latest operations, as of now' } }, async (_request, reply) => {
     reply.header('cache-control', 'no-cache');

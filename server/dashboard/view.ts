@@ -4,9 +4,9 @@
 // does, so what it shows is what the next poll would see.
 
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS, type CataloguePatch, type OsFamily } from '../../simulator/catalogue.js';
-import { errorsAt, patchStatesAt, rebootStatusAt, selectionOfPlanned, type InstallationState } from '../../simulator/plan.js';
+import { errorsAt, patchStatesAt, rebootStatusAt, selectionOfPlanned } from '../../simulator/plan.js';
 import { countStates, entryOf, patchOperationError, type AssessPatchesResult, type InstallPatchesResult } from '../../simulator/results.js';
-import { installActivityAt, runProgress, type RunActivity } from '../../simulator/run-activity.js';
+import { installActivityAt, runProgress } from '../../simulator/run-activity.js';
 import type { Selection } from '../../simulator/selection.js';
 import { armTimestamp } from '../../simulator/time-format.js';
 import { startedByOf, type EmulatorOperation } from '../operations/patch-operations.js';
@@ -14,9 +14,9 @@ import { patchSettingsOf, platformDutiesOf } from '../patch-settings/settings.js
 import { nextRuns } from '../../simulator/platform-schedule.js';
 import { vmResourceId } from '../virtual-machines/resource.js';
 import type { EmulatorServices } from '../services.js';
-import type { EnvelopeStatus, OperationKind } from '../store/operation-store.js';
-import { OverviewStore, type FleetVm, type OperationLine, type ResultSummary } from '../store/overview-store.js';
-import { arcMachineOverviews, type ArcMachineOverview } from '../hybrid-compute/overview.js';
+import { OverviewStore, type FleetVm, type OperationLine } from './overview-store.js';
+import { arcMachineOverviews } from '../hybrid-compute/overview.js';
+import type { ArcMachineOverview, ClassificationCount, Inventory, OperationDetail, OperationSummary, Overview, PatchLine, ResultSummary, VmOverview } from './view-model.js';
 
 /** Bounds of what one overview carries; a dashboard asks for it every second. */
 export const OVERVIEW_VM_LIMIT = 100;
@@ -30,108 +30,6 @@ export const OVERVIEW_GROUP_LIMIT = 500;
 const VM_RECENT_OPERATIONS = 3;
 export const OPERATION_LIST_DEFAULT = 20;
 export const OPERATION_LIST_MAX = 200;
-
-export interface ClassificationCount {
-  classification: string;
-  count: number;
-}
-
-/** One operation as a line of the dashboard: the envelope, the result's headline, the progress. */
-export interface OperationSummary extends Omit<Partial<ResultSummary>, 'status' | 'error' | 'rebootPending'> {
-  subscriptionId: string;
-  operationId: string;
-  kind: OperationKind;
-  resourceGroup: string;
-  vmName: string;
-  /** The LRO envelope's status. */
-  status: EnvelopeStatus;
-  /** The result's status (installPatches, assessPatches): `InProgress` while running. */
-  resultStatus?: string;
-  completion: string;
-  statusPolls: number;
-  /** `Platform` for a run the platform started by itself (automatic assessment or patching). */
-  startedBy: 'User' | 'Platform';
-  startTime: string;
-  endTime?: string;
-  /** Share of the plan's simulated run behind it, 0 to 1. */
-  progress: number;
-  /** While running: the step in progress. */
-  activity?: RunActivity & { patchName?: string };
-  /** The result's error summary, or an operation-level failure. */
-  error?: { code: string; message: string };
-}
-
-export interface PatchLine {
-  patchId: string;
-  name: string;
-  kbId?: string;
-  version?: string;
-  classifications: string[];
-  msrcSeverity?: string;
-  /** An installation's patch state, or `Available` in an assessment. */
-  installationState: InstallationState | 'Available';
-}
-
-export interface OperationDetail extends OperationSummary {
-  /** When the plan's run ends on the simulated clock. */
-  plannedEndTime: string;
-  /**
-   * installPatches: the selected patches in the order the run takes them, then the excluded ones,
-   * then those not selected; assessPatches: what it found.
-   */
-  patches: PatchLine[];
-  /** Errors reported so far, newest first (all of them, where the result shares five). */
-  errorDetails: Array<{ code: string; message: string }>;
-}
-
-export interface VmOverview {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location: string;
-  osFamily: OsFamily;
-  osName: string;
-  image: string;
-  powerState: string;
-  rebootPending: boolean;
-  availablePatchCount: number;
-  availableByClassification: ClassificationCount[];
-  /** Its patch settings with Azure's defaults, and when the platform next runs by itself. */
-  patchSettings: {
-    patchMode: string;
-    assessmentMode: string;
-    enableHotpatching?: boolean;
-    rebootSetting: string;
-    bypassPlatformSafetyChecksOnUserSchedule: boolean;
-    nextPlatformAssessment?: string;
-    nextPlatformInstallation?: string;
-  };
-  latestOperation: OperationSummary | null;
-}
-
-export interface Overview {
-  clock: { now: string; speed: number; frozen: boolean };
-  completion: { default: string; rules: number };
-  scenarios: number;
-  faults: number;
-  subscriptions: Array<{
-    subscriptionId: string;
-    resourceGroups: Array<{ name: string; location: string; virtualMachines: VmOverview[]; arcMachines: ArcMachineOverview[] }>;
-  }>;
-  /** More VMs (or Arc machines) exist than the overview lists. */
-  truncated: boolean;
-}
-
-export interface Inventory {
-  subscriptionId: string;
-  resourceGroup: string;
-  vmName: string;
-  osFamily: OsFamily;
-  asOf: string;
-  availablePatchCount: number;
-  byClassification: ClassificationCount[];
-  patches: Array<Omit<PatchLine, 'installationState'> & { rebootBehavior: string; publishedDate: string }>;
-}
 
 const SELECTION_RANK: Record<Selection, number> = { Selected: 0, Excluded: 1, NotSelected: 2 };
 const CLASSIFICATIONS: Record<OsFamily, readonly string[]> = { Windows: WINDOWS_CLASSIFICATIONS, Linux: LINUX_CLASSIFICATIONS };
