@@ -8,6 +8,7 @@
 // fresh Location) while the run goes on and then 200 with the result, and HybridCompute's result
 // shapes.
 
+import { arcAssessResultSchema, arcInstallResultSchema } from '../../schemas/patch-results.js';
 import { mergedUpdate } from '../arm/update.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HYBRID_COMPUTE_PATCH_API_VERSIONS, SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
@@ -189,7 +190,7 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
 
   app.post<{ Params: MachineParams; Body: InstallParameters }>(
     `${MACHINE_PATH}/installPatches`,
-    { config: patchConfig, schema: { body: arcInstallPatchesBodySchema } },
+    { config: patchConfig, schema: { body: arcInstallPatchesBodySchema, response: { 200: arcInstallResultSchema } } },
     async (request, reply) => {
       const machine = connectedMachine(request.params, 'installPatches', reply);
       return sendStarted(request, reply, context.patchOperations.startInstall(machine, request.body, request.apiVersion));
@@ -197,14 +198,16 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
   );
 
   // assessPatches has no body; one sent anyway (the Learn page sends `{}`) is ignored.
-  app.post<{ Params: MachineParams }>(`${MACHINE_PATH}/assessPatches`, { config: patchConfig }, async (request, reply) => {
+  app.post<{ Params: MachineParams }>(`${MACHINE_PATH}/assessPatches`, { config: patchConfig, schema: { response: { 200: arcAssessResultSchema } } }, async (request, reply) => {
     const machine = connectedMachine(request.params, 'assessPatches', reply);
     return sendStarted(request, reply, context.patchOperations.startAssess(machine, request.apiVersion));
   });
 
   // The Location URL: the status monitor of an Arc patch operation, so each GET counts as a poll
   // (polls:N); 202 and a fresh Location while it runs, then 200 with the result.
-  app.get<{ Params: ResultParams; Querystring: { p?: string | string[] } }>(RESULT_PATH, { config: { arm: { resourceType: 'machines' } } }, async (request, reply) => {
+  // The 200s are stored JSON text, sent as those bytes: the response schemas describe them (OpenAPI) and never rewrite them.
+  const resultSchema = { response: { 200: { anyOf: [arcInstallResultSchema, arcAssessResultSchema] } } };
+  app.get<{ Params: ResultParams; Querystring: { p?: string | string[] } }>(RESULT_PATH, { config: { arm: { resourceType: 'machines' } }, schema: resultSchema }, async (request, reply) => {
     reply.headers(SUPPORTED_VERSIONS_HEADER);
     const { subscriptionId, location, operationId } = request.params;
     const token = request.query.p;
