@@ -12,8 +12,6 @@ export type PatchOperationKind = NonNullable<ScenarioMatch['operation']>;
 /** Which operations a scenario applies to (schemas/admin.ts). */
 export type ScenarioMatch = NonNullable<ScenarioBody['match']>;
 
-export type OperationFailure = NonNullable<ScenarioOutcome['operationFailure']>;
-
 /**
  * What a scenario forces (schemas/admin.ts): the result's terminal status; an operation-level
  * failure (the envelope says Failed with this error and carries no result); selected patches that

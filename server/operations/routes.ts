@@ -1,12 +1,12 @@
 // POST .../virtualMachines/{vm}/installPatches and /assessPatches, and the operation URLs clients
 // poll (docs/api.md).
 
+import { hasRenames, INSTALL_PARAMETERS_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ASSESS_PATCHES_API_VERSIONS,
   INSTALL_PATCHES_API_VERSIONS,
   MAXIMUM_DURATION_REQUIRED_IN,
-  PATCH_NAME_MASKS_SINCE,
 } from '../../schemas/api-versions.js';
 import { assessResultSchema, installResultSchema, statusEnvelopeSchema } from '../../schemas/patch-results.js';
 import { installPatchesBodySchema, type InstallPatchesBody, type SchemaTypes } from '../../schemas/install-patches.js';
@@ -70,7 +70,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     },
     async (request, reply) => {
       const vm = runningVm(request, 'installPatches', reply);
-      const operation = context.patchOperations.startInstall(vm, parametersFor(request.body, request.apiVersion), request.apiVersion);
+      const operation = context.patchOperations.startInstall(vm, installParametersAt(request.body, request.apiVersion), request.apiVersion);
       return sendStarted(request, reply, context, operation);
     },
   );
@@ -119,9 +119,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
   );
 }
 
-/** The name masks arrived in 2025-04-01 (docs/api.md): an older api-version's model has no such fields. */
-function parametersFor(body: InstallPatchesBody, apiVersion: string): InstallPatchesBody {
-  if (apiVersion >= PATCH_NAME_MASKS_SINCE || !body.windowsParameters) return body;
-  const { patchNameMasksToInclude: _include, patchNameMasksToExclude: _exclude, ...windowsParameters } = body.windowsParameters;
-  return { ...body, windowsParameters };
+/** The body as the request's api-version defines it (server/arm/versioned-shapes.ts). */
+function installParametersAt(body: InstallPatchesBody, apiVersion: string): InstallPatchesBody {
+  return hasRenames(apiVersion, INSTALL_PARAMETERS_SHAPE) ? shapeFor(body, apiVersion, INSTALL_PARAMETERS_SHAPE) : body;
 }
