@@ -12,13 +12,12 @@ import { assessResultSchema, installResultSchema, statusEnvelopeSchema } from '.
 import { installPatchesBodySchema, type InstallPatchesBody, type SchemaTypes } from '../../schemas/install-patches.js';
 import { chargeCrpBudget } from '../arm/rate-limits.js';
 import { operationNotFound, requiredParameterMissing, vmDeallocated, vmStopped } from '../arm/errors.js';
-import { loadVm, vmOf } from '../routes/lookups.js';
+import { loadVm, vmOf, type VmParams } from '../routes/lookups.js';
 import { isArcOperationKey } from '../hybrid-compute/machines.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { ARM_PREFIX, VM_PATH, type RouteContext } from '../routes/context.js';
 import { sendFinalResult, sendStarted, setRetryAfter, statusEnvelopeJson } from './lro.js';
 
-type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
 type OperationParams = { subscriptionId: string; location: string; operationId: string };
 
 /** What Fastify sends with a serialised object: stored JSON text goes out under the same type. */
