@@ -1,6 +1,7 @@
 // The admin API under /_emulator/: request bodies and query strings, validated by ajv like the ARM
 // API's, and described in the OpenAPI document from these same objects.
 
+import type { FromSchema } from 'json-schema-to-ts';
 import { MAX_CLOCK_SPEED } from '../simulator/clock.js';
 import { ISO_DURATION_PATTERN } from '../simulator/duration.js';
 import { COMPLETION_MODE_PATTERN } from '../simulator/progress.js';
@@ -155,4 +156,7 @@ export const journalQuerySchema = {
   },
 } as const;
 
-export const ADMIN_SCHEMAS = [completionRuleSchema] as const;
+// The types of the bodies above, derived from them (json-schema-to-ts): the simulator's scenario and
+// fault rules are these shapes, never copies.
+export type ScenarioBody = FromSchema<typeof scenarioSchema>;
+export type FaultRuleBody = FromSchema<typeof faultRuleSchema>;

@@ -2,6 +2,8 @@
 // `patchNameMasksTo*`). Enum values are canonicalised case-insensitively before validation
 // (ps-install-recording: PowerShell sent "critical" and got 202), so the schema lists only the canonical spellings.
 
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import type { FromSchema } from 'json-schema-to-ts';
 import { LINUX_CLASSIFICATIONS, WINDOWS_CLASSIFICATIONS } from '../simulator/catalogue.js';
 import { ISO_DURATION_PATTERN } from '../simulator/duration.js';
 
@@ -58,3 +60,12 @@ export const installPatchesBodySchema = {
     linuxParameters: { $ref: 'LinuxParameters#' },
   },
 } as const;
+
+// The types of these shapes, derived from the schemas (json-schema-to-ts), never copied by hand.
+export type WindowsParameters = FromSchema<typeof windowsParametersSchema>;
+export type LinuxParameters = FromSchema<typeof linuxParametersSchema>;
+/** The installPatches request body, its enum values already in canonical case. */
+export type InstallPatchesBody = FromSchema<typeof installPatchesBodySchema, { references: [typeof windowsParametersSchema, typeof linuxParametersSchema] }>;
+
+/** Fastify's type provider for routes whose bodies refer to the shared shapes above. */
+export type SchemaTypes = JsonSchemaToTsProvider<{ ValidatorSchemaOptions: { references: [typeof windowsParametersSchema, typeof linuxParametersSchema] } }>;

@@ -1,21 +1,18 @@
 // The state document of GET/PUT /_emulator/state and --seed-file, whole: every field a running
 // emulator reads back is described here, so that a document that passes can never make an ordinary
-// request fail later (docs/reliability.md). server/admin/state-validation.ts adds what a schema
+// request fail later (docs/reliability.md). server/state/state-validation.ts adds what a schema
 // cannot say (catalogues exist, names unique, a VM's group present).
 
 import { WINDOWS_CLASSIFICATIONS, LINUX_CLASSIFICATIONS } from '../simulator/catalogue.js';
 import { LATEST_TIME_MS, MAX_CLOCK_SPEED } from '../simulator/clock.js';
 import { completionRuleSchema, faultRuleSchema, scenarioSchema } from './admin.js';
+import { arcAssessResultSchema, arcInstallResultSchema, assessResultSchema, count, dateTime, installResultSchema, name, text } from './patch-results.js';
 
-const text = (maxLength = 1024) => ({ type: 'string', maxLength }) as const;
-const name = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 const guid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
 const instant = { type: 'integer', minimum: 0, maximum: LATEST_TIME_MS } as const;
 const span = { type: 'integer', minimum: 0, maximum: LATEST_TIME_MS } as const;
-const count = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
 const tags = { type: 'object', maxProperties: 50, additionalProperties: text(256) } as const;
 const classification = { type: 'string', enum: [...new Set([...WINDOWS_CLASSIFICATIONS, ...LINUX_CLASSIFICATIONS])] } as const;
-const dateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
 const failure = { type: 'object', required: ['code', 'message'], properties: { code: text(256), message: text(4096) } } as const;
 
 const entryProperties = {
@@ -53,7 +50,7 @@ const reboot = {
   properties: { startOffsetMs: span, endOffsetMs: span, outcome: { type: 'string', enum: ['Completed', 'Failed'] } },
 } as const;
 
-/** A create or delete of a VM or resource group (server/patch-operations.ts ProvisioningPlan). */
+/** A create or delete of a VM or resource group (server/operations/patch-operations.ts ProvisioningPlan). */
 const provisioningPlan = {
   properties: { kind: { enum: ['createVirtualMachine', 'deleteVirtualMachine', 'deleteResourceGroup'] } },
   required: ['kind', 'startMs', 'durationMs'],
@@ -117,7 +114,7 @@ export const operationPlanSchema = {
     kind: { type: 'string', enum: PLAN_KINDS },
     startMs: instant,
     durationMs: span,
-    // Present on a run the platform started by itself (server/patch-operations.ts, PlatformRun).
+    // Present on a run the platform started by itself (server/operations/patch-operations.ts, PlatformRun).
     startedBy: { type: 'string', enum: ['Platform'] },
   },
   // The kind picks the branch, so that an error names the field at fault, not every branch.
@@ -187,138 +184,6 @@ export const legacyOperationPlanSchema = {
       required: ['action'],
     },
   ],
-} as const;
-
-const patchError = {
-  type: 'object',
-  required: ['details', 'code', 'message'],
-  properties: {
-    details: { type: 'array', maxItems: 100, items: { type: 'object', required: ['code', 'message'], properties: { code: text(256), message: text(4096) } } },
-    code: text(256),
-    message: text(4096),
-  },
-} as const;
-const patchStatus = { type: 'string', enum: ['InProgress', 'Failed', 'Succeeded', 'CompletedWithWarnings', 'Unknown'] } as const;
-
-/** A finished operation's result, as the simulator's results.ts writes it: what the result URL, instance view and dashboard read. */
-const installResultSchema = {
-  type: 'object',
-  required: ['status', 'installationActivityId', 'rebootStatus', 'maintenanceWindowExceeded', 'excludedPatchCount', 'notSelectedPatchCount', 'pendingPatchCount', 'installedPatchCount', 'failedPatchCount', 'patches', 'startDateTime', 'error'],
-  properties: {
-    status: patchStatus,
-    installationActivityId: text(64),
-    rebootStatus: text(64),
-    maintenanceWindowExceeded: { type: 'boolean' },
-    excludedPatchCount: count,
-    notSelectedPatchCount: count,
-    pendingPatchCount: count,
-    installedPatchCount: count,
-    failedPatchCount: count,
-    patches: {
-      type: 'array',
-      maxItems: 10_000,
-      items: {
-        type: 'object',
-        required: ['patchId', 'name', 'classifications', 'installationState'],
-        properties: {
-          patchId: name,
-          name,
-          version: text(256),
-          kbId: text(64),
-          classifications: { type: 'array', maxItems: 16, items: text(64) },
-          msrcSeverity: text(64),
-          installationState: { type: 'string', enum: ['Installed', 'Failed', 'Excluded', 'NotSelected', 'Pending'] },
-        },
-      },
-    },
-    startDateTime: dateTime,
-    maintenanceRunId: text(),
-    error: patchError,
-  },
-} as const;
-
-const assessResultSchema = {
-  type: 'object',
-  required: ['status', 'assessmentActivityId', 'rebootPending', 'criticalAndSecurityPatchCount', 'otherPatchCount', 'startDateTime', 'availablePatches', 'error'],
-  properties: {
-    status: patchStatus,
-    assessmentActivityId: text(64),
-    rebootPending: { type: 'boolean' },
-    criticalAndSecurityPatchCount: count,
-    otherPatchCount: count,
-    startDateTime: dateTime,
-    availablePatches: {
-      type: 'array',
-      maxItems: 10_000,
-      items: {
-        type: 'object',
-        required: ['patchId', 'name', 'classifications', 'rebootBehavior', 'publishedDate', 'activityId', 'lastModifiedDateTime', 'assessmentState'],
-        properties: {
-          patchId: name,
-          name,
-          version: text(256),
-          kbId: text(64),
-          classifications: { type: 'array', maxItems: 16, items: text(64) },
-          rebootBehavior: text(64),
-          publishedDate: dateTime,
-          activityId: text(64),
-          lastModifiedDateTime: dateTime,
-          assessmentState: { const: 'Available' },
-        },
-      },
-    },
-    error: patchError,
-  },
-} as const;
-
-/** The error details of an Arc result (simulator/arc-results.ts). */
-const arcErrorDetails = {
-  type: 'object',
-  required: ['code', 'message'],
-  properties: { code: text(256), message: text(4096), details: patchError.properties.details },
-} as const;
-const arcResultCommon = {
-  startDateTime: dateTime,
-  lastModifiedDateTime: dateTime,
-  startedBy: { type: 'string', enum: ['User', 'Platform'] },
-  patchServiceUsed: { type: 'string', enum: ['Unknown', 'WU', 'WU_WSUS', 'YUM', 'APT', 'Zypper'] },
-  status: patchStatus,
-  osType: { type: 'string', enum: ['Windows', 'Linux'] },
-  errorDetails: arcErrorDetails,
-} as const;
-
-/** MachineInstallPatchesResult, as an Arc machine's installation stores it. */
-const arcInstallResultSchema = {
-  type: 'object',
-  required: ['startDateTime', 'lastModifiedDateTime', 'startedBy', 'patchServiceUsed', 'status', 'maintenanceWindowExceeded', 'rebootStatus', 'notSelectedPatchCount', 'pendingPatchCount', 'failedPatchCount', 'installedPatchCount', 'excludedPatchCount', 'osType', 'installationActivityId'],
-  properties: {
-    ...arcResultCommon,
-    maintenanceWindowExceeded: { type: 'boolean' },
-    rebootStatus: text(64),
-    notSelectedPatchCount: count,
-    pendingPatchCount: count,
-    failedPatchCount: count,
-    installedPatchCount: count,
-    excludedPatchCount: count,
-    installationActivityId: text(64),
-  },
-} as const;
-
-/** MachineAssessPatchesResult, as an Arc machine's assessment stores it. */
-const arcAssessResultSchema = {
-  type: 'object',
-  required: ['startDateTime', 'lastModifiedDateTime', 'startedBy', 'rebootPending', 'patchServiceUsed', 'status', 'availablePatchCountByClassification', 'assessmentActivityId', 'osType'],
-  properties: {
-    ...arcResultCommon,
-    rebootPending: { type: 'boolean' },
-    availablePatchCountByClassification: {
-      type: 'object',
-      required: ['security', 'critical', 'definition', 'updateRollup', 'featurePack', 'servicePack', 'tools', 'updates'],
-      additionalProperties: false,
-      properties: Object.fromEntries(['security', 'critical', 'definition', 'updateRollup', 'featurePack', 'servicePack', 'tools', 'updates', 'other'].map((name) => [name, count])),
-    },
-    assessmentActivityId: text(64),
-  },
 } as const;
 
 /** An Arc machine's operations are stored under `Microsoft.HybridCompute/machines/{name}` (server/hybrid-compute/machines.ts). */

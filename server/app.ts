@@ -2,7 +2,7 @@
 // Built from services so that tests can drive it with app.inject and a real SQLite database.
 
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory, type onResponseAsyncHookHandler } from 'fastify';
 import { cloudErrorSchema } from '../schemas/cloud-error.js';
 import { installPatchesBodySchema, linuxParametersSchema, windowsParametersSchema } from '../schemas/install-patches.js';
 import { imageReferenceSchema } from '../schemas/resources.js';
@@ -17,13 +17,13 @@ import { registerArmPipeline, type ApiVersionPolicy } from './arm/pipeline.js';
 import { RateLimits, type RateLimitMode } from './arm/rate-limits.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { healthRoutes } from './routes/health.js';
-import { patchOperationRoutes } from './routes/patch-operations.js';
+import { patchOperationRoutes } from './operations/routes.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
-import { virtualMachineRoutes } from './routes/virtual-machines.js';
+import { virtualMachineRoutes } from './virtual-machines/routes.js';
 import { arcMachineRoutes } from './hybrid-compute/routes.js';
 import { arcAdminRoutes } from './hybrid-compute/admin.js';
 import { arcInstallPatchesBodySchema } from '../schemas/hybrid-compute.js';
-import { vmActionRoutes } from './routes/vm-actions.js';
+import { vmActionRoutes } from './virtual-machines/actions.js';
 import { maintenanceRoutes } from './maintenance/routes.js';
 import { maintenanceAdminRoutes } from './maintenance/admin-routes.js';
 import type { RouteContext } from './routes/context.js';
@@ -41,7 +41,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { resourceGraphRoutes } from './resource-graph/routes.js';
 import { complianceRoutes } from './resource-graph/compliance.js';
 // Hostile input, the admin key, graceful shutdown (docs/reliability.md).
-import { registerAdminGuard } from './admin/guard.js';
+import { adminGuard } from './admin/guard.js';
 import { answerClientError, registerNotFoundHandler } from './arm/edge.js';
 import { registerJsonBodyParser } from './arm/json-body.js';
 import { registerGracefulClose } from './shutdown.js';
@@ -63,7 +63,7 @@ export interface AppOptions {
   auth?: AuthMode;
   /** The token-signing key (from the data folder), or how to get it when first needed; an in-memory one when absent. */
   signingKey?: SigningKey | (() => SigningKey);
-  /** When set, the admin API (but the open routes of server/admin/guard.ts) wants `x-admin-key: <key>`. */
+  /** When set, the guarded admin routes (server/admin/guard.ts) want `x-admin-key: <key>`. */
   adminKey?: string;
   /** `report` (default): budgets in headers only; `enforce`: a spent budget answers 429. Or the limiter itself (tests). */
   rateLimits?: RateLimitMode | RateLimits;
@@ -99,6 +99,7 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   app.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);
   app.decorateRequest('startedOperationId', '');
+  app.decorateRequest('vm', null);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const schemasById = new Map<string, JsonSchema>([...SHARED_SCHEMAS, installPatchesBodySchema, arcInstallPatchesBodySchema].map((s) => [s.$id, s as unknown as JsonSchema]));
 
@@ -118,23 +119,6 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
 
   const seedDocument = options.seedDocument ?? loadDefaultSeed();
   const journal = new RequestJournal(options.journalSize ?? 1000);
-  // Every ARM request, as answered, for GET /_emulator/requests.
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/_emulator/')) return;
-    const operationId = operationIdOf(request);
-    const sentBytes = Number(request.headers['content-length']);
-    journal.record({
-      timeMs: Date.now(),
-      requestId: request.id,
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      body: request.body ?? null,
-      ...(Number.isFinite(sentBytes) ? { bodyBytes: sentBytes } : {}),
-      status: reply.statusCode,
-      ...(operationId ? { operationId: operationId.toLowerCase() } : {}),
-    });
-  });
 
   // The store's health (server/store/store-health.ts): failures seen by requests, and after a failed
   // write, the first request that writes and succeeds clears it (total_changes() moved, no 5xx).
@@ -153,13 +137,55 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey, services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);
-  registerNotFoundHandler(app, { rateLimits, subscriptionExists });
   registerGracefulClose(app);
   const hosts = new HostAllowlist(options.allowedHosts ?? []);
   registerHostCheck(app, hosts);
-  registerAdminGuard(app, options.adminKey);
 
-  app.register(async (arm) => {
+  // Three sibling contexts (https://fastify.dev/docs/latest/Reference/Encapsulation/): what a hook
+  // applies to follows from where a route is registered, not from its URL.
+  // 1. What clients of Azure call (ARM, identity, metadata, and any path no route serves): journaled.
+  app.register(async (served) => {
+    served.addHook('onResponse', journalHook(journal));
+    registerNotFoundHandler(served, { rateLimits, subscriptionExists });
+    await served.register(armRoutes);
+    await served.register(identityRoutes, { issuer, seed: services.seed });
+    await served.register(metadataEndpointRoutes);
+  });
+  // 2. The emulator's open endpoints: the health check (the API documentation is served by
+  // openApiPlugin above); a path under /_emulator/ that no route serves is answered here, unjournaled.
+  app.register(async (open) => {
+    await open.register(healthRoutes, { services, version: options.version ?? 'dev' });
+  });
+  app.register(async (open) => registerNotFoundHandler(open, { rateLimits, subscriptionExists }), { prefix: '/_emulator' });
+  // 3. The admin API, behind its guard (server/admin/guard.ts).
+  app.register(async (admin) => {
+    const guard = adminGuard(options.adminKey);
+    // The dashboard's page and files are what a browser loads before it can send a header: static,
+    // holding no state, they stay open; the endpoints the page calls are guarded route by route.
+    await admin.register(async (dashboard) => {
+      dashboard.addHook('onRoute', (route) => {
+        if (!route.url.startsWith(DASHBOARD_FILES)) route.onRequest = [guard, ...[route.onRequest ?? []].flat()];
+      });
+      await dashboard.register(dashboardRoutes, { services });
+    });
+    await admin.register(async (guarded) => {
+      guarded.addHook('onRequest', guard);
+      await guarded.register(adminRoutes, {
+        services,
+        journal,
+        seedDocument,
+        clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
+      });
+      await guarded.register(arcAdminRoutes, { services });
+      await guarded.register(maintenanceAdminRoutes, { services });
+      await guarded.register(complianceRoutes, { services });
+      await guarded.register(adminSubscriptionRoutes, { services });
+      await guarded.register(platformRunRoutes, { services });
+    });
+  });
+  return app;
+
+  async function armRoutes(arm: FastifyInstance): Promise<void> {
     registerArmPipeline(arm, {
       locationOf: (params) => {
         if (!params.subscriptionId || !params.resourceGroupName) return undefined;
@@ -184,23 +210,29 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(maintenanceRoutes, { context, maintenance: services.maintenance });
     await arm.register(subscriptionRoutes, { subscriptions: services.subscriptions, issuer });
     await arm.register(resourceGraphRoutes, { resourceGraph: services.resourceGraph });
-  });
-  app.register(identityRoutes, { issuer, seed: services.seed });
-  app.register(metadataEndpointRoutes);
-  app.register(healthRoutes, { services, version: options.version ?? 'dev' });
-  app.register(adminRoutes, {
-    services,
-    journal,
-    seedDocument,
-    clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
-  });
-  app.register(dashboardRoutes, { services });
-  app.register(arcAdminRoutes, { services });
-  app.register(maintenanceAdminRoutes, { services });
-  app.register(complianceRoutes, { services });
-  app.register(adminSubscriptionRoutes, { services });
-  app.register(platformRunRoutes, { services });
-  return app;
+  }
+}
+
+/** The dashboard's page and its files (server/dashboard/routes.ts). */
+const DASHBOARD_FILES = '/_emulator/ui';
+
+/** Every request of the context it is added to, as answered, for GET /_emulator/requests. */
+function journalHook(journal: RequestJournal): onResponseAsyncHookHandler {
+  return async (request, reply) => {
+    const operationId = operationIdOf(request);
+    const sentBytes = Number(request.headers['content-length']);
+    journal.record({
+      timeMs: Date.now(),
+      requestId: request.id,
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.body ?? null,
+      ...(Number.isFinite(sentBytes) ? { bodyBytes: sentBytes } : {}),
+      status: reply.statusCode,
+      ...(operationId ? { operationId: operationId.toLowerCase() } : {}),
+    });
+  };
 }
 
 declare module 'fastify' {

@@ -16,8 +16,8 @@ import { checkDataDir, noteDataDir } from './data-folder.js';
 import { ENTRA_HOSTS, serveEntraTunnels } from './identity/entra-proxy.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { logOutput } from './logging.js';
-import { isStateDocument, type StateDocument } from './admin/state.js';
-import { checkSeedDocument, checkStateDocument } from './admin/state-validation.js';
+import { isStateDocument, type StateDocument } from './state/state.js';
+import { checkSeedDocument, checkStateDocument } from './state/state-validation.js';
 import type { SeedDocument } from './seed.js';
 import { answerClientError, answerConnect } from './arm/edge.js';
 

@@ -75,3 +75,12 @@ export function registerHostCheck(app: FastifyInstance, hosts: HostAllowlist): v
     if (Array.isArray(host) || !hosts.allows(host)) throw hostnameInvalid();
   });
 }
+
+/** 127.0.0.0/8, ::1 (and ::ffff:127.x) and the name localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost') return true;
+  if (isIP(name) === 4) return name.startsWith('127.');
+  if (isIP(name) === 6) return name === '::1' || /^::ffff:127\./.test(name) || /^(0{1,4}:){7}0{0,3}1$/.test(name);
+  return false;
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dataDirectory } from './catalogues.js';
 import type { ResourceStore } from './store/resource-store.js';
-import { newVirtualMachine, normaliseLocation } from './virtual-machines.js';
+import { newVirtualMachine, normaliseLocation } from './virtual-machines/resource.js';
 import type { ArcMachineStore } from './hybrid-compute/machine-store.js';
 import { newArcMachine } from './hybrid-compute/machines.js';
 

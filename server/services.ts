@@ -1,16 +1,16 @@
 // Everything behind the HTTP edge, wired once: database, stores, clock, catalogues, simulator services.
 
 import { formatCompletionMode, type CompletionMode } from '../simulator/progress.js';
-import { ControlStore } from './admin/control-store.js';
+import { ControlStore } from './store/control-store.js';
 import { loadCatalogues, type Catalogues } from './catalogues.js';
 import { EmulatorClock } from './clock.js';
 import { OperationIds } from './ids.js';
-import { PatchOperations, type OverlappingOperations } from './patch-operations.js';
+import { PatchOperations, type OverlappingOperations } from './operations/patch-operations.js';
 import { PlatformRuns } from './patch-settings/platform-runs.js';
 import { MaintenanceService } from './maintenance/service.js';
 import { MaintenanceStore } from './maintenance/store.js';
 import { applySeed, loadDefaultSeed, type SeedDocument } from './seed.js';
-import { importState, isStateDocument, type StateDocument } from './admin/state.js';
+import { importState, isStateDocument, type StateDocument } from './state/state.js';
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
 import { StoreHealth } from './store/store-health.js';
 import { OperationStore } from './store/operation-store.js';

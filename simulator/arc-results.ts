@@ -7,6 +7,7 @@
 // `osType`; `errorDetails` is left out when there is nothing to report, as the live service does.
 // They are built from the Compute-shaped result of the same plan, so both agree on every count.
 
+import type { PatchCounts } from '../schemas/patch-results.js';
 import type { AssessPlan } from './assessment.js';
 import type { OsFamily, PatchLookup } from './catalogue.js';
 import { assessResult, type InstallPatchesResult, type PatchOperationError } from './results.js';
@@ -21,7 +22,7 @@ export interface ArcErrorDetail {
   details: Array<{ code: string; message: string }>;
 }
 
-export interface ArcInstallResult {
+export interface ArcInstallResult extends PatchCounts {
   startDateTime: string;
   lastModifiedDateTime: string;
   startedBy: StartedBy;
@@ -29,11 +30,6 @@ export interface ArcInstallResult {
   status: InstallPatchesResult['status'];
   maintenanceWindowExceeded: boolean;
   rebootStatus: string;
-  notSelectedPatchCount: number;
-  pendingPatchCount: number;
-  failedPatchCount: number;
-  installedPatchCount: number;
-  excludedPatchCount: number;
   osType: OsFamily;
   installationActivityId: string;
   errorDetails?: ArcErrorDetail;

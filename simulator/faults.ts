@@ -1,20 +1,18 @@
 // HTTP fault rules: which request a rule hits, decided from the seed and the rule's own match count,
 // so a given seed gives the same sequence of faults in every run.
 
+import type { FaultRuleBody } from '../schemas/admin.js';
 import { unitDraw } from './random.js';
 import { maskMatches } from './mask.js';
 
-export type RequestOperation = 'installPatches' | 'assessPatches' | 'operationStatus' | 'operationResult' | 'resource';
-
-export type FaultEffect =
-  | { kind: 'throttle'; retryAfterSeconds: number }
-  | { kind: 'error'; statusCode: 500 | 502 | 503 | 504; code?: string; message?: string; retryAfterSeconds?: number }
-  | { kind: 'latency'; delayMs: number }
-  | { kind: 'drop' };
+/** What a fault rule matches and does (schemas/admin.ts). */
+export type FaultMatch = NonNullable<FaultRuleBody['match']>;
+export type RequestOperation = NonNullable<FaultMatch['operation']>;
+export type FaultEffect = FaultRuleBody['effect'];
 
 export interface FaultRule {
   id: string;
-  match: { method?: string; path?: string; operation?: RequestOperation };
+  match: FaultMatch;
   effect: FaultEffect;
   /** Chance in [0, 1] that a matching request is hit; 1 when absent. */
   probability?: number;

@@ -35,7 +35,7 @@ export interface InventoryInput {
 
 /**
  * The catalogue entries that apply to a VM at all: a draw on the seed and the VM's resource id
- * alone, so the same for the VM's whole life, and a caller may keep it (server/patch-operations.ts
+ * alone, so the same for the VM's whole life, and a caller may keep it (server/operations/patch-operations.ts
  * does).
  */
 export function presentPatches(catalogue: Catalogue, seed: string, vmResourceId: string): CataloguePatch[] {

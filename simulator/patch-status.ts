@@ -5,6 +5,7 @@
 // implicit assessment (LinuxPatchExtension src/core/src/CoreMain.py), so a finished installation
 // also refreshes the available-patch summary.
 
+import type { PatchCounts } from '../schemas/patch-results.js';
 import { type AssessPlan } from './assessment.js';
 import type { PatchLookup } from './catalogue.js';
 import {
@@ -39,15 +40,10 @@ export interface AvailablePatchSummary {
   error: PatchOperationError;
 }
 
-export interface LastPatchInstallationSummary {
+export interface LastPatchInstallationSummary extends PatchCounts {
   status: PatchOperationStatus;
   installationActivityId: string;
   maintenanceWindowExceeded: boolean;
-  notSelectedPatchCount: number;
-  excludedPatchCount: number;
-  pendingPatchCount: number;
-  installedPatchCount: number;
-  failedPatchCount: number;
   startTime: string;
   lastModifiedTime: string;
   error: PatchOperationError;

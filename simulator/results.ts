@@ -4,6 +4,7 @@
 // with the extra fields live responses carry). Counts are always the tallies of the patch list;
 // `error` is never null. Plans keep patch ids only: the entries come from a PatchLookup.
 
+import type { PatchCounts } from '../schemas/patch-results.js';
 import { isCriticalOrSecurity, type AssessPlan } from './assessment.js';
 import type { CataloguePatch, OsFamily, PatchLookup } from './catalogue.js';
 import {
@@ -34,16 +35,11 @@ export interface PatchInstallationDetail {
   installationState: InstallationState;
 }
 
-export interface InstallPatchesResult {
+export interface InstallPatchesResult extends PatchCounts {
   status: PatchOperationStatus;
   installationActivityId: string;
   rebootStatus: string;
   maintenanceWindowExceeded: boolean;
-  excludedPatchCount: number;
-  notSelectedPatchCount: number;
-  pendingPatchCount: number;
-  installedPatchCount: number;
-  failedPatchCount: number;
   patches: PatchInstallationDetail[];
   startDateTime: string;
   maintenanceRunId?: string;

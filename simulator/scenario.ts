@@ -1,38 +1,25 @@
 // Scenarios: outcomes a test chooses instead of the seeded ones. A scenario is matched when a
 // request is accepted and folded into its plan, so the plan stays the one truth about the run.
 
+import type { ScenarioBody } from '../schemas/admin.js';
 import type { AssessPlan } from './assessment.js';
 import type { CataloguePatch } from './catalogue.js';
-import { WINDOW_EXCEEDED_MESSAGE, type ForcedOutcomes, type InstallPlan, type PlannedPatch, type RebootStatus } from './plan.js';
+import { WINDOW_EXCEEDED_MESSAGE, type ForcedOutcomes, type InstallPlan, type PlannedPatch } from './plan.js';
 import { maskMatches } from './mask.js';
 
-export type PatchOperationKind = 'installPatches' | 'assessPatches';
+export type PatchOperationKind = NonNullable<ScenarioMatch['operation']>;
 
-export interface ScenarioMatch {
-  subscriptionId?: string;
-  resourceGroup?: string;
-  vmName?: string;
-  operation?: PatchOperationKind;
-}
+/** Which operations a scenario applies to (schemas/admin.ts). */
+export type ScenarioMatch = NonNullable<ScenarioBody['match']>;
 
-export interface OperationFailure {
-  code: string;
-  message: string;
-}
-
-export interface ScenarioOutcome {
-  /** The result's terminal status, whatever the plan would have given. */
-  status?: 'Succeeded' | 'Failed' | 'CompletedWithWarnings';
-  /** The operation itself fails: the envelope says Failed with this error and carries no result. */
-  operationFailure?: OperationFailure;
-  /** Selected patches that fail: patch ids, KB numbers ("KB5009555" or "5009555") or name masks. */
-  failPatches?: string[];
-  maintenanceWindowExceeded?: boolean;
-  /** `Failed` makes the final reboot fail; any other value is what the result reports. */
-  rebootStatus?: RebootStatus;
-  /** ISO-8601 duration of the whole run on the simulated clock. */
-  duration?: string;
-}
+/**
+ * What a scenario forces (schemas/admin.ts): the result's terminal status; an operation-level
+ * failure (the envelope says Failed with this error and carries no result); selected patches that
+ * fail (patch ids, KB numbers "KB5009555" or "5009555", or name masks); the window exceeded; the
+ * reboot status (`Failed` makes the final reboot fail; any other value is what the result
+ * reports); the ISO-8601 duration of the whole run on the simulated clock.
+ */
+export type ScenarioOutcome = ScenarioBody['outcome'];
 
 export interface Scenario {
   id: string;

@@ -8,32 +8,13 @@
 import type { CataloguePatch, OsFamily } from './catalogue.js';
 import { compileMask } from './mask.js';
 
-export type RebootSetting = 'IfRequired' | 'Never' | 'Always';
+import type { InstallPatchesBody, LinuxParameters, WindowsParameters } from '../schemas/install-patches.js';
 
-export interface WindowsParameters {
-  classificationsToInclude?: string[];
-  kbNumbersToInclude?: string[];
-  kbNumbersToExclude?: string[];
-  excludeKbsRequiringReboot?: boolean;
-  maxPatchPublishDate?: string;
-  patchNameMasksToInclude?: string[];
-  patchNameMasksToExclude?: string[];
-}
+export type { LinuxParameters, WindowsParameters } from '../schemas/install-patches.js';
 
-export interface LinuxParameters {
-  classificationsToInclude?: string[];
-  packageNameMasksToInclude?: string[];
-  packageNameMasksToExclude?: string[];
-  maintenanceRunId?: string;
-}
-
-/** The installPatches request body, its enum values already in canonical case. */
-export interface InstallParameters {
-  maximumDuration?: string;
-  rebootSetting: RebootSetting;
-  windowsParameters?: WindowsParameters;
-  linuxParameters?: LinuxParameters;
-}
+/** The installPatches request body (schemas/install-patches.ts), its enum values already in canonical case. */
+export type InstallParameters = InstallPatchesBody;
+export type RebootSetting = InstallParameters['rebootSetting'];
 
 export type Selection = 'Selected' | 'Excluded' | 'NotSelected';
 

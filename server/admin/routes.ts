@@ -28,8 +28,8 @@ import { ArmError, operationNotFound, parameterInvalid } from '../arm/errors.js'
 import type { SeedDocument } from '../seed.js';
 import type { EmulatorServices } from '../services.js';
 import type { RequestJournal } from './journal.js';
-import { exportState, importState, resetState, type ResetRequest, type StateDocument } from './state.js';
-import { checkStateDocument } from './state-validation.js';
+import { exportState, importState, resetState, type ResetRequest, type StateDocument } from '../state/state.js';
+import { checkStateDocument } from '../state/state-validation.js';
 
 export interface AdminOptions {
   services: EmulatorServices;

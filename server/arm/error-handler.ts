@@ -4,16 +4,20 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import {
   ArmError,
   invalidRequestUrl,
+  patchOperationInProgress,
   requestContentInvalid,
   requestContentTooLarge,
   requiredParameterMissing,
   unsupportedMediaType,
 } from './errors.js';
+import { OperationInProgressError } from '../operations/errors.js';
 import { setStandardHeaders } from './pipeline.js';
 import { armErrorForSchemaIssue, type SchemaIssue } from './validation.js';
 
 function toArmError(error: FastifyError, request: FastifyRequest): ArmError {
   if (error instanceof ArmError) return error;
+  // The domain's errors (server/operations/errors.ts), as ARM answers them.
+  if (error instanceof OperationInProgressError) return patchOperationInProgress(error.operation, error.machineName, error.running);
   const bodyName = request.routeOptions.config?.arm?.bodyName ?? 'parameters';
   if (error.validation && error.validation.length > 0) {
     return armErrorForSchemaIssue(error.validation[0] as unknown as SchemaIssue, request.body, bodyName);

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decideFaults, requestOperation, type FaultEffect } from '../../simulator/faults.js';
-import type { ControlStore } from '../admin/control-store.js';
+import type { ControlStore } from '../store/control-store.js';
 import { ArmError, crpThrottled } from './errors.js';
 
 /** The CRP throttling answer, for the group the request belongs to. */

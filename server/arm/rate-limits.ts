@@ -13,6 +13,7 @@
 // simulation's). Keys are only ever known subscriptions, existing VMs and existing operations, and
 // each map is bounded: past its limit the oldest key is forgotten, so hostile names cannot grow memory.
 
+import type { FastifyReply } from 'fastify';
 import { ArmError, crpThrottled } from './errors.js';
 
 export type RateLimitMode = 'report' | 'enforce';
@@ -177,4 +178,13 @@ function interval(ms: number): string {
   const seconds = Math.round(ms / 1000);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
+}
+
+/**
+ * A CRP budget's answer (guestPatch, operationPoll) on the reply: its header always, and the 429
+ * when the budget is spent under `enforce`.
+ */
+export function chargeCrpBudget(reply: FastifyReply, charge: { header: string; refusal?: ArmError }): void {
+  reply.header('x-ms-ratelimit-remaining-resource', charge.header);
+  if (charge.refusal) throw charge.refusal;
 }

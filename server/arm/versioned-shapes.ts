@@ -5,6 +5,8 @@
 // 2021-04-01, .../ComputeRP/stable/{version}/virtualMachine.json later, and their examples/.
 // docs/api.md lists the same tables for users.
 
+import { PATCH_NAME_MASKS_SINCE } from '../../schemas/api-versions.js';
+
 /** A property, by its dotted path (`[]` steps into every item of an array), and the first version that has it. */
 export interface VersionedProperty {
   path: string;
@@ -80,6 +82,17 @@ export const ASSESS_RESULT_SHAPE: ShapeTable = {
   renames: [
     { path: 'availablePatches[].kbId', until: '2020-06-01', olderName: 'kbid' },
     { path: 'availablePatches', until: '2020-06-01', olderName: 'patches' },
+  ],
+};
+
+/**
+ * VirtualMachineInstallPatchesParameters, as a request's model: the name masks arrived in
+ * 2025-04-01 (docs/api.md), so an older api-version's body has no such fields and they are ignored.
+ */
+export const INSTALL_PARAMETERS_SHAPE: ShapeTable = {
+  properties: [
+    { path: 'windowsParameters.patchNameMasksToInclude', since: PATCH_NAME_MASKS_SINCE },
+    { path: 'windowsParameters.patchNameMasksToExclude', since: PATCH_NAME_MASKS_SINCE },
   ],
 };
 

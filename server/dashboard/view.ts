@@ -9,10 +9,10 @@ import { countStates, entryOf, patchOperationError, type AssessPatchesResult, ty
 import { installActivityAt, runProgress } from '../../simulator/run-activity.js';
 import type { Selection } from '../../simulator/selection.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import { startedByOf, type EmulatorOperation } from '../patch-operations.js';
+import { startedByOf, type EmulatorOperation } from '../operations/patch-operations.js';
 import { patchSettingsOf, platformDutiesOf } from '../patch-settings/settings.js';
 import { nextRuns } from '../../simulator/platform-schedule.js';
-import { vmResourceId } from '../virtual-machines.js';
+import { vmResourceId } from '../virtual-machines/resource.js';
 import type { EmulatorServices } from '../services.js';
 import { OverviewStore, type FleetVm, type OperationLine } from './overview-store.js';
 import { arcMachineOverviews } from '../hybrid-compute/overview.js';

@@ -4,7 +4,7 @@
 
 import { catalogueKeyForImage, type OsFamily } from '../../simulator/catalogue.js';
 import { guidFrom } from '../../simulator/random.js';
-import { normaliseLocation } from '../virtual-machines.js';
+import { normaliseLocation } from '../virtual-machines/resource.js';
 import type { ArcMachineRecord } from './machine-store.js';
 
 export const ARC_MACHINE_TYPE = 'Microsoft.HybridCompute/machines';

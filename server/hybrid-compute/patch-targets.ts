@@ -1,8 +1,8 @@
-// Arc machines as targets of the patch-operations service (server/patch-operations.ts): found by
+// Arc machines as targets of the patch-operations service (server/operations/patch-operations.ts): found by
 // their operation key (`Microsoft.HybridCompute/machines/{name}`), numbered and given their patch
 // state in the arc_machines table.
 
-import type { PatchTarget, PatchTargetStore } from '../patch-operations.js';
+import type { PatchTarget, PatchTargetStore } from '../operations/patch-operations.js';
 import type { ArcMachineRecord, ArcMachineStore } from './machine-store.js';
 import { arcMachineResourceId, arcOperationKey, machineNameOfKey } from './machines.js';
 

@@ -8,14 +8,16 @@
 // fresh Location) while the run goes on and then 200 with the result, and HybridCompute's result
 // shapes.
 
+import { arcAssessResultSchema, arcInstallResultSchema } from '../../schemas/patch-results.js';
+import { mergedUpdate } from '../arm/update.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HYBRID_COMPUTE_PATCH_API_VERSIONS, SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { arcInstallPatchesBodySchema, arcMachineBodySchema, arcMachineUpdateSchema } from '../../schemas/hybrid-compute.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { ArmError, groupBeingDeleted, operationNotFound, resourceNotFound } from '../arm/errors.js';
-import type { EmulatorOperation } from '../patch-operations.js';
+import type { EmulatorOperation } from '../operations/patch-operations.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from '../routes/context.js';
-import { sendFinalResult, setRetryAfter } from '../routes/lro.js';
+import { sendFinalResult, setRetryAfter } from '../operations/lro.js';
 import { currentGroup, existingGroup } from '../routes/lookups.js';
 import type { ArcMachineRecord, ArcMachineStore } from './machine-store.js';
 import { ARC_MACHINE_TYPE, arcMachineResource, isArcOperationKey, MACHINE_NAME, newArcMachine, patchSettingsOf } from './machines.js';
@@ -42,19 +44,6 @@ export const DELETE_IS_LONG_RUNNING_SINCE = '2025-09-16';
 
 /** Every answer of the Arc patch endpoints says so, whatever api-version was asked (arc-ps-recordings). */
 const SUPPORTED_VERSIONS_HEADER = { 'api-supported-versions': '2020-08-15-preview' };
-
-/** A PATCH merges objects property by property and replaces anything else, as ARM's Update does. */
-function merged(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
-        ? merged(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
 
 /**
  * A patch operation on a machine whose agent is not connected: refused at once with 409
@@ -135,7 +124,7 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
     const { machine } = findMachine(request.params);
     const update = request.body ?? {};
     const tags = update.tags ?? machine.definition.tags;
-    const definition = { ...(tags !== undefined ? { tags } : {}), properties: merged(machine.definition.properties, update.properties ?? {}) };
+    const definition = { ...(tags !== undefined ? { tags } : {}), properties: mergedUpdate(machine.definition.properties, update.properties ?? {}) };
     redefine(machine, definition);
     return resource({ ...machine, definition }, request.apiVersion, 'Updating');
   });
@@ -201,7 +190,7 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
 
   app.post<{ Params: MachineParams; Body: InstallParameters }>(
     `${MACHINE_PATH}/installPatches`,
-    { config: patchConfig, schema: { body: arcInstallPatchesBodySchema } },
+    { config: patchConfig, schema: { body: arcInstallPatchesBodySchema, response: { 200: arcInstallResultSchema } } },
     async (request, reply) => {
       const machine = connectedMachine(request.params, 'installPatches', reply);
       return sendStarted(request, reply, context.patchOperations.startInstall(machine, request.body, request.apiVersion));
@@ -209,14 +198,16 @@ export async function arcMachineRoutes(app: FastifyInstance, context: ArcRouteCo
   );
 
   // assessPatches has no body; one sent anyway (the Learn page sends `{}`) is ignored.
-  app.post<{ Params: MachineParams }>(`${MACHINE_PATH}/assessPatches`, { config: patchConfig }, async (request, reply) => {
+  app.post<{ Params: MachineParams }>(`${MACHINE_PATH}/assessPatches`, { config: patchConfig, schema: { response: { 200: arcAssessResultSchema } } }, async (request, reply) => {
     const machine = connectedMachine(request.params, 'assessPatches', reply);
     return sendStarted(request, reply, context.patchOperations.startAssess(machine, request.apiVersion));
   });
 
   // The Location URL: the status monitor of an Arc patch operation, so each GET counts as a poll
   // (polls:N); 202 and a fresh Location while it runs, then 200 with the result.
-  app.get<{ Params: ResultParams; Querystring: { p?: string | string[] } }>(RESULT_PATH, { config: { arm: { resourceType: 'machines' } } }, async (request, reply) => {
+  // The 200s are stored JSON text, sent as those bytes: the response schemas describe them (OpenAPI) and never rewrite them.
+  const resultSchema = { response: { 200: { anyOf: [arcInstallResultSchema, arcAssessResultSchema] } } };
+  app.get<{ Params: ResultParams; Querystring: { p?: string | string[] } }>(RESULT_PATH, { config: { arm: { resourceType: 'machines' } }, schema: resultSchema }, async (request, reply) => {
     reply.headers(SUPPORTED_VERSIONS_HEADER);
     const { subscriptionId, location, operationId } = request.params;
     const token = request.query.p;

@@ -10,7 +10,7 @@ import { locationRequired, requestContentInvalid, resourceGroupNotFound, resourc
 import { sendCloudError } from '../arm/error-handler.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from '../routes/context.js';
 import { currentGroup, currentVm } from '../routes/lookups.js';
-import { normaliseLocation } from '../virtual-machines.js';
+import { normaliseLocation } from '../virtual-machines/resource.js';
 import {
   configurationNotFound,
   invalidMaintenanceWindow,

@@ -9,14 +9,14 @@ import { guidFrom } from '../../simulator/random.js';
 import type { InstallParameters } from '../../simulator/selection.js';
 import { armTimestamp } from '../../simulator/time-format.js';
 import type { EmulatorClock } from '../clock.js';
-import type { PatchOperations, PatchTarget, ScheduledRunSource } from '../patch-operations.js';
+import type { PatchOperations, PatchTarget, ScheduledRunSource } from '../operations/patch-operations.js';
 import type { ArcMachineRecord, ArcMachineStore } from '../hybrid-compute/machine-store.js';
 import { ARC_MACHINE_TYPE, arcMachineResourceId, machineNameOfKey } from '../hybrid-compute/machines.js';
 import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
 import { PLATFORM_API_VERSION } from '../patch-settings/platform-runs.js';
 import { patchSettingsOf } from '../patch-settings/settings.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
-import { vmResourceId } from '../virtual-machines.js';
+import { vmResourceId } from '../virtual-machines/resource.js';
 import { resourceGroupOf, type AssignmentRecord, type ConfigurationRecord, type MaintenanceStore, type RunRecord, type RunTrigger } from './store.js';
 
 /** Windows run per machine and configuration in one catch-up; older ones are skipped (docs/maintenance.md). */

@@ -7,7 +7,7 @@ import { platformRunSchema } from '../../schemas/platform-runs.js';
 import type { PlatformRunKind } from '../../simulator/platform-schedule.js';
 import { armTimestamp } from '../../simulator/time-format.js';
 import { ArmError } from '../arm/errors.js';
-import { startedByOf } from '../patch-operations.js';
+import { startedByOf } from '../operations/patch-operations.js';
 import type { EmulatorServices } from '../services.js';
 
 type Params = { subscriptionId: string; resourceGroup: string; vmName: string };

@@ -7,18 +7,18 @@
 // AutomaticByPlatform` is assessed every 24 hours too; its `patchMode: AutomaticByPlatform` means
 // customer-managed schedules (server/maintenance/), so the platform installs nothing on it.
 
+import { OperationInProgressError } from '../operations/errors.js';
 import { INSTALL_PATCHES_API_VERSIONS } from '../../schemas/api-versions.js';
 import { dueRuns, type PlatformMarks, type PlatformRunKind, type ScheduleInput } from '../../simulator/platform-schedule.js';
 import type { CompletionMode } from '../../simulator/progress.js';
 import type { InstallParameters } from '../../simulator/selection.js';
-import { ArmError } from '../arm/errors.js';
 import type { EmulatorClock } from '../clock.js';
-import type { AssessOperation, InstallOperation, PatchOperations, PatchTarget, ScheduledRunSource } from '../patch-operations.js';
+import type { AssessOperation, InstallOperation, PatchOperations, PatchTarget, ScheduledRunSource } from '../operations/patch-operations.js';
 import type { ArcMachineRecord, ArcMachineStore } from '../hybrid-compute/machine-store.js';
 import { arcMachineResourceId, machineNameOfKey, patchSettingsOf as arcPatchSettingsOf } from '../hybrid-compute/machines.js';
 import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
-import { vmResourceId } from '../virtual-machines.js';
+import { vmResourceId } from '../virtual-machines/resource.js';
 import { patchSettingsOf, platformDutiesOf } from './settings.js';
 
 /** The api-version the platform's runs are recorded under: the newest the emulator serves. */
@@ -30,7 +30,7 @@ const BY_TIME: CompletionMode = { kind: 'time' };
 /** An automatic rollout: Critical and Security updates, the VM's platform reboot setting, three hours. */
 export function platformInstallParameters(vm: Pick<VirtualMachineRecord, 'osFamily' | 'definition'>): InstallParameters {
   const settings = patchSettingsOf(vm);
-  const classificationsToInclude = ['Critical', 'Security'];
+  const classificationsToInclude = ['Critical', 'Security'] as Array<'Critical' | 'Security'>;
   return {
     maximumDuration: 'PT3H',
     rebootSetting: settings.rebootSetting,
@@ -85,7 +85,7 @@ export class PlatformRuns implements ScheduledRunSource {
       } catch (error) {
         // Under --overlapping-operations reject a client's run still going refuses the platform's:
         // that run is skipped (the look that found it must not fail), as a busy VM's would be.
-        if (error instanceof ArmError && error.statusCode === 409) continue;
+        if (error instanceof OperationInProgressError) continue;
         throw error;
       }
     }
@@ -121,7 +121,7 @@ export class PlatformRuns implements ScheduledRunSource {
       try {
         this.operations.startAssess(arcPatchTarget({ ...machine, patchState }), PLATFORM_API_VERSION, { startMs: run.dueMs, completion: BY_TIME });
       } catch (error) {
-        if (error instanceof ArmError && error.statusCode === 409) continue;
+        if (error instanceof OperationInProgressError) continue;
         throw error;
       }
     }

@@ -2,6 +2,7 @@
 // Compute VMs are one source (below); Arc-enabled servers (Microsoft.HybridCompute/machines) and
 // maintenance runs plug in as further sources of the same shapes (server/resource-graph/service.ts).
 
+import { PATCH_COUNT_NAMES } from '../../schemas/patch-results.js';
 import type { OsFamily } from '../../simulator/catalogue.js';
 import type { AssessPlan } from '../../simulator/assessment.js';
 import type { InstallPlan } from '../../simulator/plan.js';
@@ -9,10 +10,10 @@ import { assessResult, installResultAt, type InstallPatchesResult } from '../../
 import type { ArcMachineStore } from '../hybrid-compute/machine-store.js';
 import { arcMachineResource, arcMachineResourceId } from '../hybrid-compute/machines.js';
 import { arcPatchTarget } from '../hybrid-compute/patch-targets.js';
-import { startedByOf, type PatchOperations, type PatchTarget } from '../patch-operations.js';
+import { startedByOf, type PatchOperations, type PatchTarget } from '../operations/patch-operations.js';
 import type { OperationRecord, OperationStore } from '../store/operation-store.js';
 import type { ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
-import { vmResourceId, virtualMachineResource } from '../virtual-machines.js';
+import { vmResourceId, virtualMachineResource } from '../virtual-machines/resource.js';
 
 /** One patch as a machine's assessment or installation reports it, with its catalogue facts. */
 export interface PatchFacts {
@@ -243,7 +244,7 @@ class StoredOperations {
       const plan = operation.plan as InstallPlan;
       const counts = result as unknown as Record<string, unknown>;
       const agrees = (candidate: InstallPatchesResult) =>
-        (['installedPatchCount', 'failedPatchCount', 'pendingPatchCount', 'excludedPatchCount', 'notSelectedPatchCount'] as const).every((key) => candidate[key] === counts[key]);
+        PATCH_COUNT_NAMES.every((key) => candidate[key] === counts[key]);
       const atEnd = installResultAt(plan, plan.durationMs, this.lookup(operation));
       patches = agrees(atEnd) ? atEnd.patches : installResultAt(plan, Math.min(Math.max(0, operation.endMs! - plan.startMs), plan.durationMs), this.lookup(operation)).patches;
     }

@@ -3,7 +3,7 @@
 import type { RateLimits } from '../arm/rate-limits.js';
 import type { Catalogues } from '../catalogues.js';
 import type { EmulatorClock } from '../clock.js';
-import type { PatchOperations } from '../patch-operations.js';
+import type { PatchOperations } from '../operations/patch-operations.js';
 import type { OperationStore } from '../store/operation-store.js';
 import type { ResourceStore } from '../store/resource-store.js';
 

@@ -2,9 +2,10 @@
 // first (a delete that has completed has taken the resource away), and a running create or delete
 // gives the provisioning state the resource is in.
 
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { resourceGroupNotFound, resourceNotFound, vmMarkedForDeletion } from '../arm/errors.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
-import type { ProvisioningState } from '../virtual-machines.js';
+import type { ProvisioningState } from '../virtual-machines/resource.js';
 import type { RouteContext } from './context.js';
 
 export type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
@@ -45,16 +46,35 @@ export function currentVm(context: RouteContext, group: CurrentGroup, vmName: st
 }
 
 /** Existence checks in ARM's order: the group, then the VM. */
-export function findVm(context: RouteContext, params: VmParams): CurrentVm {
+function findVm(context: RouteContext, params: VmParams): CurrentVm {
   const group = existingGroup(context, params.subscriptionId, params.resourceGroupName);
   const current = currentVm(context, group, params.vmName);
   if (!current) throw resourceNotFound('Microsoft.Compute/virtualMachines', params.vmName, params.resourceGroupName);
   return current;
 }
 
-/** A VM an action can run on: one being deleted refuses every operation but the delete. */
-export function existingVm(context: RouteContext, params: VmParams, operation: string): VirtualMachineRecord {
-  const { vm, provisioningState } = findVm(context, params);
-  if (provisioningState === 'Deleting') throw vmMarkedForDeletion(operation, vm.name);
-  return vm;
+/**
+ * The route-level preHandler of a route on one VM: finds it once per request (settling its
+ * operations once) and leaves it on `request.vm`. With `operation`, the VM must be one an action can
+ * run on: one being deleted refuses every operation but the delete.
+ */
+export function loadVm(context: RouteContext, operation?: string): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const current = findVm(context, request.params as VmParams);
+    if (operation !== undefined && current.provisioningState === 'Deleting') throw vmMarkedForDeletion(operation, current.vm.name);
+    request.vm = current;
+  };
+}
+
+/** The VM loadVm found for this request. */
+export function vmOf(request: FastifyRequest): CurrentVm {
+  if (request.vm === null) throw new Error(`no VM loaded for ${request.routeOptions.url}: the route wants loadVm as a preHandler`);
+  return request.vm;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The VM a route on one VM addresses, as loadVm found it; null elsewhere. */
+    vm: CurrentVm | null;
+  }
 }

@@ -5,9 +5,9 @@ import { resourceGroupBodySchema } from '../../schemas/resources.js';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { ArmError, groupBeingDeleted, operationNotFound } from '../arm/errors.js';
 import type { ResourceGroupRecord } from '../store/resource-store.js';
-import { normaliseLocation } from '../virtual-machines.js';
+import { normaliseLocation } from '../virtual-machines/resource.js';
 import { ARM_PREFIX, RG_PATH, type RouteContext } from './context.js';
-import { setRetryAfter } from './lro.js';
+import { setRetryAfter } from '../operations/lro.js';
 import { currentGroup, existingGroup } from './lookups.js';
 
 type RgParams = { subscriptionId: string; resourceGroupName: string };

@@ -1,5 +1,5 @@
 // PUT /_emulator/state and --seed-file check the whole document before changing anything
-// (schemas/state.ts, server/admin/state-validation.ts): a crafted document is refused with a 400
+// (schemas/state.ts, server/state/state-validation.ts): a crafted document is refused with a 400
 // naming the path of the first bad value, and the emulator goes on answering as before.
 
 import { writeFileSync } from 'node:fs';

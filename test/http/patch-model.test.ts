@@ -136,6 +136,8 @@ t.test('a stored result is served byte for byte: polls, the Location URL, after 
   const result = (await get(first.app, locationUrl)).body;
   const envelope = (await get(first.app, statusUrl)).body;
   t.ok(envelope.includes(`"output":${result}`), 'the envelope carries the same bytes');
+  // The route's response schema (schemas/patch-results.ts) describes the answer and never rewrites it.
+  t.equal(result, first.services.operations.get(SUBSCRIPTION, accepted.headers['x-ms-request-id'] as string)!.resultJson, 'the result URL sends the stored bytes');
   t.equal((await get(first.app, locationUrl)).headers['content-type'], 'application/json; charset=utf-8');
   const exported = (await first.app.inject({ method: 'GET', url: '/_emulator/state', headers: AUTH })).body;
   t.equal(JSON.parse(exported).version, 2);

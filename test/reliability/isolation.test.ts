@@ -4,7 +4,7 @@
 
 import t from 'tap';
 import { buildApp } from '../../server/app.js';
-import { isLoopbackHost } from '../../server/admin/guard.js';
+import { isLoopbackHost } from '../../server/hosts.js';
 import { parseConfig } from '../../server/config.js';
 import { AUTH, installUrl, pathOf, post, SPEC_EXAMPLE_BODY, SUBSCRIPTION, testEmulator, testServices, WINDOWS_VM } from '../helpers.js';
 import { isCloudError } from './hostile.js';

@@ -10,15 +10,16 @@ import {
   WINDOW_EXCEEDED_MESSAGE,
 } from '../../simulator/plan.js';
 import { installResult, installResultAt } from '../../simulator/results.js';
+import type { InstallParameters, RebootSetting } from '../../simulator/selection.js';
 import { linuxPatch, plan, windowsPatch, lookup } from './fixtures.js';
 
 const states = (p: ReturnType<typeof plan>) => p.patches.map((x) => x.state);
-const windows = (maximumDuration: string, rebootSetting: 'IfRequired' | 'Never' | 'Always' = 'IfRequired') => ({
+const windows = (maximumDuration: string, rebootSetting: RebootSetting = 'IfRequired'): InstallParameters => ({
   maximumDuration,
   rebootSetting,
   windowsParameters: { classificationsToInclude: ['Security', 'ServicePack', 'Critical'] },
 });
-const linux = (maximumDuration: string, rebootSetting: 'IfRequired' | 'Never' | 'Always' = 'IfRequired') => ({
+const linux = (maximumDuration: string, rebootSetting: RebootSetting = 'IfRequired'): InstallParameters => ({
   maximumDuration,
   rebootSetting,
   linuxParameters: { classificationsToInclude: ['Security'] },

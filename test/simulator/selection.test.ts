@@ -2,13 +2,13 @@
 
 import t from 'tap';
 import { maskMatches } from '../../simulator/mask.js';
-import { selectionOf } from '../../simulator/selection.js';
+import { selectionOf, type InstallParameters } from '../../simulator/selection.js';
 import { linuxPatch, windowsPatch } from './fixtures.js';
 
 t.test('Windows: classifications select, others are NotSelected', async (t) => {
   const security = windowsPatch({ classifications: ['Security'] });
   const definition = windowsPatch({ classifications: ['Definition'] });
-  const params = { rebootSetting: 'IfRequired' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'] } };
+  const params: InstallParameters = { rebootSetting: 'IfRequired' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'] } };
   t.equal(selectionOf(security, 'Windows', params), 'Selected');
   t.equal(selectionOf(definition, 'Windows', params), 'NotSelected');
   t.equal(selectionOf(security, 'Windows', { rebootSetting: 'IfRequired' }), 'NotSelected', 'no classification selects nothing');
@@ -17,7 +17,7 @@ t.test('Windows: classifications select, others are NotSelected', async (t) => {
 t.test('Windows: maxPatchPublishDate leaves later patches NotSelected', async (t) => {
   const older = windowsPatch({ publishedDate: '2020-11-10T00:00:00Z' });
   const newer = windowsPatch({ publishedDate: '2020-12-08T00:00:00Z' });
-  const params = {
+  const params: InstallParameters = {
     rebootSetting: 'IfRequired' as const,
     windowsParameters: { classificationsToInclude: ['Security'], maxPatchPublishDate: '2020-11-19T02:36:43.0539904+00:00' },
   };
@@ -27,7 +27,7 @@ t.test('Windows: maxPatchPublishDate leaves later patches NotSelected', async (t
 
 t.test('Windows: a KB include selects outside the classifications and the publish date', async (t) => {
   const tools = windowsPatch({ classifications: ['Tools'], publishedDate: '2026-01-01T00:00:00Z' });
-  const params = {
+  const params: InstallParameters = {
     rebootSetting: 'IfRequired' as const,
     windowsParameters: { classificationsToInclude: ['Critical'], kbNumbersToInclude: [`kb${tools.kbId}`], maxPatchPublishDate: '2025-01-01T00:00:00Z' },
   };
@@ -38,10 +38,10 @@ t.test('Windows: exclusions win, and are Excluded rather than NotSelected', asyn
   const rollup = windowsPatch({ classifications: ['UpdateRollUp'], rebootBehavior: 'CanRequestReboot' });
   const security = windowsPatch({ classifications: ['Security'], rebootBehavior: 'NeverReboots' });
   // cli-recording: the MSRT, outside [Critical, Security], is Excluded by excludeKbsRequiringReboot.
-  const r1 = { rebootSetting: 'Never' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'], excludeKbsRequiringReboot: true } };
+  const r1: InstallParameters = { rebootSetting: 'Never' as const, windowsParameters: { classificationsToInclude: ['Critical', 'Security'], excludeKbsRequiringReboot: true } };
   t.equal(selectionOf(rollup, 'Windows', r1), 'Excluded');
   t.equal(selectionOf(security, 'Windows', r1), 'Selected', 'a NeverReboots patch passes excludeKbsRequiringReboot');
-  const both = {
+  const both: InstallParameters = {
     rebootSetting: 'IfRequired' as const,
     windowsParameters: { kbNumbersToInclude: [`KB${security.kbId}`], kbNumbersToExclude: [`KB${security.kbId}`] },
   };
@@ -51,7 +51,7 @@ t.test('Windows: exclusions win, and are Excluded rather than NotSelected', asyn
 t.test('Windows: patch name masks include and exclude, with wildcards', async (t) => {
   const cu = windowsPatch({ name: '2025-03 Cumulative Update for Windows Server (KB5053603)', classifications: ['Security'] });
   const net = windowsPatch({ name: '2025-03 Cumulative Update for .NET Framework (KB5053000)', classifications: ['UpdateRollUp'] });
-  const params = {
+  const params: InstallParameters = {
     rebootSetting: 'IfRequired' as const,
     windowsParameters: { patchNameMasksToInclude: ['*Cumulative Update*'], patchNameMasksToExclude: ['*.NET*'] },
   };
@@ -65,7 +65,7 @@ t.test('Linux: Critical or Security selects the whole critical-and-security set'
   const critical = linuxPatch('sudo', { classifications: ['Critical'] });
   const security = linuxPatch('openssl', { classifications: ['Security'] });
   const other = linuxPatch('vim', { classifications: ['Other'] });
-  const onlyCritical = { rebootSetting: 'IfRequired' as const, linuxParameters: { classificationsToInclude: ['Critical'] } };
+  const onlyCritical: InstallParameters = { rebootSetting: 'IfRequired' as const, linuxParameters: { classificationsToInclude: ['Critical'] } };
   t.equal(selectionOf(critical, 'Linux', onlyCritical), 'Selected');
   t.equal(selectionOf(security, 'Linux', onlyCritical), 'Selected');
   t.equal(selectionOf(other, 'Linux', onlyCritical), 'NotSelected');
@@ -75,7 +75,7 @@ t.test('Linux: Critical or Security selects the whole critical-and-security set'
 
 t.test('Linux: package masks by name, name=version and name_version, with wildcards', async (t) => {
   const vim = linuxPatch('vim', { version: '2:8.2.3995-1ubuntu2.20', classifications: ['Other'] });
-  const mask = (masks: { include?: string[]; exclude?: string[] }) => ({
+  const mask = (masks: { include?: string[]; exclude?: string[] }): InstallParameters => ({
     rebootSetting: 'IfRequired' as const,
     linuxParameters: { classificationsToInclude: ['Security'], packageNameMasksToInclude: masks.include ?? [], packageNameMasksToExclude: masks.exclude ?? [] },
   });

@@ -6,8 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { armTimestamp } from '../../simulator/time-format.js';
 import { ArmError } from '../arm/errors.js';
 import { ASSESS_RESULT_SHAPE, hasRenames, shapeFor } from '../arm/versioned-shapes.js';
-import type { EmulatorOperation, OperationView } from '../patch-operations.js';
-import type { RouteContext } from './context.js';
+import type { EmulatorOperation, OperationView } from './patch-operations.js';
+import type { RouteContext } from '../routes/context.js';
 
 /** Absolute URLs on the scheme and host the client used: azure-mgmt-core ignores relative ones (arm_polling.py). */
 export function operationUrls(request: FastifyRequest, subscriptionId: string, location: string, operationId: string, token: string) {

@@ -5,28 +5,28 @@
 // Nothing runs in the background: an operation that is due is settled when it, or its VM, is next
 // looked at, and what it did to the VM (installed patches, a reboot owed) is applied then.
 
-import { planAssessment, type AssessPlan } from '../simulator/assessment.js';
-import { availablePatches, presentPatches } from '../simulator/inventory.js';
-import type { Catalogue, CataloguePatch, CatalogueRef, PatchLookup } from '../simulator/catalogue.js';
-import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../simulator/plan.js';
-import { planPowerAction, powerTransition, type PowerAction, type PowerActionPlan } from '../simulator/power.js';
-import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../simulator/progress.js';
-import { parseDurationMs } from '../simulator/duration.js';
-import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../simulator/scenario.js';
-import { assessResult, installResultAt, planLookup } from '../simulator/results.js';
-import type { InstallParameters } from '../simulator/selection.js';
-import { patchOperationInProgress, vmDeallocated, vmStopped } from './arm/errors.js';
-import type { ControlStore } from './admin/control-store.js';
-import type { Catalogues } from './catalogues.js';
-import type { EmulatorClock } from './clock.js';
-import type { OperationIds } from './ids.js';
-import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from './store/operation-store.js';
-import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from './store/resource-store.js';
-import { guidFrom } from '../simulator/random.js';
-import { arcAssessResult, arcInstallResult, patchServiceFor } from '../simulator/arc-results.js';
-import type { VmPatchState } from '../simulator/inventory.js';
-import { vmResourceId } from './virtual-machines.js';
-import { isArcOperationKey } from './hybrid-compute/machines.js';
+import { planAssessment, type AssessPlan } from '../../simulator/assessment.js';
+import { availablePatches, presentPatches } from '../../simulator/inventory.js';
+import type { Catalogue, CataloguePatch, CatalogueRef, PatchLookup } from '../../simulator/catalogue.js';
+import { installedPatchIdsAt, planInstallation, rebootPendingAt, type ForcedOutcomes, type InstallPlan } from '../../simulator/plan.js';
+import type { PowerActionPlan } from '../../simulator/power.js';
+import { formatCompletionMode, parseCompletionMode, stateAt, type CompletionMode } from '../../simulator/progress.js';
+import { parseDurationMs } from '../../simulator/duration.js';
+import { applyScenario, forcedOutcomes, type PatchOperationKind, type Scenario } from '../../simulator/scenario.js';
+import { assessResult, installResultAt, planLookup } from '../../simulator/results.js';
+import type { InstallParameters } from '../../simulator/selection.js';
+import { OperationInProgressError } from './errors.js';
+import type { ControlStore } from '../store/control-store.js';
+import type { Catalogues } from '../catalogues.js';
+import type { EmulatorClock } from '../clock.js';
+import type { OperationIds } from '../ids.js';
+import type { OperationKind, OperationRecord, OperationStatusRecord, OperationStore, ProvisioningKind } from '../store/operation-store.js';
+import type { ResourceGroupRecord, ResourceStore, VirtualMachineRecord } from '../store/resource-store.js';
+import { guidFrom } from '../../simulator/random.js';
+import { arcAssessResult, arcInstallResult, patchServiceFor } from '../../simulator/arc-results.js';
+import type { VmPatchState } from '../../simulator/inventory.js';
+import { vmResourceId } from '../virtual-machines/resource.js';
+import { isArcOperationKey } from '../hybrid-compute/machines.js';
 
 export type InstallOperation = OperationRecord<InstallPlan>;
 export type AssessOperation = OperationRecord<AssessPlan>;
@@ -231,26 +231,6 @@ export class PatchOperations {
   }
 
   /**
-   * A power action: the VM takes its new power state at once, and a reboot (restart, or a start
-   * from stopped or deallocated) pays the reboot a patch run left owing.
-   */
-  startPowerAction(vm: VirtualMachineRecord, action: PowerAction, apiVersion: string): PowerActionOperation {
-    return this.operations.transaction(() => {
-      this.settleVm(vm);
-      const current = this.resources.getVirtualMachine(vm.subscriptionId, vm.resourceGroup, vm.name) ?? vm;
-      const transition = powerTransition(action, current.powerState);
-      if ('refused' in transition) {
-        throw transition.refused === 'deallocated' ? vmDeallocated(action, current.name) : vmStopped(action, current.name);
-      }
-      if (action === 'restart' || (action === 'start' && current.powerState !== 'running')) {
-        this.resources.updatePatchState(current, { ...current.patchState, rebootPending: false });
-      }
-      this.resources.updatePowerState(current, transition.to);
-      return this.begin(current, action, apiVersion, undefined, (_id, startMs) => planPowerAction(action, startMs));
-    });
-  }
-
-  /**
    * A VM's create or delete as a long-running operation, under the VM's completion mode; none under
    * `instant` or `sync`, where the change is complete when the request is answered (one round trip
    * for an SDK). A delete takes the VM away when it completes.
@@ -355,9 +335,8 @@ export class PatchOperations {
     });
   }
 
-  /** The VM's most recent installation and assessment (what its instance view reports), settled first. */
+  /** The VM's most recent installation and assessment (what its instance view reports); the caller has settled the VM. */
   latestPatchOperations(vm: VirtualMachineRecord): { install: InstallOperation | undefined; assess: AssessOperation | undefined } {
-    this.settleVm(vm);
     const sinceMs = Date.parse(vm.timeCreated);
     return {
       install: this.operations.latestForVm(vm, 'installPatches', sinceMs) as InstallOperation | undefined,
@@ -468,14 +447,15 @@ export class PatchOperations {
       isPatchOperation(op.kind),
     );
     if (running.length > 0 && this.options.overlappingOperations === 'reject') {
-      throw patchOperationInProgress(kind, vm.name, running[0]!.kind);
+      throw new OperationInProgressError(kind, vm.name, running[0]!.kind);
     }
     const nowMs = run?.startMs ?? this.clock.now();
     for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);
     return this.targetsOf(vm).get(vm) ?? vm;
   }
 
-  private begin<P extends { startMs: number; durationMs: number }>(
+  /** Records a new operation on the VM (a patch run, a power action: server/virtual-machines/power-actions.ts). */
+  begin<P extends { startMs: number; durationMs: number }>(
     vm: PatchTarget,
     kind: OperationKind,
     apiVersion: string,

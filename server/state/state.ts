@@ -6,7 +6,7 @@
 import { FRESH_PATCH_STATE } from '../../simulator/inventory.js';
 import { upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
 import type { ClockState } from '../../simulator/clock.js';
-import type { ControlState } from './control-store.js';
+import type { ControlState } from '../store/control-store.js';
 import { applySeed, type SeedDocument, type SeedScope } from '../seed.js';
 import type { IdSalts } from '../ids.js';
 import type { EmulatorServices } from '../services.js';

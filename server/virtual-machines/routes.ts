@@ -6,31 +6,19 @@
 import type { FastifyInstance } from 'fastify';
 import { SUPPORTED_LOCATIONS } from '../../schemas/api-versions.js';
 import { virtualMachineBodySchema, virtualMachineUpdateSchema } from '../../schemas/resources.js';
+import { mergedUpdate } from '../arm/update.js';
 import { ArmError, groupBeingDeleted, vmMarkedForDeletion } from '../arm/errors.js';
-import { newVirtualMachine, normaliseLocation, virtualMachineResource } from '../virtual-machines.js';
+import { newVirtualMachine, normaliseLocation, virtualMachineResource } from './resource.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
-import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from './context.js';
-import { sendAccepted, setAsyncOperation } from './lro.js';
-import { currentGroup, currentVm, existingGroup, findVm, type VmParams } from './lookups.js';
-import { instanceViewOf } from './vm-actions.js';
+import { ARM_PREFIX, RG_PATH, VM_PATH, type RouteContext } from '../routes/context.js';
+import { sendAccepted, setAsyncOperation } from '../operations/lro.js';
+import { currentGroup, currentVm, existingGroup, loadVm, vmOf, type VmParams } from '../routes/lookups.js';
+import { instanceViewOf } from './actions.js';
 import { checkedPatchSettings, marksAfterChange, patchSettingsAtVersion } from '../patch-settings/settings.js';
 
 type VmBody = { location: string; tags?: Record<string, string>; properties?: Record<string, unknown> };
 type VmUpdate = { tags?: Record<string, string>; properties?: Record<string, unknown> };
 const VM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** A PATCH merges objects property by property and replaces anything else (arrays included), as ARM's Update does. */
-function merged(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
-        ? merged(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
 
 export async function virtualMachineRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   const config = { arm: { resourceType: 'virtualMachines' as const, bodyName: 'parameters' } };
@@ -70,11 +58,11 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
   });
 
   // Update: tags and properties merged into the VM's definition (patchSettings, for one).
-  app.patch<{ Params: VmParams; Body: VmUpdate }>(VM_PATH, { config, schema: { body: virtualMachineUpdateSchema } }, async (request) => {
-    const { vm, provisioningState } = findVm(context, request.params);
+  app.patch<{ Params: VmParams; Body: VmUpdate }>(VM_PATH, { config, schema: { body: virtualMachineUpdateSchema }, preHandler: loadVm(context) }, async (request) => {
+    const { vm, provisioningState } = vmOf(request);
     if (provisioningState === 'Deleting') throw vmMarkedForDeletion('update', vm.name);
     const update = request.body ?? {};
-    const properties = merged(vm.definition.properties, patchSettingsAtVersion(update.properties ?? {}, request.apiVersion));
+    const properties = mergedUpdate(vm.definition.properties, patchSettingsAtVersion(update.properties ?? {}, request.apiVersion));
     // Passwords are write-only in ARM: never stored, never returned.
     const { adminPassword: _password, ...osProfile } = (properties.osProfile ?? {}) as Record<string, unknown>;
     const tags = update.tags ?? vm.definition.tags;
@@ -87,8 +75,8 @@ export async function virtualMachineRoutes(app: FastifyInstance, context: RouteC
     return virtualMachineResource({ ...vm, definition }, request.params.subscriptionId, request.apiVersion, provisioningState);
   });
 
-  app.get<{ Params: VmParams; Querystring: { $expand?: string } }>(VM_PATH, { config }, async (request) => {
-    const { vm, provisioningState } = findVm(context, request.params);
+  app.get<{ Params: VmParams; Querystring: { $expand?: string } }>(VM_PATH, { config, preHandler: loadVm(context) }, async (request) => {
+    const { vm, provisioningState } = vmOf(request);
     const resource = virtualMachineResource(vm, request.params.subscriptionId, request.apiVersion, provisioningState);
     if (String(request.query.$expand ?? '').toLowerCase() !== 'instanceview') return resource;
     return { ...resource, properties: { ...(resource.properties as object), instanceView: instanceViewOf(context, vm, request.apiVersion) } };

@@ -7,20 +7,20 @@
 // installation and assessment through an index, so it costs the same however many operations the
 // VM has run.
 
-import type { Catalogue } from '../simulator/catalogue.js';
+import type { Catalogue } from '../../simulator/catalogue.js';
 import {
   summaryOfAssessment,
   summaryOfImplicitAssessment,
   summaryOfInstallation,
   wasSuperseded,
   type AvailablePatchSummary,
-} from '../simulator/patch-status.js';
-import type { AssessPatchesResult, InstallPatchesResult } from '../simulator/results.js';
-import { armTimestamp, armTimestampUtc } from '../simulator/time-format.js';
-import type { PatchOperations } from './patch-operations.js';
+} from '../../simulator/patch-status.js';
+import type { AssessPatchesResult, InstallPatchesResult } from '../../simulator/results.js';
+import { armTimestamp, armTimestampUtc } from '../../simulator/time-format.js';
+import type { PatchOperations } from '../operations/patch-operations.js';
 
 type LatestPatchOperations = ReturnType<PatchOperations['latestPatchOperations']>;
-import type { VirtualMachineRecord } from './store/resource-store.js';
+import type { VirtualMachineRecord } from '../store/resource-store.js';
 
 /** The Azure VM agent version reported by a recent image. */
 const VM_AGENT_VERSION = '2.12.0.2';

@@ -5,7 +5,7 @@ import type { FaultRule } from '../../simulator/faults.js';
 import { completionFor, type CompletionMode, type CompletionRule, type CompletionTarget } from '../../simulator/progress.js';
 import { guidFrom } from '../../simulator/random.js';
 import { findScenario, type Scenario, type ScenarioMatch } from '../../simulator/scenario.js';
-import type { SettingsStore } from '../store/settings-store.js';
+import type { SettingsStore } from './settings-store.js';
 
 export interface ControlState {
   completion: { default: string; rules: CompletionRule[] };

@@ -1,11 +1,11 @@
 // Turning an ARM virtual-machine definition into the record the emulator keeps, and the record
 // back into the ARM shape a GET returns.
 
-import { catalogueKeyForImage, osFamilyForImage, type ImageReference, type OsFamily } from '../simulator/catalogue.js';
-import { guidFrom } from '../simulator/random.js';
-import { armTimestamp } from '../simulator/time-format.js';
-import { shapeFor, VIRTUAL_MACHINE_SHAPE } from './arm/versioned-shapes.js';
-import type { VirtualMachineRecord } from './store/resource-store.js';
+import { catalogueKeyForImage, osFamilyForImage, type ImageReference, type OsFamily } from '../../simulator/catalogue.js';
+import { guidFrom } from '../../simulator/random.js';
+import { armTimestamp } from '../../simulator/time-format.js';
+import { shapeFor, VIRTUAL_MACHINE_SHAPE } from '../arm/versioned-shapes.js';
+import type { VirtualMachineRecord } from '../store/resource-store.js';
 
 export interface VmDefinitionInput {
   subscriptionId: string;
