@@ -15,7 +15,7 @@ import { registerErrorHandler, sendCloudError } from './arm/error-handler.js';
 import type { JsonSchema } from './arm/enums.js';
 import { registerArmPipeline, type ApiVersionPolicy } from './arm/pipeline.js';
 import { RateLimits, type RateLimitMode } from './arm/rate-limits.js';
-import { dashboardRoutes } from './dashboard/routes.js';
+import { dashboardApiRoutes, dashboardPageRoutes } from './dashboard/routes.js';
 import { healthRoutes } from './routes/health.js';
 import { patchOperationRoutes } from './operations/routes.js';
 import { resourceGroupRoutes } from './routes/resource-groups.js';
@@ -151,37 +151,29 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await served.register(identityRoutes, { issuer, seed: services.seed });
     await served.register(metadataEndpointRoutes);
   });
-  // 2. The emulator's open endpoints: the health check (the API documentation is served by
-  // openApiPlugin above); a path under /_emulator/ that no route serves is answered here, unjournaled.
+  // 2. The emulator's open endpoints: the health check, and the dashboard's page, files and
+  // vocabulary, which a browser loads before it can send a header (the API documentation is served
+  // by openApiPlugin above); a path under /_emulator/ that no route serves is answered here, unjournaled.
   app.register(async (open) => {
     await open.register(healthRoutes, { services, version: options.version ?? 'dev' });
+    await open.register(dashboardPageRoutes);
   });
   app.register(async (open) => registerNotFoundHandler(open, { rateLimits, subscriptionExists }), { prefix: '/_emulator' });
   // 3. The admin API, behind its guard (server/admin/guard.ts).
-  app.register(async (admin) => {
-    const guard = adminGuard(options.adminKey);
-    // The dashboard's page and files are what a browser loads before it can send a header: static,
-    // holding no state, they stay open; the endpoints the page calls are guarded route by route.
-    await admin.register(async (dashboard) => {
-      dashboard.addHook('onRoute', (route) => {
-        if (!route.url.startsWith(DASHBOARD_FILES)) route.onRequest = [guard, ...[route.onRequest ?? []].flat()];
-      });
-      await dashboard.register(dashboardRoutes, { services });
+  app.register(async (guarded) => {
+    guarded.addHook('onRequest', adminGuard(options.adminKey));
+    await guarded.register(adminRoutes, {
+      services,
+      journal,
+      seedDocument,
+      clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
     });
-    await admin.register(async (guarded) => {
-      guarded.addHook('onRequest', guard);
-      await guarded.register(adminRoutes, {
-        services,
-        journal,
-        seedDocument,
-        clockSpeed: options.clockSpeed ?? services.clock.snapshot().speed,
-      });
-      await guarded.register(arcAdminRoutes, { services });
-      await guarded.register(maintenanceAdminRoutes, { services });
-      await guarded.register(complianceRoutes, { services });
-      await guarded.register(adminSubscriptionRoutes, { services });
-      await guarded.register(platformRunRoutes, { services });
-    });
+    await guarded.register(arcAdminRoutes, { services });
+    await guarded.register(maintenanceAdminRoutes, { services });
+    await guarded.register(complianceRoutes, { services });
+    await guarded.register(adminSubscriptionRoutes, { services });
+    await guarded.register(platformRunRoutes, { services });
+    await guarded.register(dashboardApiRoutes, { services });
   });
   return app;
 
@@ -212,9 +204,6 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     await arm.register(resourceGraphRoutes, { resourceGraph: services.resourceGraph });
   }
 }
-
-/** The dashboard's page and its files (server/dashboard/routes.ts). */
-const DASHBOARD_FILES = '/_emulator/ui';
 
 /** Every request of the context it is added to, as answered, for GET /_emulator/requests. */
 function journalHook(journal: RequestJournal): onResponseAsyncHookHandler {

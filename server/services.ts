@@ -23,6 +23,7 @@ import { ResourceGraph } from './resource-graph/service.js';
 import { ArcMachineSource, ComputeMachineSource, maintenanceRecordSource } from './resource-graph/sources.js';
 import { COMPUTE_API_VERSIONS, HYBRID_COMPUTE_API_VERSIONS } from '../schemas/api-versions.js';
 import { guidFrom } from '../simulator/random.js';
+import { OverviewStore } from './dashboard/overview-store.js';
 
 export interface ServiceOptions {
   /** A file path, or ':memory:'. */
@@ -56,6 +57,8 @@ export interface EmulatorServices {
   /** Arc-enabled servers (server/hybrid-compute/). */
   arcMachines: ArcMachineStore;
   operations: OperationStore;
+  /** The dashboard's bounded read-only queries (server/dashboard/overview-store.ts). */
+  overview: OverviewStore;
   settings: SettingsStore;
   subscriptions: SubscriptionStore;
   clock: EmulatorClock;
@@ -81,6 +84,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const resources = new ResourceStore(db);
   const arcMachines = new ArcMachineStore(db);
   const operations = new OperationStore(db);
+  const overview = new OverviewStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
   const catalogues = loadCatalogues(options.catalogueDirectory);
@@ -112,7 +116,7 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     tenantId: guidFrom(options.seed, 'tenant'),
     seed: options.seed,
   });
-  const services = { db, resources, arcMachines, operations, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, arcMachines, operations, overview, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -48,12 +48,15 @@ const CONTENT_SECURITY_POLICY =
 
 const notFound = (what: string, id: string) => new ArmError(404, 'NotFound', `The ${what} '${id}' was not found.`);
 
-export async function dashboardRoutes(app: FastifyInstance, options: { services: EmulatorServices }): Promise<void> {
-  const view = new DashboardView(options.services);
-  const tags = ['emulator'];
-  // A dashboard polls every second: its requests are logged only when something goes wrong.
-  const quiet = { logLevel: 'warn' as const };
+const tags = ['emulator'];
+/** A dashboard polls every second: its requests are logged only when something goes wrong. */
+const quiet = { logLevel: 'warn' as const };
 
+/**
+ * The page's files and its vocabulary: what a browser loads before it can send a header. Static and
+ * holding no state, they are registered in the emulator's open context (server/app.ts).
+ */
+export async function dashboardPageRoutes(app: FastifyInstance): Promise<void> {
   const directory = dashboardDirectory();
   for (const asset of pageAssets(directory)) {
     let body: string;
@@ -80,6 +83,12 @@ export async function dashboardRoutes(app: FastifyInstance, options: { services:
       return words;
     },
   );
+
+}
+
+/** The read-only endpoints the page polls, registered in the guarded admin context (server/app.ts). */
+export async function dashboardApiRoutes(app: FastifyInstance, options: { services: EmulatorServices }): Promise<void> {
+  const view = new DashboardView(options.services);
 
   app.get('/_emulator/overview', { ...quiet, schema: { tags, summary: 'The fleet, its available patches and the latest operations, as of now' } }, async (_request, reply) => {
     reply.header('cache-control', 'no-cache');

@@ -14,7 +14,7 @@ import { patchSettingsOf, platformDutiesOf } from '../patch-settings/settings.js
 import { nextRuns } from '../../simulator/platform-schedule.js';
 import { vmResourceId } from '../virtual-machines/resource.js';
 import type { EmulatorServices } from '../services.js';
-import { OverviewStore, type FleetVm, type OperationLine } from './overview-store.js';
+import type { FleetVm, OperationLine, OverviewStore } from './overview-store.js';
 import { arcMachineOverviews } from '../hybrid-compute/overview.js';
 import type { ArcMachineOverview, ClassificationCount, Inventory, OperationDetail, OperationSummary, Overview, PatchLine, ResultSummary, VmOverview } from './view-model.js';
 
@@ -35,10 +35,11 @@ const SELECTION_RANK: Record<Selection, number> = { Selected: 0, Excluded: 1, No
 const CLASSIFICATIONS: Record<OsFamily, readonly string[]> = { Windows: WINDOWS_CLASSIFICATIONS, Linux: LINUX_CLASSIFICATIONS };
 
 export class DashboardView {
+  /** Built with the other stores, in server/services.ts (the composition root). */
   private readonly store: OverviewStore;
 
   constructor(private readonly services: EmulatorServices) {
-    this.store = new OverviewStore(services.db);
+    this.store = services.overview;
   }
 
   overview(): Overview {

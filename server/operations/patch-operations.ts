@@ -103,6 +103,11 @@ export interface PlatformRun {
   completion?: CompletionMode;
 }
 
+/** The VM's running create or delete, among its running operations (settleVm's answer). */
+export function provisioningKindOf(running: readonly EmulatorOperation[]): ProvisioningKind | undefined {
+  return running.map((operation) => operation.kind).find((kind): kind is ProvisioningKind => kind === 'createVirtualMachine' || kind === 'deleteVirtualMachine');
+}
+
 /** Who started an operation: recorded in its plan (`startedBy`), absent for a client's request. */
 export function startedByOf(operation: { plan?: unknown }): StartedBy {
   return (operation.plan as { startedBy?: unknown } | undefined)?.startedBy === 'Platform' ? 'Platform' : 'User';
@@ -172,11 +177,15 @@ export class PatchOperations {
     return parseCompletionMode(this.control.snapshot().completion.default) ?? this.options.completion;
   }
 
-  /** Plans and stores an installation; the row is committed before this returns (so before the 202). */
-  startInstall(vm: PatchTarget, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes, run?: PlatformRun): InstallOperation {
+  /**
+   * Plans and stores an installation; the row is committed before this returns (so before the 202).
+   * `settled`: the VM's running operations as settleVm returned them earlier in the same request
+   * (the route's loadVm); without it, the VM is settled here.
+   */
+  startInstall(vm: PatchTarget, parameters: InstallParameters, apiVersion: string, forced?: ForcedOutcomes, run?: PlatformRun, settled?: readonly EmulatorOperation[]): InstallOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
-      const current = this.makeRoomFor(vm, 'installPatches', run);
+      const current = this.makeRoomFor(vm, 'installPatches', run, settled);
       // A test's scenario is for the request it makes: the platform's own runs leave it for that.
       const scenario = run ? undefined : this.takeScenario(current, 'installPatches');
       return this.begin(current, 'installPatches', apiVersion, run, (id, startMs, drawKey) => {
@@ -210,11 +219,11 @@ export class PatchOperations {
     return this.control.takeScenario({ subscriptionId: vm.subscriptionId, resourceGroup: vm.resourceGroup, vmName: this.targetsOf(vm).ruleName(vm), operation });
   }
 
-  /** Plans and stores an assessment of what the VM has available now. */
-  startAssess(vm: PatchTarget, apiVersion: string, run?: PlatformRun): AssessOperation {
+  /** Plans and stores an assessment of what the VM has available now; `settled` as for startInstall. */
+  startAssess(vm: PatchTarget, apiVersion: string, run?: PlatformRun, settled?: readonly EmulatorOperation[]): AssessOperation {
     const catalogue = this.catalogueOf(vm);
     return this.operations.transaction(() => {
-      const current = this.makeRoomFor(vm, 'assessPatches', run);
+      const current = this.makeRoomFor(vm, 'assessPatches', run, settled);
       const scenario = run ? undefined : this.takeScenario(current, 'assessPatches');
       return this.begin(current, 'assessPatches', apiVersion, run, (id, startMs) => {
         const plan = planAssessment({
@@ -290,13 +299,6 @@ export class PatchOperations {
       }
       return left;
     });
-  }
-
-  /** The VM's running create or delete, after settling the VM's operations. */
-  provisioningInProgress(vm: VirtualMachineRecord): ProvisioningKind | undefined {
-    return this.settleVm(vm)
-      .map((operation) => operation.kind)
-      .find((kind): kind is ProvisioningKind => kind === 'createVirtualMachine' || kind === 'deleteVirtualMachine');
   }
 
   private completionOf(subscriptionId: string, resourceGroup: string, vmName?: string): CompletionMode {
@@ -440,12 +442,12 @@ export class PatchOperations {
   /**
    * Before a new patch operation: settle what is due, then refuse (switch `reject`) or supersede
    * (default) a patch operation still running. Returns the VM as the new operation finds it.
+   * With `settled` (what settleVm returned earlier in this request), the VM is not settled again:
+   * only those operations are, by the clock of now, which reads nothing from the store.
    */
-  private makeRoomFor(vm: PatchTarget, kind: OperationKind, run?: PlatformRun): PatchTarget {
-    this.settleVm(vm);
-    const running = (this.operations.inProgressForVm(vm, Date.parse(vm.timeCreated)) as EmulatorOperation[]).filter((op) =>
-      isPatchOperation(op.kind),
-    );
+  private makeRoomFor(vm: PatchTarget, kind: OperationKind, run?: PlatformRun, settled?: readonly EmulatorOperation[]): PatchTarget {
+    const stillRunning = settled ? settled.map((operation) => this.settle(operation)).filter((operation) => operation.status === 'InProgress') : this.settleVm(vm);
+    const running = stillRunning.filter((op) => isPatchOperation(op.kind));
     if (running.length > 0 && this.options.overlappingOperations === 'reject') {
       throw new OperationInProgressError(kind, vm.name, running[0]!.kind);
     }

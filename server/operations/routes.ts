@@ -69,7 +69,8 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     },
     async (request, reply) => {
       const vm = runningVm(request, 'installPatches', reply);
-      const operation = context.patchOperations.startInstall(vm, installParametersAt(request.body, request.apiVersion), request.apiVersion);
+      // loadVm settled the VM for this request: the start takes what it left running.
+      const operation = context.patchOperations.startInstall(vm, installParametersAt(request.body, request.apiVersion), request.apiVersion, undefined, undefined, vmOf(request).running);
       return sendStarted(request, reply, context, operation);
     },
   );
@@ -84,7 +85,7 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
     },
     async (request, reply) => {
       const vm = runningVm(request, 'assessPatches', reply);
-      return sendStarted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion));
+      return sendStarted(request, reply, context, context.patchOperations.startAssess(vm, request.apiVersion, undefined, vmOf(request).running));
     },
   );
 

@@ -6,6 +6,7 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { resourceGroupNotFound, resourceNotFound, vmMarkedForDeletion } from '../arm/errors.js';
 import type { ResourceGroupRecord, VirtualMachineRecord } from '../store/resource-store.js';
 import type { ProvisioningState } from '../virtual-machines/resource.js';
+import { provisioningKindOf, type EmulatorOperation } from '../operations/patch-operations.js';
 import type { RouteContext } from './context.js';
 
 export type VmParams = { subscriptionId: string; resourceGroupName: string; vmName: string };
@@ -31,18 +32,21 @@ export function existingGroup(context: RouteContext, subscriptionId: string, res
 export interface CurrentVm {
   vm: VirtualMachineRecord;
   provisioningState: ProvisioningState;
+  /** Its operations still running, as this request settled them: a patch operation's start takes them rather than settling again. */
+  running: readonly EmulatorOperation[];
 }
 
 /** The VM as it stands, with the provisioning state its running create or delete (or its group's delete) gives it. */
 export function currentVm(context: RouteContext, group: CurrentGroup, vmName: string): CurrentVm | undefined {
   const found = context.resources.getVirtualMachine(group.group.subscriptionId, group.group.name, vmName);
   if (!found) return undefined;
-  const running = context.patchOperations.provisioningInProgress(found);
+  const running = context.patchOperations.settleVm(found);
+  const provisioning = provisioningKindOf(running);
   const vm = context.resources.getVirtualMachine(found.subscriptionId, found.resourceGroup, found.name);
   if (!vm) return undefined;
   const provisioningState: ProvisioningState =
-    group.deleting || running === 'deleteVirtualMachine' ? 'Deleting' : running === 'createVirtualMachine' ? 'Creating' : 'Succeeded';
-  return { vm, provisioningState };
+    group.deleting || provisioning === 'deleteVirtualMachine' ? 'Deleting' : provisioning === 'createVirtualMachine' ? 'Creating' : 'Succeeded';
+  return { vm, provisioningState, running };
 }
 
 /** Existence checks in ARM's order: the group, then the VM. */

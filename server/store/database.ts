@@ -18,7 +18,7 @@ import { MAINTENANCE_MIGRATION } from '../maintenance/store.js';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isLegacyPlan, upgradeLegacyPlan } from '../../simulator/legacy-plan.js';
-import { ARC_MACHINES_MIGRATION } from '../hybrid-compute/machine-store.js';
+import { ARC_MACHINES_MIGRATION } from '../hybrid-compute/migration.js';
 
 export type Db = Database.Database;
 
@@ -159,7 +159,7 @@ export const MIGRATIONS: ReadonlyArray<string | ((db: Db) => void)> = [
   compactOperations,
   // Scheduled patching: maintenance configurations, their assignments and runs (server/maintenance/store.ts).
   MAINTENANCE_MIGRATION,
-  // Arc-enabled servers (server/hybrid-compute/machine-store.ts).
+  // Arc-enabled servers (server/hybrid-compute/migration.ts).
   ARC_MACHINES_MIGRATION,
 ];
 
