@@ -37,6 +37,18 @@ export interface CataloguePatch {
   failureRate: number;
 }
 
+const publishedMsOf = new WeakMap<CataloguePatch, number>();
+
+/** The entry's publication time, parsed once per entry: every plan compares it for every entry. */
+export function publishedMs(patch: CataloguePatch): number {
+  let ms = publishedMsOf.get(patch);
+  if (ms === undefined) {
+    ms = Date.parse(patch.publishedDate);
+    publishedMsOf.set(patch, ms);
+  }
+  return ms;
+}
+
 /** Names one version of one catalogue: what a stored operation was planned against. */
 export interface CatalogueRef {
   key: string;

@@ -10,7 +10,7 @@
 //   on the seed and the VM's resource id, so two VMs of one image differ a little and one VM always
 //   looks the same.
 
-import type { Catalogue, CataloguePatch } from './catalogue.js';
+import { publishedMs, type Catalogue, type CataloguePatch } from './catalogue.js';
 import type { PlatformMarks } from './platform-schedule.js';
 import { unitDraw } from './random.js';
 
@@ -45,7 +45,7 @@ export function presentPatches(catalogue: Catalogue, seed: string, vmResourceId:
 
 /** Whether the VM's image carries the entry. */
 export function inImage(catalogue: Catalogue, patch: CataloguePatch): boolean {
-  return patch.inImage !== false && Date.parse(patch.publishedDate) <= catalogue.imageMs;
+  return patch.inImage !== false && publishedMs(patch) <= catalogue.imageMs;
 }
 
 export function availablePatches(
@@ -54,13 +54,13 @@ export function availablePatches(
   present: readonly CataloguePatch[] = presentPatches(catalogue, input.seed, input.vmResourceId),
 ): CataloguePatch[] {
   const installed = new Set(input.patchState.installedPatchIds);
-  const published = present.filter((patch) => Date.parse(patch.publishedDate) <= input.asOfMs);
+  const published = present.filter((patch) => publishedMs(patch) <= input.asOfMs);
   // The newest published entry of each chain; on a tie the later in the catalogue.
   const newest = new Map<string, CataloguePatch>();
   for (const patch of published) {
     if (patch.chain === undefined) continue;
     const current = newest.get(patch.chain);
-    if (!current || Date.parse(patch.publishedDate) >= Date.parse(current.publishedDate)) newest.set(patch.chain, patch);
+    if (!current || publishedMs(patch) >= publishedMs(current)) newest.set(patch.chain, patch);
   }
   return published.filter(
     (patch) =>

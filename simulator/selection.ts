@@ -5,7 +5,7 @@
 // publish date; otherwise a patch is selected when its classification is requested (and, on
 // Windows, it was published on or before `maxPatchPublishDate`).
 
-import type { CataloguePatch, OsFamily } from './catalogue.js';
+import { publishedMs, type CataloguePatch, type OsFamily } from './catalogue.js';
 import { compileMask } from './mask.js';
 
 import type { InstallPatchesBody, LinuxParameters, WindowsParameters } from '../schemas/install-patches.js';
@@ -56,7 +56,7 @@ function windowsSelection(patch: CataloguePatch, params: WindowsParameters): Sel
   if (kbListed(patch, params.kbNumbersToInclude)) return 'Selected';
   if (anyMaskMatches(params.patchNameMasksToInclude, patch.name)) return 'Selected';
   const publishedInTime =
-    params.maxPatchPublishDate === undefined || Date.parse(patch.publishedDate) <= Date.parse(params.maxPatchPublishDate);
+    params.maxPatchPublishDate === undefined || publishedMs(patch) <= Date.parse(params.maxPatchPublishDate);
   return hasClassification(patch, params.classificationsToInclude) && publishedInTime ? 'Selected' : 'NotSelected';
 }
 

@@ -4,7 +4,7 @@
 
 import type { OsFamily } from '../../simulator/catalogue.js';
 import { FRESH_PATCH_STATE, type VmPatchState } from '../../simulator/inventory.js';
-import { readStored, type Db } from '../store/database.js';
+import { readStored, textParam, type Db } from '../store/database.js';
 
 /** StatusTypes of the HybridCompute models, and `Expired`, which real machines also report. */
 export type ArcMachineStatus = 'Connected' | 'Disconnected' | 'Error' | 'AwaitingConnection' | 'Expired';
@@ -49,8 +49,10 @@ const key = (text: string) => text.toLowerCase();
 type MachineKey = { subscriptionId: string; resourceGroup: string; name: string };
 const keys = (m: MachineKey) => [key(m.subscriptionId), key(m.resourceGroup), key(m.name)] as const;
 
-const SELECT = `SELECT m.*, rg.name AS resource_group_name FROM arc_machines m
-  JOIN resource_groups rg ON rg.subscription_id = m.subscription_id AND rg.name_key = m.resource_group_key`;
+// The group's name by a subquery, as the VM store reads it (SELECT_VM in server/store/resource-store.ts).
+const SELECT = `SELECT m.*, (SELECT rg.name FROM resource_groups rg
+    WHERE rg.subscription_id = m.subscription_id AND rg.name_key = m.resource_group_key) AS resource_group_name
+  FROM arc_machines m`;
 
 export class ArcMachineStore {
   private readonly statements;
@@ -58,8 +60,8 @@ export class ArcMachineStore {
   constructor(db: Db) {
     this.statements = {
       get: db.prepare(`${SELECT} WHERE m.subscription_id = ? AND m.resource_group_key = ? AND m.name_key = ?`),
-      listInGroup: db.prepare(`${SELECT} WHERE m.subscription_id = ? AND m.resource_group_key = ? ORDER BY m.name_key`),
-      listInSubscription: db.prepare(`${SELECT} WHERE m.subscription_id = ? ORDER BY m.resource_group_key, m.name_key`),
+      listInGroup: db.prepare(`${SELECT} WHERE m.subscription_id = ${textParam()} AND m.resource_group_key = ${textParam()} ORDER BY m.name_key`),
+      listInSubscription: db.prepare(`${SELECT} WHERE m.subscription_id = ${textParam()} ORDER BY m.resource_group_key, m.name_key`),
       all: db.prepare(`${SELECT} ORDER BY m.subscription_id, m.resource_group_key, m.name_key`),
       first: db.prepare(`${SELECT} ORDER BY m.subscription_id, m.resource_group_key, m.name_key LIMIT ?`),
       insert: db.prepare(

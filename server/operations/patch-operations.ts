@@ -71,6 +71,13 @@ export interface PatchOperationsOptions {
 export const DEFAULT_OPERATION_RETENTION = 1000;
 
 /**
+ * A VM's old operations go in batches, one DELETE per this many new operations, so that the pages
+ * a removal writes are written once per batch rather than once per request: a VM keeps from N to
+ * N + N/16 - 1 operations (63 over at most), and exactly N when N is below 32.
+ */
+export const pruneBatch = (retention: number) => Math.max(1, Math.min(64, Math.floor(retention / 16)));
+
+/**
  * What a patch operation runs on: a VM, or an Arc-enabled machine (server/hybrid-compute/), whose
  * `name` is then its operation key (`Microsoft.HybridCompute/machines/{name}`), so that the two
  * never share operations.
@@ -290,8 +297,11 @@ export class PatchOperations {
 
   /** The group's running delete, if any, after settling it (a finished one has taken the group away). */
   groupDeleteInProgress(subscriptionId: string, resourceGroup: string): ProvisioningOperation | undefined {
+    // Every request on a group's resources asks, and the answer is nearly always none: a read outside a transaction says so.
+    const group = { subscriptionId, resourceGroup, name: '' };
+    if (this.operations.inProgressForVm(group, 0).length === 0) return undefined;
     return this.operations.transaction(() => {
-      const running = this.operations.inProgressForVm({ subscriptionId, resourceGroup, name: '' }, 0) as EmulatorOperation[];
+      const running = this.operations.inProgressForVm(group, 0) as EmulatorOperation[];
       let left: ProvisioningOperation | undefined;
       for (const operation of running) {
         const settled = this.settle(operation);
@@ -487,7 +497,9 @@ export class PatchOperations {
     };
     this.operations.insert(record);
     const retention = this.options.operationRetention ?? DEFAULT_OPERATION_RETENTION;
-    if (retention > 0 && sequence > retention) this.operations.prune(vm, sequence - retention, Date.parse(vm.timeCreated));
+    if (retention > 0 && sequence > retention && (sequence - retention) % pruneBatch(retention) === 0) {
+      this.operations.prune(vm, sequence - retention, Date.parse(vm.timeCreated));
+    }
     const started: OperationRecord<P> = { ...record, status: 'InProgress', endMs: null, statusPolls: 0, resultJson: null };
     // `sync`: the operation finishes within the request that starts it (answered 200, no polling).
     if (this.modeOf(started).kind !== 'sync') return started;

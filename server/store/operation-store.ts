@@ -4,7 +4,7 @@
 // Location URL send them as they are (docs/simulation.md, "Stored operations").
 
 import type { PowerAction } from '../../simulator/power.js';
-import { readStored, type Db } from './database.js';
+import { readStored, textParam, type Db } from './database.js';
 
 /** Resource lifecycle operations: a VM's create and delete, a resource group's delete. */
 export type ProvisioningKind = 'createVirtualMachine' | 'deleteVirtualMachine' | 'deleteResourceGroup';
@@ -56,10 +56,18 @@ interface OperationRow {
   result: string | null;
 }
 
+// A VM's operations, in the statements that also order them: through textParam the plan is made once.
+const VM_IS = `subscription_id = ${textParam()} AND resource_group_key = ${textParam()} AND vm_key = ${textParam()}`;
+const VM_IS_NAMED = `subscription_id = ${textParam('@subscriptionId')} AND resource_group_key = ${textParam('@resourceGroup')}
+  AND vm_key = ${textParam('@vmName')}`;
+
 export class OperationStore {
   private readonly statements;
+  // Made once: better-sqlite3 builds a wrapper per db.transaction() call, a cost per request otherwise.
+  private readonly runInTransaction: (work: () => unknown) => unknown;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.runInTransaction = db.transaction((work: () => unknown) => work());
     this.statements = {
       insert: db.prepare(
         `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version,
@@ -102,31 +110,26 @@ export class OperationStore {
         // Named: without ANALYZE statistics SQLite would take operations_by_vm, which reads every
         // operation the VM ever ran.
         `SELECT * FROM operations INDEXED BY operations_in_progress
-         WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND status = 'InProgress'
-           AND start_ms >= ? ORDER BY vm_sequence, start_ms`,
+         WHERE ${VM_IS} AND status = 'InProgress' AND start_ms >= ? ORDER BY vm_sequence, start_ms`,
       ),
       // Through operations_latest (migration 4) the newest of the kind is the first row read, however
       // many operations the VM has run.
       latestForVm: db.prepare(
         `SELECT * FROM operations INDEXED BY operations_latest
-         WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? AND kind = ?
-           AND start_ms >= ? ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1`,
+         WHERE ${VM_IS} AND kind = ? AND start_ms >= ? ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1`,
       ),
       // Finished operations numbered up to a bound, but the newest installation and assessment
       // since the VM was created (what its instance view reports): operations_by_sequence makes it
       // a short range, since everything older is already gone.
       prune: db.prepare(
         `DELETE FROM operations INDEXED BY operations_by_sequence
-         WHERE subscription_id = @subscriptionId AND resource_group_key = @resourceGroup AND vm_key = @vmName
-           AND vm_sequence <= @upTo AND status <> 'InProgress'
+         WHERE ${VM_IS_NAMED} AND vm_sequence <= @upTo AND status <> 'InProgress'
            AND id NOT IN (
              SELECT id FROM (SELECT id FROM operations INDEXED BY operations_latest
-               WHERE subscription_id = @subscriptionId AND resource_group_key = @resourceGroup AND vm_key = @vmName
-                 AND kind = 'installPatches' AND start_ms >= @sinceMs ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1)
+               WHERE ${VM_IS_NAMED} AND kind = 'installPatches' AND start_ms >= @sinceMs ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1)
              UNION ALL
              SELECT id FROM (SELECT id FROM operations INDEXED BY operations_latest
-               WHERE subscription_id = @subscriptionId AND resource_group_key = @resourceGroup AND vm_key = @vmName
-                 AND kind = 'assessPatches' AND start_ms >= @sinceMs ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1))`,
+               WHERE ${VM_IS_NAMED} AND kind = 'assessPatches' AND start_ms >= @sinceMs ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1))`,
       ),
     };
   }
@@ -238,9 +241,11 @@ export class OperationStore {
     return row && toRecord(row);
   }
 
+  /** Runs `work` in a transaction (a savepoint when one is open already). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.runInTransaction(work) as T;
   }
+
 }
 
 type VmKey = { subscriptionId: string; resourceGroup: string; name: string };

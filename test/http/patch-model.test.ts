@@ -223,3 +223,16 @@ t.test('--operation-retention keeps a bounded history per VM, never the running 
   for (let i = 0; i < 5; i++) await run(unbounded, installUrl(WINDOWS_VM), installBody);
   t.equal(all.operations.listForVm(SUBSCRIPTION, 'myResourceGroupName', WINDOWS_VM).length, 5, '0 keeps everything');
 });
+
+t.test('a larger retention prunes in batches: never fewer than N operations, never more than N + N/16', async (t) => {
+  // N = 64: batches of 4, so after each new operation a VM holds 64 to 67 of them.
+  const { app, services } = testEmulator(t, { completion: 'sync', operationRetention: 64 });
+  const body = { maximumDuration: 'PT4H', rebootSetting: 'Never', windowsParameters: { classificationsToInclude: ['Definition'] } };
+  const counts = new Set<number>();
+  for (let i = 0; i < 80; i++) {
+    t.equal((await post(app, installUrl(WINDOWS_VM), body)).statusCode, 200);
+    const kept = services.operations.listForVm(SUBSCRIPTION, 'myResourceGroupName', WINDOWS_VM).length;
+    if (i >= 63) counts.add(kept);
+  }
+  t.same([...counts].sort((a, b) => a - b), [64, 65, 66, 67], 'between N and N + N/16 - 1, every count of a batch reached');
+});
