@@ -134,6 +134,18 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
     if ((totalChanges.get() as { n: number }).n > before) services.storeHealth.writeSucceeded();
   });
 
+  // Group commit (server/store/write-batch.ts): no answer leaves before the writes of its turn are
+  // committed, whoever made them, so nothing a client saw can be lost. A success whose commit failed
+  // is answered by the error handler instead; an error stays the error it is. A callback hook: the
+  // common case costs no promise.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (!services.batch.open) return done(null, payload);
+    services.batch.committed().then(
+      () => done(null, payload),
+      (error: Error) => (reply.statusCode < 400 ? done(error) : done(null, payload)),
+    );
+  });
+
   const issuer = new TokenIssuer(options.signingKey ?? ephemeralSigningKey, services.seed);
   app.register(openApiPlugin, { version: options.version ?? 'dev' });
   registerErrorHandler(app);

@@ -14,6 +14,7 @@ import { importState, isStateDocument, type StateDocument } from './state/state.
 import { closeDatabase, openDatabase, type Db } from './store/database.js';
 import { StoreHealth } from './store/store-health.js';
 import { OperationStore } from './store/operation-store.js';
+import { WriteBatch } from './store/write-batch.js';
 import { ResourceStore } from './store/resource-store.js';
 import { SettingsStore } from './store/settings-store.js';
 import { SubscriptionStore } from './store/subscription-store.js';
@@ -71,6 +72,8 @@ export interface EmulatorServices {
   maintenance: MaintenanceService;
   ids: OperationIds;
   storeHealth: StoreHealth;
+  /** Group commit: a request is answered once the writes of its turn are committed (server/store/write-batch.ts). */
+  batch: WriteBatch;
   /** Azure Resource Graph over the machines above (server/resource-graph/). */
   resourceGraph: ResourceGraph;
   seed: string;
@@ -83,7 +86,8 @@ export function openServices(options: ServiceOptions): EmulatorServices {
   const db = openDatabase(options.databaseFile, options.allowDamagedDatabase ? { onDamage: (problem) => storeHealth.markDamaged(problem) } : {});
   const resources = new ResourceStore(db);
   const arcMachines = new ArcMachineStore(db);
-  const operations = new OperationStore(db);
+  const batch = new WriteBatch(db);
+  const operations = new OperationStore(db, batch);
   const overview = new OverviewStore(db);
   const settings = new SettingsStore(db);
   const clock = new EmulatorClock(settings, options.clockSpeed, options.wallNow);
@@ -116,7 +120,10 @@ export function openServices(options: ServiceOptions): EmulatorServices {
     tenantId: guidFrom(options.seed, 'tenant'),
     seed: options.seed,
   });
-  const services = { db, resources, arcMachines, operations, overview, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, close: () => closeDatabase(db) };
+  const services = { db, resources, arcMachines, operations, overview, settings, subscriptions, clock, control, catalogues, patchOperations, platformRuns, maintenance, ids, storeHealth, resourceGraph, seed: options.seed, batch, close: () => {
+    batch.commit();
+    closeDatabase(db);
+  } };
   // The seed is laid once, in a new database; after that the database is the truth.
   if (!settings.get<boolean>('seeded')) {
     const document = options.seedDocument ?? loadDefaultSeed();

@@ -181,7 +181,7 @@ export class PatchOperations {
 
   /** The completion mode new operations get when no rule covers them. */
   defaultCompletion(): CompletionMode {
-    return parseCompletionMode(this.control.snapshot().completion.default) ?? this.options.completion;
+    return parseCompletionMode(this.control.completionDefault()) ?? this.options.completion;
   }
 
   /**

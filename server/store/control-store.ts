@@ -43,6 +43,11 @@ export class ControlStore {
     this.save(state ? structuredClone(state) : ControlStore.initial(this.defaultCompletion));
   }
 
+  /** The completion mode no rule covers, as text; read on every new operation, so not through snapshot()'s copy. */
+  completionDefault(): string {
+    return this.state.completion.default;
+  }
+
   completionFor(target: CompletionTarget, fallback: CompletionMode): CompletionMode {
     return completionFor(this.state.completion.rules, fallback, target);
   }

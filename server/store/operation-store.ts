@@ -5,6 +5,7 @@
 
 import type { PowerAction } from '../../simulator/power.js';
 import { readStored, textParam, type Db } from './database.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Resource lifecycle operations: a VM's create and delete, a resource group's delete. */
 export type ProvisioningKind = 'createVirtualMachine' | 'deleteVirtualMachine' | 'deleteResourceGroup';
@@ -63,11 +64,12 @@ const VM_IS_NAMED = `subscription_id = ${textParam('@subscriptionId')} AND resou
 
 export class OperationStore {
   private readonly statements;
-  // Made once: better-sqlite3 builds a wrapper per db.transaction() call, a cost per request otherwise.
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
-  constructor(db: Db) {
-    this.runInTransaction = db.transaction((work: () => unknown) => work());
+  /** `batch`: the emulator's group commit (write-batch.ts); without one, each transaction commits itself. */
+  constructor(db: Db, batch?: WriteBatch) {
+    // Made once: better-sqlite3 builds a wrapper per db.transaction() call, a cost per request otherwise.
+    this.runInTransaction = batch ? (work) => batch.run(work) : db.transaction((work: () => unknown) => work());
     this.statements = {
       insert: db.prepare(
         `INSERT INTO operations (subscription_id, id, kind, location, resource_group_key, vm_key, vm_sequence, api_version,
@@ -241,7 +243,7 @@ export class OperationStore {
     return row && toRecord(row);
   }
 
-  /** Runs `work` in a transaction (a savepoint when one is open already). */
+  /** Runs `work` in a transaction (a savepoint when one is open already): the turn's, with a WriteBatch. */
   transaction<T>(work: () => T): T {
     return this.runInTransaction(work) as T;
   }
