@@ -2,7 +2,7 @@
 // plain-HTTP listeners, which share one Fastify application.
 
 import { mkdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
+import type { Server as HttpServer, ServerOptions } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import { isStateDocument, type StateDocument } from './state/state.js';
 import { checkSeedDocument, checkStateDocument } from './state/state-validation.js';
 import type { SeedDocument } from './seed.js';
 import { answerClientError, answerConnect } from './arm/edge.js';
+import { http } from './node-http.js';
 
 export interface RunningEmulator {
   app: FastifyInstance;
@@ -64,7 +65,7 @@ function readSeedFile(file: string): SeedDocument | StateDocument {
  * 30), and an HTTP/1.1 request without a Host reaches the application, which answers it with a
  * CloudError (server/hosts.ts) rather than Node's bare 400.
  */
-function listenerOptions(config: EmulatorConfig): http.ServerOptions {
+function listenerOptions(config: EmulatorConfig): ServerOptions {
   return {
     requestTimeout: config.requestTimeout * 1000,
     headersTimeout: config.headersTimeout * 1000,
@@ -112,7 +113,7 @@ async function startIn(dataDir: string, config: EmulatorConfig, given: TlsMateri
     allowDamagedDatabase: config.allowDamagedDatabase,
   });
 
-  let httpServer: http.Server | undefined;
+  let httpServer: HttpServer | undefined;
   const entraHosts = ENTRA_HOSTS.filter((host) => covers(tls.cert, [host]));
   const log = logOutput({ level: config.logLevel, silent: config.silent });
   // A crash still writes the lines logged before it.

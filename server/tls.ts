@@ -6,6 +6,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
+import { selfSignedCertificate } from './x509.js';
 
 export interface TlsMaterial {
   cert: string;
@@ -80,27 +81,12 @@ export async function loadOrCreateCertificate(options: { dataDir: string; cert?:
     const cert = readFileSync(certPath, 'utf8');
     if (covers(cert, names)) return { cert, key: readFileSync(keyPath, 'utf8'), certPath, generated: false };
   }
-  // Loaded only here: selfsigned and its X.509 stack are a large share of a cold start (bench/,
-  // README "Performance"), and a data folder that has its certificate does not need them.
-  const { generate } = await import('selfsigned');
-  const now = new Date();
-  const pems = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    notBeforeDate: new Date(now.getTime() - 24 * 3600_000),
-    notAfterDate: new Date(now.getTime() + 825 * 24 * 3600_000),
-    extensions: [
-      // A self-signed leaf that is also its own CA, so NODE_EXTRA_CA_CERTS can trust it directly.
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: names.map((name) => (isIp(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name })) },
-    ],
-  });
+  const now = Date.now();
+  const pems = selfSignedCertificate(names, new Date(now - 24 * 3600_000), new Date(now + 825 * 24 * 3600_000));
   mkdirSync(folder, { recursive: true });
-  writeAtomically(keyPath, pems.private, 0o600);
+  writeAtomically(keyPath, pems.key, 0o600);
   writeAtomically(certPath, pems.cert, 0o644);
-  return { cert: pems.cert, key: pems.private, certPath, generated: true };
+  return { cert: pems.cert, key: pems.key, certPath, generated: true };
 }
 
 /** Whole or not at all: a start killed while writing must not leave a truncated PEM behind. */

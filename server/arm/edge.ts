@@ -2,12 +2,13 @@
 // (404), a method the path's route does not have (405), and a request Node's HTTP parser refuses
 // (a malformed request line or header, headers over the size limit). All are CloudErrors.
 
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { ArmError, badlyFormedRequest, invalidResourceType, methodNotAllowed, missingApiVersion, requestHeadersTooLong } from './errors.js';
 import { countArmRequest, setStandardHeaders } from './pipeline.js';
 import type { RateLimits } from './rate-limits.js';
+import { http } from '../node-http.js';
 
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'];
 
@@ -71,7 +72,7 @@ function writeCloudError(socket: Duplex, arm: ArmError): void {
   const body = JSON.stringify(arm.toBody());
   const extra = Object.entries(arm.extra.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.write(
-    `HTTP/1.1 ${arm.statusCode} ${STATUS_CODES[arm.statusCode]}\r\n` +
+    `HTTP/1.1 ${arm.statusCode} ${http.STATUS_CODES[arm.statusCode]}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
       extra +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -3,8 +3,8 @@
 // The first bad value is reported with its path ("operations[3].plan.durationMs") and the reason,
 // and nothing is changed (docs/reliability.md).
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { seedDocumentSchema, stateDocumentSchema } from '../../schemas/state.js';
 import { parseCompletionMode } from '../../simulator/progress.js';
 import type { Catalogues } from '../catalogues.js';
@@ -15,12 +15,14 @@ export interface DocumentProblem {
   reason: string;
 }
 
-// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+// ajv is loaded on the first check, not at every start (lazy-schemas.ts says why).
+const require = createRequire(import.meta.url);
 
 let compiled: { state: ValidateFunction; seed: ValidateFunction } | undefined;
 function validators() {
   if (!compiled) {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+    const addFormats = require('ajv-formats') as (ajv: AjvClass) => AjvClass;
     const ajv = new Ajv({ allErrors: false, strict: false, discriminator: true });
     addFormats(ajv);
     compiled = { state: ajv.compile(stateDocumentSchema), seed: ajv.compile(seedDocumentSchema) };

@@ -277,6 +277,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Each request's writes run in a savepoint of the turn's transaction (write-batch.ts), whose
+    // undo copies of the pages it changes go to a temporary file unless kept in memory: a few pages
+    // per request, written and thrown away (https://www.sqlite.org/tempfiles.html, section 2.5).
+    db.pragma('temp_store = MEMORY');
     // One connection, used from one thread: nothing should ever wait on a lock; this is a safety net.
     db.pragma('busy_timeout = 5000');
     migrate(db, version);
