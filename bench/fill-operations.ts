@@ -38,7 +38,9 @@ const assess = services.patchOperations.startAssess(vm, '2024-07-01');
 const assessResult = services.patchOperations.pollStatus(SUBSCRIPTION, assess.id)!.resultJson;
 
 // One big transaction through a rollback journal: in WAL mode every page would be written twice.
-// The emulator puts the database back in WAL mode when it opens it.
+// The emulator puts the database back in WAL mode when it opens it. The two operations above are
+// committed first: outside a request nothing ends their turn's transaction (server/store/write-batch.ts).
+services.batch.commit();
 services.db.pragma('journal_mode = DELETE');
 services.operations.transaction(() => {
   for (let i = history ? 2 : 1; i < count; i++) {

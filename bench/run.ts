@@ -582,6 +582,8 @@ function storedSize(): void {
       const operation = services.patchOperations.startInstall(vm, JSON.parse(BENCH_BODY), '2024-07-01');
       services.patchOperations.pollStatus(SUBSCRIPTION, operation.id);
     }
+    // Outside a request nothing ends the turn's transaction (server/store/write-batch.ts).
+    services.batch.commit();
     services.db.pragma('wal_checkpoint(TRUNCATE)');
     const lengths = services.db
       .prepare("SELECT count(*) AS n, sum(length(result)) AS result, sum(length(plan)) AS plan FROM operations WHERE kind = 'installPatches'")

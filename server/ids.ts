@@ -25,8 +25,12 @@ function guidOf(bytes: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Tokens kept: an operation's is checked on each of its polls, and an HMAC costs more than the lookup. */
+const TOKEN_CACHE_LIMIT = 10_000;
+
 export class OperationIds {
   private salts: IdSalts;
+  private readonly tokens = new Map<string, string>();
 
   /** `salted` false: the seed's ids, as before salts existed (an explicit --seed). */
   constructor(
@@ -64,8 +68,13 @@ export class OperationIds {
 
   /** The `p` parameter of an operation's URLs: opaque, stable for the operation, checked on every poll. */
   pollingToken(operationId: string): string {
-    if (this.salts.salt === '') return guidFrom(this.seed, 'p', operationId);
-    return guidOf(this.mac(this.salts.salt, 'p', operationId.toLowerCase()));
+    let token = this.tokens.get(operationId);
+    if (token === undefined) {
+      token = this.salts.salt === '' ? guidFrom(this.seed, 'p', operationId) : guidOf(this.mac(this.salts.salt, 'p', operationId.toLowerCase()));
+      if (this.tokens.size >= TOKEN_CACHE_LIMIT) this.tokens.clear();
+      this.tokens.set(operationId, token);
+    }
+    return token;
   }
 
   private mac(key: string, ...parts: string[]): Buffer {
@@ -74,6 +83,7 @@ export class OperationIds {
 
   private save(salts: IdSalts): void {
     this.salts = salts;
+    this.tokens.clear();
     this.settings.put(SETTING, salts);
   }
 }

@@ -57,7 +57,8 @@ interface OperationRow {
   result: string | null;
 }
 
-// A VM's operations, in the statements that also order them: through textParam the plan is made once.
+// A VM's operations, in the statements that also order them: through textParam the plan is made once
+// (every bound value compared with = in such a statement must go through it).
 const VM_IS = `subscription_id = ${textParam()} AND resource_group_key = ${textParam()} AND vm_key = ${textParam()}`;
 const VM_IS_NAMED = `subscription_id = ${textParam('@subscriptionId')} AND resource_group_key = ${textParam('@resourceGroup')}
   AND vm_key = ${textParam('@vmName')}`;
@@ -106,7 +107,7 @@ export class OperationStore {
            AND (@resourceGroup IS NULL OR resource_group_key = @resourceGroup) AND (@vmName IS NULL OR vm_key = @vmName)`,
       ),
       listForVm: db.prepare(
-        `SELECT * FROM operations WHERE subscription_id = ? AND resource_group_key = ? AND vm_key = ? ORDER BY start_ms, id`,
+        `SELECT * FROM operations WHERE ${VM_IS} ORDER BY start_ms, id`,
       ),
       inProgressForVm: db.prepare(
         // Named: without ANALYZE statistics SQLite would take operations_by_vm, which reads every
@@ -118,7 +119,7 @@ export class OperationStore {
       // many operations the VM has run.
       latestForVm: db.prepare(
         `SELECT * FROM operations INDEXED BY operations_latest
-         WHERE ${VM_IS} AND kind = ? AND start_ms >= ? ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1`,
+         WHERE ${VM_IS} AND kind = ${textParam()} AND start_ms >= ? ORDER BY vm_sequence DESC, start_ms DESC LIMIT 1`,
       ),
       // Finished operations numbered up to a bound, but the newest installation and assessment
       // since the VM was created (what its instance view reports): operations_by_sequence makes it
