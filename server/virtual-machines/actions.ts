@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { POWER_ACTIONS } from '../../simulator/power.js';
-import { INSTANCE_VIEW_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
+import { hasRenames, INSTANCE_VIEW_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
 import { instanceView } from './instance-view.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 import { VM_PATH, type RouteContext } from '../routes/context.js';
@@ -16,7 +16,9 @@ import { loadVm, vmOf, type VmParams } from '../routes/lookups.js';
 export function instanceViewOf(context: RouteContext, vm: VirtualMachineRecord, apiVersion: string) {
   const catalogue = context.catalogues.get(vm.catalogueKey);
   if (!catalogue) throw new Error(`no catalogue '${vm.catalogueKey}' for VM ${vm.name}`);
-  return shapeFor(instanceView(vm, catalogue, context.patchOperations, context.clock.now()), apiVersion, INSTANCE_VIEW_SHAPE);
+  const view = instanceView(vm, catalogue, context.patchOperations, context.clock.now());
+  // shapeFor copies the body: only a version that differs from the newest shape needs that.
+  return hasRenames(apiVersion, INSTANCE_VIEW_SHAPE) ? shapeFor(view, apiVersion, INSTANCE_VIEW_SHAPE) : view;
 }
 
 export async function vmActionRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {

@@ -4,7 +4,7 @@
 import { catalogueKeyForImage, osFamilyForImage, type ImageReference, type OsFamily } from '../../simulator/catalogue.js';
 import { guidFrom } from '../../simulator/random.js';
 import { armTimestamp } from '../../simulator/time-format.js';
-import { shapeFor, VIRTUAL_MACHINE_SHAPE } from '../arm/versioned-shapes.js';
+import { hasRenames, shapeFor, VIRTUAL_MACHINE_SHAPE } from '../arm/versioned-shapes.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
 
 export interface VmDefinitionInput {
@@ -144,5 +144,6 @@ export function virtualMachineResource(
       timeCreated: armTimestamp(Date.parse(vm.timeCreated)),
     },
   };
-  return shapeFor(body, apiVersion, VIRTUAL_MACHINE_SHAPE);
+  // shapeFor copies the body: only a version that differs from the newest shape needs that.
+  return hasRenames(apiVersion, VIRTUAL_MACHINE_SHAPE) ? shapeFor(body, apiVersion, VIRTUAL_MACHINE_SHAPE) : body;
 }
