@@ -125,13 +125,17 @@ export function buildApp(services: EmulatorServices, options: AppOptions): Fasti
   const totalChanges = services.db.prepare('SELECT total_changes() AS n');
   const changesBefore = new WeakMap<object, number>();
   app.addHook('onError', async (_request, _reply, error) => services.storeHealth.observe(error));
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks: on every request, and almost always with nothing to do, so without a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (services.storeHealth.awaitingWrite) changesBefore.set(request, (totalChanges.get() as { n: number }).n);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const before = changesBefore.get(request);
-    if (before === undefined || reply.statusCode >= 500 || !services.db.open) return;
-    if ((totalChanges.get() as { n: number }).n > before) services.storeHealth.writeSucceeded();
+    if (before !== undefined && reply.statusCode < 500 && services.db.open && (totalChanges.get() as { n: number }).n > before) {
+      services.storeHealth.writeSucceeded();
+    }
+    done();
   });
 
   // Group commit (server/store/write-batch.ts): no answer leaves before the writes of its turn are

@@ -33,8 +33,11 @@ const labelsMatch = (pattern: string, name: string) => {
   return want.length === have.length && want.every((label, i) => label === '*' || label === have[i]);
 };
 
+const HOST_DECISIONS_LIMIT = 256;
+
 export class HostAllowlist {
   private readonly patterns: string[];
+  private readonly decisions = new Map<string, boolean>();
 
   constructor(names: readonly string[]) {
     const own = hostname().toLowerCase();
@@ -55,8 +58,16 @@ export class HostAllowlist {
 
   /** A Host header value; an absent one is for the caller to judge (HTTP/1.0 needs none). */
   allows(hostHeader: string): boolean {
-    const name = hostNameOf(hostHeader);
-    return name !== undefined && this.allowsName(name);
+    // A client sends the same Host on every request, and judging one runs Node's IPv6 pattern:
+    // answers are kept, at most HOST_DECISIONS_LIMIT of them (started again when full).
+    let allowed = this.decisions.get(hostHeader);
+    if (allowed === undefined) {
+      const name = hostNameOf(hostHeader);
+      allowed = name !== undefined && this.allowsName(name);
+      if (this.decisions.size >= HOST_DECISIONS_LIMIT) this.decisions.clear();
+      this.decisions.set(hostHeader, allowed);
+    }
+    return allowed;
   }
 }
 
@@ -66,13 +77,11 @@ export class HostAllowlist {
  * request message that lacks a Host header field"), both as CloudErrors.
  */
 export function registerHostCheck(app: FastifyInstance, hosts: HostAllowlist): void {
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: it runs on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
     const host = request.headers.host;
-    if (host === undefined || host === '') {
-      if (request.raw.httpVersion === '1.0') return;
-      throw hostnameInvalid();
-    }
-    if (Array.isArray(host) || !hosts.allows(host)) throw hostnameInvalid();
+    if (host === undefined || host === '') return done(request.raw.httpVersion === '1.0' ? undefined : hostnameInvalid());
+    done(Array.isArray(host) || !hosts.allows(host) ? hostnameInvalid() : undefined);
   });
 }
 

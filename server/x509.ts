@@ -82,7 +82,8 @@ function pem(label: string, body: Buffer): string {
 export function selfSignedCertificate(names: readonly string[], notBefore: Date, notAfter: Date): { cert: string; key: string } {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive, as RFC 5280 wants
+  // Positive (RFC 5280, section 4.1.2.2) and minimally encoded (DER: no leading zero byte).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8String(names[0] ?? 'localhost'))));
   const extensions = sequence(
     extension('2.5.29.19', true, sequence(TRUE)), // basicConstraints: cA
