@@ -132,6 +132,22 @@ export function hasRenames(apiVersion: string, table: ShapeTable): boolean {
 }
 
 /**
+ * Whether `shapeFor` would change this body at `apiVersion`: a property it drops or renames is in
+ * it. Cheaper than the copy shapeFor makes, for bodies that mostly need nothing (an installPatches
+ * body without name masks at a version before them).
+ */
+export function changesAt(body: unknown, apiVersion: string, table: ShapeTable): boolean {
+  const present = (path: string) => {
+    const { parents, key } = parentsOf(body, path);
+    return parents.some((parent) => key in parent);
+  };
+  return (
+    table.properties.some((p) => !versionAtLeast(apiVersion, p.since) && present(p.path)) ||
+    (table.renames ?? []).some((r) => dateOf(apiVersion) <= dateOf(r.until) && present(r.path))
+  );
+}
+
+/**
  * The body as `apiVersion` defines it: a copy without the properties that came later, with older
  * names where they changed. Key order is kept (a rename takes the renamed key's place).
  */

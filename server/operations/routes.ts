@@ -1,7 +1,7 @@
 // POST .../virtualMachines/{vm}/installPatches and /assessPatches, and the operation URLs clients
 // poll (docs/api.md).
 
-import { hasRenames, INSTALL_PARAMETERS_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
+import { changesAt, INSTALL_PARAMETERS_SHAPE, shapeFor } from '../arm/versioned-shapes.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ASSESS_PATCHES_API_VERSIONS,
@@ -121,5 +121,5 @@ export async function patchOperationRoutes(app: FastifyInstance, context: RouteC
 
 /** The body as the request's api-version defines it (server/arm/versioned-shapes.ts). */
 function installParametersAt(body: InstallPatchesBody, apiVersion: string): InstallPatchesBody {
-  return hasRenames(apiVersion, INSTALL_PARAMETERS_SHAPE) ? shapeFor(body, apiVersion, INSTALL_PARAMETERS_SHAPE) : body;
+  return changesAt(body, apiVersion, INSTALL_PARAMETERS_SHAPE) ? shapeFor(body, apiVersion, INSTALL_PARAMETERS_SHAPE) : body;
 }
