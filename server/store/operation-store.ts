@@ -248,7 +248,6 @@ export class OperationStore {
   transaction<T>(work: () => T): T {
     return this.runInTransaction(work) as T;
   }
-
 }
 
 type VmKey = { subscriptionId: string; resourceGroup: string; name: string };
