@@ -6,7 +6,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import { selfSignedCertificate } from './x509.js';
+import { isIp, selfSignedCertificate } from './x509.js';
 
 export interface TlsMaterial {
   cert: string;
@@ -17,8 +17,6 @@ export interface TlsMaterial {
 }
 
 export const DEFAULT_CERT_NAMES = ['localhost', '127.0.0.1', '::1'];
-
-const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
 
 /** Whether a certificate covers every name asked for (a kept certificate is made anew when not). */
 export function covers(certPem: string, names: readonly string[]): boolean {

@@ -58,7 +58,8 @@ export function ipBytes(address: string): Buffer {
   return bytes;
 }
 
-const isIp = (name: string) => isIPv4(name) || isIPv6(name);
+/** Whether a certificate name is an IP address (an iPAddress name) rather than a host name. */
+export const isIp = (name: string) => isIPv4(name) || isIPv6(name);
 
 /** dNSName is [2] IA5String, iPAddress [7] OCTET STRING, both implicit (RFC 5280, section 4.2.1.6). */
 const generalName = (name: string) => (isIp(name) ? der(0x87, ipBytes(name)) : der(0x82, Buffer.from(name, 'ascii')));
