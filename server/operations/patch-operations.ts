@@ -456,6 +456,7 @@ export class PatchOperations {
    * only those operations are, by the clock of now, which reads nothing from the store.
    */
   private makeRoomFor(vm: PatchTarget, kind: OperationKind, run?: PlatformRun, settled?: readonly EmulatorOperation[]): PatchTarget {
+    const writes = this.resources.writeCount;
     const stillRunning = settled ? settled.map((operation) => this.settle(operation)).filter((operation) => operation.status === 'InProgress') : this.settleVm(vm);
     const running = stillRunning.filter((op) => isPatchOperation(op.kind));
     if (running.length > 0 && this.options.overlappingOperations === 'reject') {
@@ -463,7 +464,10 @@ export class PatchOperations {
     }
     const nowMs = run?.startMs ?? this.clock.now();
     for (const operation of running) this.finish(operation, nowMs, Math.max(0, nowMs - operation.startMs), true);
-    return this.targetsOf(vm).get(vm) ?? vm;
+    // A VM as this request loaded it (`settled`) is current while nothing has written to a VM since
+    // (a run superseded before it installed anything leaves the VM as it was).
+    const current = settled !== undefined && this.targetsOf(vm) === this.vmTargets && this.resources.writeCount === writes;
+    return current ? vm : (this.targetsOf(vm).get(vm) ?? vm);
   }
 
   /** Records a new operation on the VM (a patch run, a power action: server/virtual-machines/power-actions.ts). */
@@ -578,10 +582,14 @@ export class PatchOperations {
     // A VM deleted and created again under the same name is another machine.
     if (!vm || Date.parse(vm.timeCreated) > operation.startMs) return;
     const installed = installedPatchIdsAt(operation.plan, elapsedMs);
+    const rebootPending = rebootPendingAt(operation.plan, elapsedMs);
+    const known = new Set(vm.patchState.installedPatchIds);
+    // A run stopped before it installed anything, with the reboot owed as it was, changes nothing.
+    if (rebootPending === vm.patchState.rebootPending && installed.every((patchId) => known.has(patchId))) return;
     targets.updatePatchState(vm, {
       ...vm.patchState,
       installedPatchIds: [...new Set([...vm.patchState.installedPatchIds, ...installed])],
-      rebootPending: rebootPendingAt(operation.plan, elapsedMs),
+      rebootPending,
     });
   }
 }

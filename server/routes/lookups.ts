@@ -40,9 +40,11 @@ export interface CurrentVm {
 export function currentVm(context: RouteContext, group: CurrentGroup, vmName: string): CurrentVm | undefined {
   const found = context.resources.getVirtualMachine(group.group.subscriptionId, group.group.name, vmName);
   if (!found) return undefined;
+  const writes = context.resources.writeCount;
   const running = context.patchOperations.settleVm(found);
   const provisioning = provisioningKindOf(running);
-  const vm = context.resources.getVirtualMachine(found.subscriptionId, found.resourceGroup, found.name);
+  // Read again only when settling wrote something (a run's installation, the platform's run, a delete).
+  const vm = context.resources.writeCount === writes ? found : context.resources.getVirtualMachine(found.subscriptionId, found.resourceGroup, found.name);
   if (!vm) return undefined;
   const provisioningState: ProvisioningState =
     group.deleting || provisioning === 'deleteVirtualMachine' ? 'Deleting' : provisioning === 'createVirtualMachine' ? 'Creating' : 'Succeeded';

@@ -60,6 +60,11 @@ const SELECT_VM = `SELECT vm.*, (SELECT rg.name FROM resource_groups rg
 
 export class ResourceStore {
   private readonly statements;
+  /**
+   * Counts this store's writes: a reader that holds a record and sees the count unchanged knows the
+   * record is current without reading it again (server/routes/lookups.ts).
+   */
+  private writes = 0;
 
   constructor(private readonly db: Db) {
     this.statements = {
@@ -110,6 +115,11 @@ export class ResourceStore {
     };
   }
 
+  /** How many writes this store has made: unchanged between two readings, nothing it keeps changed. */
+  get writeCount(): number {
+    return this.writes;
+  }
+
   getResourceGroup(subscriptionId: string, name: string): ResourceGroupRecord | undefined {
     const row = this.statements.getGroup.get(key(subscriptionId), key(name)) as
       | { subscription_id: string; name: string; location: string; tags: string }
@@ -126,6 +136,7 @@ export class ResourceStore {
   putResourceGroup(group: ResourceGroupRecord): { created: boolean; group: ResourceGroupRecord } {
     return this.db.transaction(() => {
       const existing = this.getResourceGroup(group.subscriptionId, group.name);
+      this.writes++;
       this.statements.upsertGroup.run(key(group.subscriptionId), key(group.name), group.name, group.location, JSON.stringify(group.tags));
       return { created: !existing, group: this.getResourceGroup(group.subscriptionId, group.name)! };
     })();
@@ -133,6 +144,7 @@ export class ResourceStore {
 
   /** Deletes the group and, through the foreign key, its VMs. */
   deleteResourceGroup(subscriptionId: string, name: string): boolean {
+    this.writes++;
     return this.statements.deleteGroup.run(key(subscriptionId), key(name)).changes > 0;
   }
 
@@ -146,6 +158,7 @@ export class ResourceStore {
   }
 
   insertVirtualMachine(vm: Omit<VirtualMachineRecord, 'operationCount' | 'patchState'>): void {
+    this.writes++;
     this.statements.insertVm.run({
       subscriptionId: key(vm.subscriptionId),
       resourceGroupKey: key(vm.resourceGroup),
@@ -163,19 +176,23 @@ export class ResourceStore {
   }
 
   updateVirtualMachineDefinition(vm: VirtualMachineRecord, definition: VirtualMachineRecord['definition']): void {
+    this.writes++;
     this.statements.updateVmDefinition.run(JSON.stringify(definition), key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
   }
 
   updatePatchState(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name'>, state: VmPatchState): void {
+    this.writes++;
     this.statements.updatePatchState.run(JSON.stringify(state), key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
   }
 
   updatePowerState(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name'>, state: PowerState): void {
+    this.writes++;
     this.statements.updatePowerState.run(state, key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
   }
 
   /** The VM's next operation number (1, 2, ...): an input of the operation id's derivation. */
   nextOperationNumber(vm: Pick<VirtualMachineRecord, 'subscriptionId' | 'resourceGroup' | 'name'>): number {
+    this.writes++;
     const row = this.statements.nextOperationNumber.get(key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name)) as
       | { operation_count: number }
       | undefined;
@@ -198,17 +215,20 @@ export class ResourceStore {
     for (const vm of data.virtualMachines) {
       this.insertVirtualMachine(vm);
       this.updatePatchState(vm, vm.patchState);
+      this.writes++;
       this.statements.setOperationCount.run(vm.operationCount, vm.powerState, key(vm.subscriptionId), key(vm.resourceGroup), key(vm.name));
     }
   }
 
   /** Deletes a subscription's groups (or one group), and with them their VMs; no subscription: everything. */
   deleteScope(subscriptionId?: string, resourceGroup?: string): void {
+    this.writes++;
     if (subscriptionId === undefined) this.statements.deleteAll.run();
     else this.statements.deleteScope.run({ subscriptionId: key(subscriptionId), resourceGroup: resourceGroup === undefined ? null : key(resourceGroup) });
   }
 
   deleteVirtualMachine(subscriptionId: string, resourceGroup: string, name: string): boolean {
+    this.writes++;
     return this.statements.deleteVm.run(key(subscriptionId), key(resourceGroup), key(name)).changes > 0;
   }
 }
