@@ -14,8 +14,10 @@ export type Expr =
   | { kind: 'named'; name: string; expr: Expr; at: KqlPosition }
   | { kind: 'unary'; op: '-' | '+'; operand: Expr; at: KqlPosition }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; at: KqlPosition }
-  /** `x in (a, b)`, `x !in~ (dynamic([...]))`. */
+  /** `x in (a, b)`, `x !in~ (dynamic([...]))`, `x has_any (a, b)`, `x has_all (dynamic([...]))`. */
   | { kind: 'in'; op: string; target: Expr; list: Expr[]; at: KqlPosition }
+  /** `x between (a .. b)`, `x !between (a .. b)`: both ends included. */
+  | { kind: 'between'; negated: boolean; target: Expr; low: Expr; high: Expr; at: KqlPosition }
   /** `*` as an argument (arg_max(x, *)). */
   | { kind: 'star'; at: KqlPosition };
 

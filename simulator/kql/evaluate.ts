@@ -336,9 +336,39 @@ function compile(expr: Expr, scope: Scope, context: EvaluationContext): Fn {
         return typeof v === 'number' && n !== null ? -n : null;
       };
     }
+    case 'between': {
+      const target = compile(expr.target, scope, context);
+      const low = compile(expr.low, scope, context);
+      const high = compile(expr.high, scope, context);
+      return (row) => {
+        const value = target(row);
+        const from = low(row);
+        let to = high(row);
+        // A range of datetimes may end in a timespan, counted from its start: between (t .. 1d).
+        if (from instanceof DateTimeValue && to instanceof TimespanValue) to = new DateTimeValue(from.ms + to.ms);
+        const above = compare(value, from);
+        const below = compare(value, to);
+        if (above === null || below === null) return null;
+        const inside = above >= 0 && below <= 0;
+        return expr.negated ? !inside : inside;
+      };
+    }
     case 'in': {
       const target = compile(expr.target, scope, context);
       const items = expr.list.map((item) => compile(item, scope, context));
+      if (expr.op === 'has_any' || expr.op === 'has_all') {
+        const all = expr.op === 'has_all';
+        return (row) => {
+          const hay = toText(target(row));
+          // Whole terms, case-insensitive, as `has`; a dynamic array in the list stands for its elements.
+          const terms = items.flatMap((item) => {
+            const candidate = item(row);
+            return Array.isArray(candidate) ? candidate : [candidate];
+          });
+          const has = (term: unknown) => hasTerm(hay, toText(term as Value), false);
+          return all ? terms.every(has) : terms.some(has);
+        };
+      }
       const ignoreCase = expr.op.endsWith('~');
       const negated = expr.op.startsWith('!');
       return (row) => {

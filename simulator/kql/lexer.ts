@@ -116,6 +116,12 @@ export function tokenize(text: string): Token[] {
       push('string', start, text.slice(start, i), value);
       continue;
     }
+    // The range of `between (1..10)`: one token, so that `..10` is not read as the number .10.
+    if (c === '.' && text[i + 1] === '.') {
+      push('op', start, '..');
+      i += 2;
+      continue;
+    }
     if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
       while (i < text.length && isDigit(text[i]!)) i++;
       if (text[i] === '.' && isDigit(text[i + 1] ?? '')) {

@@ -30,8 +30,11 @@ const STRING_OPERATORS = new Set([
   'startswith', '!startswith', 'startswith_cs', '!startswith_cs', 'endswith', '!endswith', 'endswith_cs', '!endswith_cs',
   'hasprefix', '!hasprefix', 'hassuffix', '!hassuffix',
 ]);
-const UNSUPPORTED_BINARY = new Set(['matches', 'has_any', 'has_all', '!has_any', '!has_all', 'between', '!between']);
-const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
+// Kusto has no negated has_any / has_all.
+const UNSUPPORTED_BINARY = new Set(['matches', '!has_any', '!has_all']);
+/** Operators that take a parenthesised list: `in` and its forms, and the term tests over a list. */
+const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~', 'has_any', 'has_all']);
+const BETWEEN_OPERATORS = new Set(['between', '!between']);
 
 export function parseQuery(text: string): Query {
   return new Parser(tokenize(text)).query();
@@ -455,6 +458,14 @@ class Parser {
         }
         this.expectOp(')');
         left = this.node({ kind: 'in', op: word, target: left, list, at: token.position }, left, ...list);
+      } else if (token.kind === 'ident' && BETWEEN_OPERATORS.has(word)) {
+        this.next();
+        this.expectOp('(');
+        const low = this.additive();
+        this.expectOp('..');
+        const high = this.additive();
+        this.expectOp(')');
+        left = this.node({ kind: 'between', negated: word.startsWith('!'), target: left, low, high, at: token.position }, left, low, high);
       } else if (token.kind === 'ident' && UNSUPPORTED_BINARY.has(word)) {
         throw new KqlError('unsupported', `The '${token.text}' operator is not supported by the emulator.`, token.position, token.text);
       } else {

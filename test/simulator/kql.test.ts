@@ -83,6 +83,26 @@ t.test('in, !in, in~ with literals and dynamic arrays', async (t) => {
   t.same(names('patchinstallationresources | where "Security" in (properties.classifications)'), ['p1']);
 });
 
+t.test('has_any and has_all: whole terms of a list, any case, arrays standing for their elements', async (t) => {
+  t.same(names('patchinstallationresources | where properties.classifications has_any ("security", "Critical")'), ['p1', 'p2']);
+  t.same(names('patchinstallationresources | where properties.patchName has_any (dynamic(["kb1", "curl"]))'), ['p1'], 'KB1 is a term of the name');
+  t.same(names('patchinstallationresources | where properties.patchName has_any ("Wind")'), [], 'terms, not substrings');
+  t.same(names('patchinstallationresources | where type has_all ("patchinstallationresults", "softwarepatches")'), ['p1', 'p2']);
+  t.same(names('patchinstallationresources | where id has_all ("vm1", "softwarePatches")'), ['p1']);
+  t.same(names('patchinstallationresources | where properties.nothing has_any ("x")'), [], 'a missing value has no terms');
+  fails(t, 'patchinstallationresources | where name !has_any ("run1")', 'unsupported', /'!has_any' operator/);
+});
+
+t.test('between and !between: numbers, datetimes, and a datetime range ending in a timespan', async (t) => {
+  t.same(names('patchinstallationresources | where properties.installedPatchCount between (3 .. 4)'), ['run1'], 'both ends included');
+  t.same(names('patchinstallationresources | where properties.installedPatchCount between (1..5)'), ['run1', 'run2'], '1..5 written without spaces');
+  t.same(names('patchinstallationresources | where properties.installedPatchCount !between (4 .. 10)'), ['run1'], 'a missing count is neither inside nor outside');
+  t.same(names('patchinstallationresources | where todatetime(properties.lastModifiedDateTime) between (ago(7d) .. now())'), ['run1']);
+  t.same(names('patchinstallationresources | where todatetime(properties.lastModifiedDateTime) between (datetime(2026-11-10) .. 1d)'), ['run2'], 'the end as a timespan after the start');
+  t.same(names('patchinstallationresources | where todatetime(properties.lastModifiedDateTime) between (datetime(2026-11-10T10:00:00Z) .. datetime(2026-11-26T10:00:00Z))'), ['run1', 'run2']);
+  fails(t, 'patchinstallationresources | where properties.installedPatchCount between (1, 5)', 'parser');
+});
+
 t.test('extend, project, renames, property paths and generated column names', async (t) => {
   const table = q('patchinstallationresources | where name == "run1" | extend os = properties.osType, n = properties.installedPatchCount * 2 | project name, os, n, properties.osType, tostring(properties.installedPatchCount)');
   t.same(table.columns, ['name', 'os', 'n', 'properties_osType', 'properties_installedPatchCount']);
