@@ -184,6 +184,29 @@ export function readStored<T = unknown>(text: string, what: string): T {
 }
 
 /**
+ * readStored, remembered by the text itself: the same stored JSON, read again, gives the same
+ * object without a parse. For the values a hot read path parses again and again (a VM's latest
+ * plans and results, on every instance view), and only where every reader leaves them unchanged:
+ * the object is shared. Keyed by content, so a row rewritten with other text is parsed anew; at
+ * most `limit` texts are kept (the memo starts again when full).
+ */
+export class StoredJsonMemo {
+  private readonly parsed = new Map<string, unknown>();
+
+  constructor(private readonly limit: number) {}
+
+  read<T = unknown>(text: string, what: string): T {
+    let value = this.parsed.get(text);
+    if (value === undefined) {
+      value = readStored(text, what);
+      if (this.parsed.size >= this.limit) this.parsed.clear();
+      this.parsed.set(text, value);
+    }
+    return value as T;
+  }
+}
+
+/**
  * A TEXT parameter the query planner cannot look into. better-sqlite3 builds SQLite with
  * SQLITE_ENABLE_STAT4, under which a statement whose plan consulted a bound value is planned again
  * at every run that binds one (https://www.sqlite.org/c3ref/prepare.html, the third difference of

@@ -4,7 +4,7 @@
 // Location URL send them as they are (docs/simulation.md, "Stored operations").
 
 import type { PowerAction } from '../../simulator/power.js';
-import { readStored, textParam, type Db } from './database.js';
+import { readStored, StoredJsonMemo, textParam, type Db } from './database.js';
 import type { WriteBatch } from './write-batch.js';
 
 /** Resource lifecycle operations: a VM's create and delete, a resource group's delete. */
@@ -65,6 +65,8 @@ const VM_IS_NAMED = `subscription_id = ${textParam('@subscriptionId')} AND resou
 
 export class OperationStore {
   private readonly statements;
+  /** The plans latestForVm returns: each instance view reads the same two (database.ts, StoredJsonMemo). */
+  private readonly latestPlans = new StoredJsonMemo(256);
   private readonly runInTransaction: (work: () => unknown) => unknown;
 
   /** `batch`: the emulator's group commit (write-batch.ts); without one, each transaction commits itself. */
@@ -238,10 +240,15 @@ export class OperationStore {
     return rows.map(toRecord);
   }
 
-  /** The VM's most recently started operation of a kind, since `sinceMs`. */
+  /**
+   * The VM's most recently started operation of a kind, since `sinceMs`. Its plan is shared with
+   * other reads of the same plan: callers read it and never change it.
+   */
   latestForVm(vm: VmKey, kind: OperationKind, sinceMs: number): OperationRecord | undefined {
     const row = this.statements.latestForVm.get(...vmKeys(vm), kind, sinceMs) as OperationRow | undefined;
-    return row && toRecord(row);
+    if (!row) return undefined;
+    const { durationMs: _durationMs, ...record } = toStatusRecord(row);
+    return { ...record, plan: this.latestPlans.read(row.plan, 'an operation plan') };
   }
 
   /** Runs `work` in a transaction (a savepoint when one is open already): the turn's, with a WriteBatch. */

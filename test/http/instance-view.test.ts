@@ -2,7 +2,8 @@
 
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { get, installUrl, pollToTerminal, post, vmPath, WINDOWS_VM, LINUX_VM, testEmulator } from '../helpers.js';
+import { instanceView as buildInstanceView } from '../../server/virtual-machines/instance-view.js';
+import { get, installUrl, pollToTerminal, post, RESOURCE_GROUP, SUBSCRIPTION, vmPath, WINDOWS_VM, LINUX_VM, testEmulator } from '../helpers.js';
 
 const instanceView = async (app: FastifyInstance, vm: string) => {
   const response = await get(app, `${vmPath(vm)}/instanceView?api-version=2024-07-01`);
@@ -82,4 +83,30 @@ t.test('a deallocated VM: its power state, and no guest agent report', async (t)
   t.same(view.statuses[1], { code: 'PowerState/deallocated', level: 'Info', displayStatus: 'VM deallocated' });
   t.notOk(view.vmAgent);
   t.notOk(view.computerName);
+});
+
+t.test('a finished pair of operations: the patch part is kept, and rebuilt when a result or an operation differs', async (t) => {
+  const { app, services } = testEmulator(t, { completion: 'instant' });
+  await pollToTerminal(app, String((await post(app, installUrl(WINDOWS_VM), BODY)).headers['azure-asyncoperation']));
+  const first = await instanceView(app, WINDOWS_VM);
+  const again = await instanceView(app, WINDOWS_VM);
+  t.same(again.patchStatus, first.patchStatus, 'the same answer while the operations stay the latest');
+  t.same(again.extensions, first.extensions);
+
+  // The same operation ids and ends with another stored result (a reset under an explicit seed can
+  // give a VM's operation its id again): the kept part must not be served.
+  const vm = services.resources.getVirtualMachine(SUBSCRIPTION, RESOURCE_GROUP, WINDOWS_VM)!;
+  const latest = services.patchOperations.latestPatchOperations(vm);
+  const result = JSON.parse(latest.install!.resultJson!) as { installedPatchCount: number };
+  const changed = { ...latest, install: { ...latest.install!, resultJson: JSON.stringify({ ...result, installedPatchCount: result.installedPatchCount + 7 }) } };
+  const operations = Object.create(services.patchOperations, { latestPatchOperations: { value: () => changed } }) as typeof services.patchOperations;
+  const catalogue = services.catalogues.get(vm.catalogueKey)!;
+  const view = buildInstanceView(vm, catalogue, operations, services.clock.now());
+  t.equal(view.patchStatus.lastPatchInstallationSummary?.installedPatchCount, result.installedPatchCount + 7, 'built from the result as stored now');
+  t.equal(buildInstanceView(vm, catalogue, services.patchOperations, services.clock.now()).patchStatus.lastPatchInstallationSummary?.installedPatchCount, result.installedPatchCount, 'and back');
+
+  // A newer operation is another pair.
+  await pollToTerminal(app, String((await post(app, `${vmPath(WINDOWS_VM)}/assessPatches?api-version=2024-07-01`, undefined)).headers['azure-asyncoperation']));
+  const assessed = await instanceView(app, WINDOWS_VM);
+  t.not(assessed.patchStatus.availablePatchSummary.assessmentActivityId, first.patchStatus.availablePatchSummary.assessmentActivityId, 'the new assessment is reported');
 });
