@@ -186,7 +186,7 @@ export function readStored<T = unknown>(text: string, what: string): T {
 /**
  * readStored, remembered by the text itself: the same stored JSON, read again, gives the same
  * object without a parse. For the values a hot read path parses again and again (a VM's latest
- * plans and results, on every instance view), and only where every reader leaves them unchanged:
+ * plans, on every instance view), and only where every reader leaves them unchanged:
  * the object is shared. Keyed by content, so a row rewritten with other text is parsed anew; at
  * most `limit` texts are kept (the memo starts again when full).
  */

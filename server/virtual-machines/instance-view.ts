@@ -18,10 +18,10 @@ import {
 import type { AssessPatchesResult, InstallPatchesResult } from '../../simulator/results.js';
 import { armTimestamp, armTimestampUtc } from '../../simulator/time-format.js';
 import type { PatchOperations } from '../operations/patch-operations.js';
-
-type LatestPatchOperations = ReturnType<PatchOperations['latestPatchOperations']>;
 import { readStored } from '../store/database.js';
 import type { VirtualMachineRecord } from '../store/resource-store.js';
+
+type LatestPatchOperations = ReturnType<PatchOperations['latestPatchOperations']>;
 
 /** The Azure VM agent version reported by a recent image. */
 const VM_AGENT_VERSION = '2.12.0.2';
